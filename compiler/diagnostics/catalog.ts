@@ -44,6 +44,7 @@ export const CATALOG = {
   IV2015: { severity: "error", title: "unknown training setting or value" },
   IV2016: { severity: "error", title: "a name declared in one kind of place is used as another kind of thing" },
   IV2017: { severity: "error", title: "imported file cannot be read" },
+  IV2018: { severity: "error", title: "recursive definition: a bias or network uses itself" },
 
   // ---- internal and usage ----
   IV9001: { severity: "error", title: "internal error in the compiler (a bug: please report it with the spec)" },

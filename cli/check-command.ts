@@ -1,0 +1,35 @@
+// `intel check SPEC...`: diagnostics for people or (--json) for tools. Exit 0 clean, 1 on errors.
+import { checkFile } from "../compiler/check";
+import { hasErrors, type Diagnostic } from "../compiler/diagnostics/diagnostic";
+import { diagnosticsToJson, renderDiagnostics, summary } from "../compiler/diagnostics/render";
+import { parseArgs, UsageError } from "./args";
+import { expandSpecPaths } from "./files";
+import type { Io } from "./io";
+
+export function checkCommand(argv: readonly string[], io: Io): number {
+  const args = parseArgs(argv, [], ["json", "quiet"]);
+  if (args.positionals.length === 0) throw new UsageError("intel check needs at least one spec file or folder");
+  const files = expandSpecPaths(args.positionals);
+  if (files.length === 0) throw new UsageError(`no .intel files in ${args.positionals.join(", ")}`);
+  const all: Diagnostic[] = [];
+  const sources = new Map<string, string>();
+  const seen = new Set<string>();
+  for (const f of files) {
+    const r = checkFile(f);
+    for (const [k, v] of r.sources) sources.set(k, v);
+    // An imported file checked through two specs reports its problems once.
+    for (const d of r.diagnostics) {
+      const key = `${d.code}|${d.span.file}|${d.span.offset}|${d.message}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        all.push(d);
+      }
+    }
+  }
+  if (args.flags.has("json")) io.out(diagnosticsToJson(all) + "\n");
+  else {
+    if (all.length) io.out(renderDiagnostics(all, sources, { color: io.color }) + "\n");
+    if (!args.flags.has("quiet") || all.length) io.out(`${files.length} file${files.length === 1 ? "" : "s"} checked: ${summary(all)}\n`);
+  }
+  return hasErrors(all) ? 1 : 0;
+}

@@ -1,0 +1,46 @@
+// The `intel` command. Exit codes: 0 success, 1 problems in the input, 2 usage error, 3 internal error.
+import { UsageError } from "./args";
+import { checkCommand } from "./check-command";
+import { fmtCommand } from "./fmt-command";
+import { processIo, type Io } from "./io";
+
+const USAGE = `usage: intel <command> [options]
+
+commands:
+  check SPEC...              check specs (files or folders): syntax, names; --json for tools
+  fmt SPEC [--write|--check] print the spec in canonical layout; --write rewrites it,
+                             --check exits 1 when it is not formatted
+  help                       this text
+`;
+
+type Command = (argv: readonly string[], io: Io) => number | Promise<number>;
+const COMMANDS: Record<string, Command> = { check: checkCommand, fmt: fmtCommand };
+
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    io.out(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`intel: unknown command '${name}'\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`intel ${name}: ${e.message}\n(run 'intel help' for usage)\n`);
+      return 2;
+    }
+    const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    io.err(`intel ${name}: internal error (a bug in intel-vae, not in your input; please report it):\n${detail}\n`);
+    return 3;
+  }
+}
+
+// Run directly with tsx (npm run intel -- …); bin/intel.js imports main() instead.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,36 @@
+// What the compiler knows about a built-in name: where it may be used and which arguments it takes.
+// The name checker uses `params` for arity and named arguments; later stages add type rules.
+
+/** The namespaces a built-in lives in; the same word may mean different things in different places. */
+export type BuiltinContext =
+  | "function" //     bias expressions: sigmoid(x), norm(y), entropy_spread(s)
+  | "initializer" //  right-hand side of `param`: normal(D, D, std: 0.01), zeros(D) (networks are allowed there too)
+  | "layer" //        network bodies: dense(512), relu, conv2d(32, kernel: 4, stride: 2)
+  | "network" //      built-in networks usable as encoder/decoder or as a `param`: mlp(D, [10, 10], D)
+  | "data" //         `data x ~ mnist(...)`
+  | "prior" //        `intermediary y : Real[50] ~ Normal(0, I)`
+  | "likelihood" //   `decoder p(x | z) : Bernoulli = ...`
+  | "objective" //    `objective elbo(beta: 1)`
+  | "optimizer" //    `train { optimizer: adam(lr: 1e-3) }`
+  | "metric" //       `evaluate { hoyer(z) }`
+  | "constant"; //    `I`, `pi`
+
+/** A loose type for argument checking at the name stage; shapes are checked later. */
+export type ArgType = "Real" | "Int" | "Bool" | "String" | "Int[]" | "Real[]" | "tensor" | "name" | "any";
+
+export interface BuiltinParam {
+  name: string;
+  type: ArgType;
+  /** absent = required */
+  default?: number | string | boolean | number[] | null;
+  doc?: string;
+}
+
+export interface Builtin {
+  name: string;
+  context: BuiltinContext;
+  params: BuiltinParam[];
+  /** accepts any number of extra positional arguments of the last param's type (e.g. concat(a, b, c)) */
+  variadic?: boolean;
+  doc: string;
+}

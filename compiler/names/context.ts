@@ -1,0 +1,164 @@
+// Shared state of one name-checking pass, and the expression walker every declaration kind uses.
+import type { Call, Expr, Ident, Name } from "../../grammar/ast";
+import { lookupBuiltin, suggest, builtinsIn } from "../builtins";
+import type { BuiltinContext } from "../builtins/types";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic";
+import { builtinSignature, checkArgs, declSignature } from "./args";
+import type { Module } from "./modules";
+import { Scope } from "./scope";
+import { describe, type DeclSym, type Resolution, type Sym } from "./symbols";
+
+/** What a call may name at a given place in a spec. */
+export interface CallRules {
+  builtins: BuiltinContext[];
+  biases?: boolean;
+  /** user networks; their first (input) parameter is implicit */
+  networks?: boolean;
+  /** in words, for "unknown …" messages: "function", "layer", "prior", … */
+  noun: string;
+}
+
+export const FUNCTION_CALLS: CallRules = { builtins: ["function"], biases: true, noun: "function" };
+
+export class NameContext {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly resolution: Resolution = new Map();
+  /** user declarations referenced from each declaration, for recursion checks */
+  readonly edges = new Map<DeclSym["decl"], Set<DeclSym["decl"]>>();
+  /** user declarations referenced at all, for unused-import warnings */
+  readonly usedDecls = new Set<DeclSym["decl"]>();
+  current?: DeclSym["decl"];
+  /** the module being checked and the declarations visible in it; set per module by the driver */
+  module!: Module;
+  globals!: Scope;
+
+  report(d: Diagnostic): void {
+    this.diagnostics.push(d);
+  }
+
+  private noteDecl(sym: Sym): void {
+    if (sym.kind !== "bias" && sym.kind !== "network" && sym.kind !== "model") return;
+    this.usedDecls.add(sym.decl);
+    if (this.current) {
+      const set = this.edges.get(this.current) ?? new Set();
+      set.add(sym.decl);
+      this.edges.set(this.current, set);
+    }
+  }
+
+  /** Walks an expression in which names are values and calls are functions (or `rules`). */
+  expr(e: Expr, scope: Scope, rules: CallRules = FUNCTION_CALLS): void {
+    switch (e.kind) {
+      case "NumberLit":
+      case "StringLit":
+      case "BoolLit":
+      case "Missing":
+        return;
+      case "Name":
+        return this.name(e, scope);
+      case "Binary":
+        this.expr(e.left, scope, rules);
+        return this.expr(e.right, scope, rules);
+      case "Unary":
+        return this.expr(e.operand, scope, rules);
+      case "Paren":
+        return this.expr(e.inner, scope, rules);
+      case "ListLit":
+        for (const x of e.elements) this.expr(x, scope, rules);
+        return;
+      case "Index":
+        this.expr(e.target, scope, rules);
+        for (const i of e.indices) {
+          if (i.kind !== "Slice") this.expr(i, scope, rules);
+          else {
+            if (i.start) this.expr(i.start, scope, rules);
+            if (i.end) this.expr(i.end, scope, rules);
+          }
+        }
+        return;
+      case "Call":
+        return this.call(e, scope, rules);
+    }
+  }
+
+  name(e: Name, scope: Scope): void {
+    if (e.name === "") return;
+    const sym = scope.lookup(e.name);
+    if (sym) {
+      this.resolution.set(e, sym);
+      this.noteDecl(sym);
+      if (sym.kind !== "local") {
+        this.report(
+          diagnostic("IV2016", e.span, `'${e.name}' is ${describe(sym)}, not a value`, {
+            hint: sym.kind === "bias" ? `call it: ${e.name}(…)` : undefined,
+          }),
+        );
+      }
+      return;
+    }
+    const constant = lookupBuiltin("constant", e.name);
+    if (constant) {
+      this.resolution.set(e, { kind: "builtin", builtin: constant });
+      return;
+    }
+    const guess = suggest(e.name, [...scope.names(), ...builtinsIn("constant").map((b) => b.name)]);
+    this.report(
+      diagnostic("IV2001", e.span, `'${e.name}' is not defined here`, {
+        hint: guess ? `did you mean '${guess}'?` : undefined,
+      }),
+    );
+  }
+
+  /** Resolves a call (or a bare name standing for a call with no arguments) under `rules`. */
+  call(e: Call, scope: Scope, rules: CallRules): void {
+    for (const a of e.args) this.expr(a.value, scope);
+    const name = e.callee.name;
+    if (name === "") return;
+    const sym = scope.lookup(name);
+    if (sym) {
+      this.resolution.set(e, sym);
+      this.noteDecl(sym);
+      if (sym.kind === "bias" && rules.biases) return checkArgs(e, declSignature(name, sym.decl.params, false), this.diagnostics);
+      if (sym.kind === "network" && rules.networks)
+        return checkArgs(e, declSignature(name, sym.decl.params, hasTensorInput(sym.decl.params)), this.diagnostics);
+      // A learnable network declared with `param` is applied to one value: ds(y).
+      if (sym.kind === "local" && sym.local === "param" && rules.biases) {
+        return checkArgs(e, { what: `'${name}'`, params: [{ name: "input", required: true }] }, this.diagnostics);
+      }
+      return this.report(diagnostic("IV2016", e.callee.span, `'${name}' is ${describe(sym)}; it cannot be used as a ${rules.noun} here`));
+    }
+    for (const ctx of rules.builtins) {
+      const b = lookupBuiltin(ctx, name);
+      if (b) {
+        this.resolution.set(e, { kind: "builtin", builtin: b });
+        return checkArgs(e, builtinSignature(b), this.diagnostics);
+      }
+    }
+    this.unknownCallee(e.callee, scope, rules);
+  }
+
+  private unknownCallee(callee: Ident, scope: Scope, rules: CallRules): void {
+    const candidates = rules.builtins.flatMap((c) => builtinsIn(c).map((b) => b.name));
+    const visible = scope.names().filter((n) => {
+      const s = scope.peek(n);
+      return (s?.kind === "bias" && rules.biases) || (s?.kind === "network" && rules.networks);
+    });
+    const guess = suggest(callee.name, [...candidates, ...visible]);
+    // A known word of another place ("relu" as a prior) deserves a sharper message than "unknown".
+    const elsewhere = (["function", "layer", "network", "data", "prior", "likelihood", "objective", "optimizer", "metric"] as const).find(
+      (c) => !rules.builtins.includes(c) && lookupBuiltin(c, callee.name),
+    );
+    const message = elsewhere
+      ? `'${callee.name}' is a built-in ${elsewhere}, not a ${rules.noun}`
+      : `unknown ${rules.noun} '${callee.name}'`;
+    this.report(
+      diagnostic("IV2006", callee.span, message, {
+        hint: guess ? `did you mean '${guess}'?` : `see docs/language.md for the ${rules.noun}s there are`,
+      }),
+    );
+  }
+}
+
+export function hasTensorInput(params: readonly { type: { kind: string } }[]): boolean {
+  return params.length > 0 && params[0]!.type.kind === "TensorType";
+}

@@ -1,0 +1,88 @@
+// Loads a spec and, transitively, the files it imports; reports missing files and import cycles.
+import type { Import, Program } from "../../grammar/ast";
+import { parse } from "../../grammar/parse";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic";
+import { isCode } from "../diagnostics/catalog";
+import { resolveImport, type FileHost } from "../host";
+
+export interface Module {
+  /** the name used in spans and diagnostics */
+  file: string;
+  absPath: string;
+  text: string;
+  program: Program;
+  /** each import of this file with the module it names (absent when it failed to load) */
+  imports: { node: Import; module?: Module }[];
+}
+
+export interface LoadedModules {
+  root: Module;
+  /** every module loaded, root first */
+  modules: Module[];
+  diagnostics: Diagnostic[];
+}
+
+export function parseModule(text: string, absPath: string, file: string): { module: Module; diagnostics: Diagnostic[] } {
+  const { program, problems } = parse(text, file);
+  const diagnostics = problems.map((p) =>
+    isCode(p.code)
+      ? diagnostic(p.code, p.span, p.message, p.hint ? { hint: p.hint } : {})
+      : diagnostic("IV9001", p.span, `internal error: the parser reported an unknown code ${p.code}: ${p.message}`),
+  );
+  return { module: { file, absPath, text, program, imports: [] }, diagnostics };
+}
+
+export function loadModules(rootText: string, rootAbsPath: string, host: FileHost): LoadedModules {
+  const byPath = new Map<string, Module>();
+  const diagnostics: Diagnostic[] = [];
+  const onStack = new Set<string>();
+
+  const visit = (text: string, absPath: string): Module => {
+    const parsed = parseModule(text, absPath, host.display(absPath));
+    const mod = parsed.module;
+    diagnostics.push(...parsed.diagnostics);
+    byPath.set(absPath, mod);
+    onStack.add(absPath);
+    for (const item of mod.program.items) {
+      if (item.kind !== "Import") continue;
+      const target = resolveImport(host, absPath, item.path);
+      if (onStack.has(target)) {
+        const chain = [...onStack].slice([...onStack].indexOf(target)).map((p) => host.display(p));
+        diagnostics.push(
+          diagnostic("IV2005", item.span, `import cycle: ${[...chain, host.display(target)].join(" → ")}`, {
+            hint: "move the shared declarations into a third file that both import",
+          }),
+        );
+        mod.imports.push({ node: item });
+        continue;
+      }
+      const known = byPath.get(target);
+      if (known) {
+        mod.imports.push({ node: item, module: known });
+        continue;
+      }
+      if (!host.exists(target)) {
+        diagnostics.push(
+          diagnostic("IV2004", item.span, `cannot find the imported file '${item.path}' (looked for ${host.display(target)})`, {
+            hint: "import paths are relative to the importing file; write \"prelude\" for the mapping library",
+          }),
+        );
+        mod.imports.push({ node: item });
+        continue;
+      }
+      const text = host.read(target);
+      if (text === undefined) {
+        const why = host.readError?.(target);
+        diagnostics.push(diagnostic("IV2017", item.span, `cannot read the imported file '${item.path}'${why ? ` (${why})` : ""}`));
+        mod.imports.push({ node: item });
+        continue;
+      }
+      mod.imports.push({ node: item, module: visit(text, target) });
+    }
+    onStack.delete(absPath);
+    return mod;
+  };
+
+  const root = visit(rootText, rootAbsPath);
+  return { root, modules: [...byPath.values()], diagnostics };
+}
