@@ -10,11 +10,31 @@ commands:
   check SPEC...              check specs (files or folders): syntax, names; --json for tools
   fmt SPEC [--write|--check] print the spec in canonical layout; --write rewrites it,
                              --check exits 1 when it is not formatted
+  train SPEC [options]       train a model into runs/NAME-TIMESTAMP/: --backend auto|tensorflow-gpu|
+                             tensorflow|wasm|cpu, --epochs N, --out DIR, --seed N;
+                             train --resume RUN continues a run (Ctrl-C saves a checkpoint)
+  eval RUN [--k K]           validation/test ELBO terms, IWAE NLL (K particles, default 500) and
+                             reconstruction error; JSON to stdout and RUN/eval.json
+  sample RUN [-n 64] [-o F]  samples from the prior: a PNG grid for images, CSV otherwise
+  encode RUN [--data train|validation|test] [-o F]
+                             representations g(μ(x)) with labels, as CSV
   help                       this text
 `;
 
 type Command = (argv: readonly string[], io: Io) => number | Promise<number>;
-const COMMANDS: Record<string, Command> = { check: checkCommand, fmt: fmtCommand };
+// The run commands load tfjs: imported on use, so `intel check` stays quick.
+const lazy =
+  (load: () => Promise<Command>): Command =>
+  async (argv, io) =>
+    (await load())(argv, io);
+const COMMANDS: Record<string, Command> = {
+  check: checkCommand,
+  fmt: fmtCommand,
+  train: lazy(async () => (await import("./train-command")).trainCommand),
+  eval: lazy(async () => (await import("./inference-commands")).evalCommand),
+  sample: lazy(async () => (await import("./inference-commands")).sampleCommand),
+  encode: lazy(async () => (await import("./inference-commands")).encodeCommand),
+};
 
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const [name, ...rest] = argv;

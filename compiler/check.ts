@@ -3,8 +3,11 @@
 import type { Program } from "../grammar/ast";
 import { diagnostic, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic";
 import { diskHost, memoryHost, type FileHost } from "./host";
+import { checkBiasDefinitions } from "./checks/check-biases";
 import { checkNames, type NameCheck } from "./names/check-names";
-import { loadModules, type Module } from "./names/modules";
+import { checkModelRules } from "./rules/model-rules";
+import { checkTypes, type TypeCheck } from "./types/check-types";
+import { loadModules, parseModule, type LoadedModules, type Module } from "./names/modules";
 
 export const MAX_DIAGNOSTICS = 100;
 
@@ -15,6 +18,7 @@ export interface CheckResult {
   /** source text per file name, for rendering */
   sources: Map<string, string>;
   names?: NameCheck;
+  types?: TypeCheck;
 }
 
 export interface CheckOptions {
@@ -27,15 +31,38 @@ export function checkSource(text: string, options: CheckOptions = {}): CheckResu
   const file = options.file ?? "<input>.intel";
   const host = options.host ?? memoryHost({ [file]: text });
   const abs = host.absolute(file);
-  const loaded = loadModules(text, abs, host);
+  let loaded: LoadedModules;
+  try {
+    loaded = loadModules(text, abs, host);
+  } catch (e) {
+    // Only a bug (or a host that throws) gets here; the user still gets a diagnostic, not a stack.
+    const { module } = parseModule(text, abs, file);
+    return { program: module.program, modules: [module], diagnostics: [internalError(e, module.program)], sources: new Map([[file, text]]) };
+  }
   const sources = new Map(loaded.modules.map((m) => [m.file, m.text]));
   const result: CheckResult = { program: loaded.root.program, modules: loaded.modules, diagnostics: [], sources };
-  let all = [...loaded.diagnostics];
-  try {
+  const all = [...loaded.diagnostics];
+  // Every stage runs even when an earlier one found errors (each skips what failed to resolve),
+  // so that one run reports every problem; a stage that throws is an internal error, not a crash.
+  const stage = (run: () => void): void => {
+    try {
+      run();
+    } catch (e) {
+      all.push(internalError(e, loaded.root.program));
+    }
+  };
+  stage(() => {
     result.names = checkNames(loaded);
     all.push(...result.names.diagnostics);
-  } catch (e) {
-    all.push(internalError(e, loaded.root.program));
+  });
+  const names = result.names;
+  if (names) {
+    stage(() => {
+      result.types = checkTypes(loaded, names);
+      all.push(...result.types.diagnostics);
+    });
+    stage(() => all.push(...checkBiasDefinitions(loaded, names).diagnostics));
+    stage(() => all.push(...checkModelRules(loaded, names).diagnostics));
   }
   result.diagnostics = cap(sortDiagnostics(all));
   return result;
@@ -60,8 +87,8 @@ export function checkFile(path: string, host: FileHost = diskHost()): CheckResul
 }
 
 export function internalError(e: unknown, program: Program): Diagnostic {
-  const detail = e instanceof Error ? `${e.message}${e.stack ? `\n${e.stack.split("\n").slice(1, 4).join("\n")}` : ""}` : String(e);
-  return diagnostic("IV9001", program.span, `internal compiler error: ${detail.split("\n")[0]}`, {
+  const detail = e instanceof Error ? e.message : String(e);
+  return diagnostic("IV9001", program.span, `internal compiler error: ${detail}`, {
     hint: "this is a bug in intel-vae, not in your spec; please report it with the spec",
   });
 }

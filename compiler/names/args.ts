@@ -27,6 +27,7 @@ export function declSignature(name: string, params: readonly Param[], skipInput:
 
 export function checkArgs(call: Call, sig: Signature, out: Diagnostic[]): void {
   const bound = new Set<string>();
+  let misspelled = false;
   let positional = 0;
   for (const arg of call.args) {
     if (arg.name) continue;
@@ -48,6 +49,7 @@ export function checkArgs(call: Call, sig: Signature, out: Diagnostic[]): void {
     const name = arg.name.name;
     if (!sig.params.some((p) => p.name === name)) {
       const guess = suggest(name, sig.params.map((p) => p.name));
+      misspelled = true;
       out.push(
         diagnostic("IV2008", arg.name.span, `${sig.what} has no parameter named '${name}'`, {
           hint: guess
@@ -66,7 +68,8 @@ export function checkArgs(call: Call, sig: Signature, out: Diagnostic[]): void {
     bound.add(name);
   }
   const missing = sig.params.filter((p) => p.required && !bound.has(p.name)).map((p) => `'${p.name}'`);
-  if (missing.length) {
+  // After a misspelled name, "missing 'factor'" would only repeat the same mistake.
+  if (missing.length && !misspelled) {
     out.push(
       diagnostic(
         "IV2010",

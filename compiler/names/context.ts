@@ -117,7 +117,12 @@ export class NameContext {
     const sym = scope.lookup(name);
     if (sym) {
       this.resolution.set(e, sym);
-      this.noteDecl(sym);
+      // Only a valid use is an edge of the call graph: a misuse is reported once, not as recursion too.
+      const valid =
+        (sym.kind === "bias" && rules.biases) ||
+        (sym.kind === "network" && rules.networks) ||
+        (sym.kind === "local" && sym.local === "param" && rules.biases);
+      if (valid) this.noteDecl(sym);
       if (sym.kind === "bias" && rules.biases) return checkArgs(e, declSignature(name, sym.decl.params, false), this.diagnostics);
       if (sym.kind === "network" && rules.networks)
         return checkArgs(e, declSignature(name, sym.decl.params, hasTensorInput(sym.decl.params)), this.diagnostics);

@@ -15,7 +15,7 @@ const INIT_CALLS: CallRules = { builtins: ["initializer", "network"], networks: 
 export function checkAnnotations(cx: NameContext, annotations: readonly Annotation[]): void {
   for (const a of annotations) {
     if (a.name.name !== "allow") {
-      cx.report(diagnostic("IV2014", a.name.span, `unknown annotation '@${a.name.name}'`, { hint: "the annotation there is is @allow(…)" }));
+      cx.report(diagnostic("IV2014", a.name.span, `unknown annotation '@${a.name.name}'`, { hint: "the only annotation is @allow(…)" }));
       continue;
     }
     if (a.args.length === 0) {

@@ -53,7 +53,8 @@ export function loadModules(rootText: string, rootAbsPath: string, host: FileHos
             hint: "move the shared declarations into a third file that both import",
           }),
         );
-        mod.imports.push({ node: item });
+        // Still link it: its declarations exist, and only the cycle is the error.
+        mod.imports.push({ node: item, module: byPath.get(target) });
         continue;
       }
       const known = byPath.get(target);

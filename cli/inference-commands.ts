@@ -1,0 +1,128 @@
+// `intel eval RUN`, `intel sample RUN`, `intel encode RUN`: use a trained run's checkpoint.
+// Each rebuilds the model from RUN/ir.json and loads RUN/checkpoints/best.ckpt (else last.ckpt;
+// --checkpoint last|best|PATH picks another).
+import { extname, join } from "node:path";
+import { writeFileAtomic } from "../runtime/run/atomic";
+import { drawSamples, encodeData, evaluateSplit, loadTrainedRun, runData, type DataRole, type LoadedRun } from "../runtime/run/inference";
+import { imageGridPng, imageLayout, toCsv } from "../runtime/run/outputs";
+import { RUN_FILES } from "../runtime/run/run-dir";
+import { subset } from "../runtime/data/dataset";
+import { deriveSeed } from "../runtime/random/seeds";
+import { parseArgs, UsageError, type ParsedArgs } from "./args";
+import type { Io } from "./io";
+import { backendFlag, defaultDeps, intFlag, stringFlag, useBackend, userError, type RunDeps } from "./run-support";
+
+interface Spec<O> {
+  name: string;
+  valued: string[];
+  /** flags → options; usage errors surface before any work */
+  parse(args: ParsedArgs): O;
+  run(run: LoadedRun, o: O, io: Io): number;
+}
+
+/** The shared frame: arguments, backend, run and checkpoint, user errors, disposal. */
+function inferenceCommand<O>(spec: Spec<O>, overrides: Partial<RunDeps>) {
+  return async (argv: readonly string[], io: Io): Promise<number> => {
+    const deps = { ...defaultDeps(), ...overrides };
+    const args = parseArgs(argv, ["backend", "checkpoint", ...spec.valued], []);
+    if (args.positionals.length !== 1) throw new UsageError("needs exactly one run directory");
+    const backend = backendFlag(args);
+    const options = spec.parse(args);
+    let run: LoadedRun | undefined;
+    try {
+      await useBackend(deps, backend, io.err);
+      run = await loadTrainedRun(args.positionals[0]!, deps.buildModel, stringFlag(args, "checkpoint") ?? "best");
+      io.err(`checkpoint: ${run.checkpointPath} (epoch ${run.checkpoint.state.epoch}, step ${run.checkpoint.state.step})\n`);
+      return spec.run(run, options, io);
+    } catch (e) {
+      return userError(e, io, spec.name);
+    } finally {
+      run?.model.dispose();
+    }
+  };
+}
+
+const ROLES: readonly DataRole[] = ["train", "validation", "test"];
+function roleFlag(args: ParsedArgs, name: string, fallback: DataRole): DataRole {
+  const v = stringFlag(args, name) ?? fallback;
+  if (!(ROLES as readonly string[]).includes(v)) throw new UsageError(`--${name} must be train, validation or test`);
+  return v as DataRole;
+}
+
+export function makeEvalCommand(overrides: Partial<RunDeps> = {}) {
+  return inferenceCommand(
+    {
+      name: "eval",
+      valued: ["k", "limit"],
+      parse: (args) => ({ k: intFlag(args, "k", 1) ?? 500, limit: intFlag(args, "limit", 1) }),
+      run(run, { k, limit }, io) {
+        const splits: Record<string, unknown> = {};
+        (["validation", "test"] as const).forEach((role, slot) => {
+          let ds = runData(run, role);
+          if (!ds) return;
+          if (limit !== undefined && limit < ds.n) ds = subset(ds, Array.from({ length: limit }, (_, i) => i));
+          splits[role] = evaluateSplit(run.model, ds, { k, batch: run.config.train.batch, seed: run.config.train.seed, slot });
+        });
+        const checkpoint = { path: run.checkpointPath, epoch: run.checkpoint.state.epoch, step: run.checkpoint.state.step };
+        const json = JSON.stringify({ run: run.dir, checkpoint, k, splits }, null, 2) + "\n";
+        writeFileAtomic(join(run.dir, RUN_FILES.eval), json);
+        io.out(json);
+        return 0;
+      },
+    },
+    overrides,
+  );
+}
+
+export function makeSampleCommand(overrides: Partial<RunDeps> = {}) {
+  return inferenceCommand(
+    {
+      name: "sample",
+      valued: ["n", "o", "seed"],
+      parse: (args) => ({ n: intFlag(args, "n", 1) ?? 64, out: stringFlag(args, "o"), seed: intFlag(args, "seed", 1) }),
+      run(run, o, io) {
+        const layout = imageLayout(run.ir.data);
+        let out = o.out ?? join(run.dir, layout ? "samples.png" : "samples.csv");
+        const values = drawSamples(run.model, o.n, o.seed ?? deriveSeed(run.config.train.seed, "sample", 0));
+        if (layout) writeFileAtomic(out, imageGridPng(values, o.n, layout));
+        else {
+          if (extname(out).toLowerCase() === ".png") {
+            out = out.slice(0, -4) + ".csv";
+            io.err(`the data is not images (Real[${run.ir.data.shape.join(", ")}]): writing the samples as CSV instead\n`);
+          }
+          writeFileAtomic(out, toCsv(values, o.n, values.length / o.n, "x"));
+        }
+        io.out(`wrote ${o.n} samples to ${out}\n`);
+        return 0;
+      },
+    },
+    overrides,
+  );
+}
+
+export function makeEncodeCommand(overrides: Partial<RunDeps> = {}) {
+  return inferenceCommand(
+    {
+      name: "encode",
+      valued: ["data", "o"],
+      parse: (args) => ({ role: roleFlag(args, "data", "train"), out: stringFlag(args, "o") }),
+      run(run, { role, out }, io) {
+        const ds = runData(run, role);
+        if (!ds) {
+          io.err(`intel encode: the run holds out no validation data\n`);
+          return 1;
+        }
+        const { z, dim } = encodeData(run.model, ds, run.config.train.batch);
+        const path = out ?? join(run.dir, `z-${role}.csv`);
+        writeFileAtomic(path, toCsv(z, ds.n, dim, "z", ds.labels));
+        io.out(`wrote ${ds.n} representations g(μ(x)) (${dim} dims${ds.labels ? ", with labels" : ""}) of the ${role} data to ${path}\n`);
+        return 0;
+      },
+    },
+    overrides,
+  );
+}
+
+export const evalCommand = makeEvalCommand();
+export const sampleCommand = makeSampleCommand();
+export const encodeCommand = makeEncodeCommand();

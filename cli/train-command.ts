@@ -1,0 +1,104 @@
+// `intel train SPEC [--backend B] [--epochs N] [--out DIR] [--seed N]` and `intel train --resume DIR`.
+// Exit 0 when training ends (all epochs or early stopping), 1 on bad input or divergence,
+// 128 + signal number after Ctrl-C / SIGTERM (a checkpoint is saved first).
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { openRunDir, RUN_FILES } from "../runtime/run/run-dir";
+import { resumeRun, startRun, type RunOutcome } from "../runtime/run/session";
+import { parseArgs, UsageError } from "./args";
+import type { Io } from "./io";
+import { backendFlag, compileForRun, defaultDeps, intFlag, stringFlag, useBackend, userError, type RunDeps } from "./run-support";
+
+type Signal = "SIGINT" | "SIGTERM";
+const SIGNAL_CODE: Record<Signal, number> = { SIGINT: 2, SIGTERM: 15 };
+
+export function makeTrainCommand(overrides: Partial<RunDeps> = {}) {
+  return async (argv: readonly string[], io: Io): Promise<number> => {
+    const deps = { ...defaultDeps(), ...overrides };
+    const args = parseArgs(argv, ["backend", "epochs", "out", "resume", "seed"], []);
+    const resume = stringFlag(args, "resume");
+    if (args.positionals.length > 1) throw new UsageError(`takes one spec, got ${args.positionals.length}`);
+    const spec = args.positionals[0];
+    if (!spec && !resume) throw new UsageError("needs a spec (or --resume RUN)");
+    if (resume && args.flags.has("seed")) throw new UsageError("--seed cannot change a run being resumed");
+    if (resume && args.flags.has("out")) throw new UsageError("--out cannot move a run being resumed (it continues in place)");
+    const epochs = intFlag(args, "epochs", 1);
+    const seed = intFlag(args, "seed", 0);
+    const backendName = backendFlag(args);
+    const command = ["intel", "train", ...argv];
+
+    let specText: string | null = null;
+    let compiled = null;
+    try {
+      if (resume) {
+        const run = openRunDir(resume);
+        if (spec) {
+          // The run continues from its own ir.json; a changed spec would silently be ignored.
+          const sha = createHash("sha256").update(readFileSync(spec, "utf8")).digest("hex");
+          if (sha !== run.ir.source.sha256) {
+            io.err(`intel train: ${spec} has changed since ${resume} started; resume without the spec, or start a new run\n`);
+            return 1;
+          }
+        }
+      } else {
+        compiled = compileForRun(spec!, deps, io);
+        if (!compiled) return 1;
+        specText = readFileSync(spec!, "utf8");
+      }
+    } catch (e) {
+      if (e instanceof Error && "code" in e && e.code === "ENOENT") {
+        io.err(`intel train: cannot read ${(e as { path?: string }).path ?? spec}\n`);
+        return 1;
+      }
+      return userError(e, io, "train");
+    }
+
+    const stop = { requested: false };
+    let signal: Signal | null = null;
+    const onSignal = (s: Signal) => {
+      if (stop.requested) {
+        io.err(`\nintel train: ${s} again: quitting without saving\n`);
+        process.exit(128 + SIGNAL_CODE[s]);
+      }
+      signal = s;
+      stop.requested = true;
+      io.err(`\nintel train: ${s}: saving a checkpoint after this step (press Ctrl-C again to quit without saving)\n`);
+    };
+    const handlers = { SIGINT: () => onSignal("SIGINT"), SIGTERM: () => onSignal("SIGTERM") };
+    if (deps.signals) for (const [s, h] of Object.entries(handlers)) process.on(s, h);
+    let outcome: RunOutcome;
+    try {
+      const backend = await useBackend(deps, backendName, io.out);
+      const common = { buildModel: deps.buildModel, backend, command, progress: { write: io.out, tty: deps.tty }, stop };
+      if (resume) io.out(`resuming ${resume}\n`);
+      outcome = resume
+        ? await resumeRun({ ...common, dir: resume, epochs })
+        : await startRun({ ...common, ir: compiled!.ir!, specText, specPath: spec!, outDir: stringFlag(args, "out"), runsRoot: deps.runsRoot, epochs, seed });
+    } catch (e) {
+      return userError(e, io, "train");
+    } finally {
+      if (deps.signals) for (const [s, h] of Object.entries(handlers)) process.off(s, h);
+    }
+
+    const { dir, result } = outcome;
+    const st = result.state;
+    const last = join(dir, RUN_FILES.checkpoints, "last.ckpt");
+    if (result.status === "interrupted") {
+      io.out(
+        `interrupted at epoch ${st.epoch + 1}, step ${st.step}: checkpoint saved to ${last}\n` +
+          `resume with: intel train --resume ${dir}\n`,
+      );
+      return 128 + SIGNAL_CODE[signal ?? "SIGINT"];
+    }
+    const best = st.best ? `; best ${outcome.config.train.validation > 0 ? "validation" : "training"} loss ${st.best.value.toFixed(4)} at epoch ${st.best.epoch}` : "";
+    const how = result.status === "early_stopped" ? `stopped early after ${st.epoch} epochs` : `${st.epoch} epochs done`;
+    io.out(`${how}${best}\nrun: ${dir}\n`);
+    if (resume && outcome.config.resumes.at(-1)?.fromStep === st.step) {
+      io.out(st.earlyStopped ? "the run had already stopped early: nothing to do\n" : "the run had already finished; pass --epochs N to train longer\n");
+    }
+    return 0;
+  };
+}
+
+export const trainCommand = makeTrainCommand();

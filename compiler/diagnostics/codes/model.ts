@@ -1,0 +1,14 @@
+// Model rules (IV5xxx): what makes a model an InteL-VAE, and what its settings may be.
+import type { CatalogEntry } from "../catalog-entry";
+
+export const MODEL_CODES = {
+  IV5001: { severity: "info", title: "baseline model: the prior on the intermediary is not N(0, I)" },
+  IV5002: {
+    severity: "error",
+    title: "an InteL-VAE's Normal prior must be N(0, I)",
+    hint: "write `~ Normal(0, I)` and put any shift or scale into the mapping",
+  },
+  IV5003: { severity: "error", title: "the likelihood cannot model data in this range" },
+  IV5004: { severity: "error", title: "hyperparameter out of range" },
+  IV5005: { severity: "error", title: "metric applied to something it does not measure" },
+} as const satisfies Record<string, CatalogEntry>;

@@ -1,0 +1,209 @@
+// The IR: the one contract between the compiler and the runtime (and the TypeScript emitter).
+// Plain JSON (no classes, no functions, no AST references), versioned, with source references so
+// that a runtime error points back at the spec line. Everything is resolved: shapes are numbers,
+// user networks and biases are inlined, `for` loops unrolled, defaults filled in.
+//
+// Shapes never include the batch axis; the runtime adds it in front.
+
+export const IR_VERSION = "0.1";
+
+/** Where a piece came from in the spec. */
+export interface SourceRef {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export interface ModelIR {
+  irVersion: typeof IR_VERSION;
+  name: string;
+  source: { file: string; sha256: string };
+  /** "intel-vae": N(0, I) prior on y; "baseline": another prior (MoG, Vamp, Laplace, spike-and-slab) */
+  kind: "intel-vae" | "baseline";
+  data: DataIR;
+  /** data shape → [2·D]: the mean and the log-variance of q(y|x), concatenated in that order */
+  encoder: NetworkIR;
+  latent: LatentIR;
+  /** y: [D] → z: [Dz], with its penalties */
+  mapping: GraphIR;
+  /** z: [Dz] → data shape (logits for Bernoulli, means otherwise) */
+  decoder: NetworkIR;
+  likelihood: LikelihoodIR;
+  objective: ObjectiveIR;
+  train: TrainIR;
+  evaluate: MetricIR[];
+  /** every learnable tensor, in a stable order; ids are unique paths like "encoder/dense_1/kernel" */
+  params: ParamIR[];
+  /** non-learnable state updated during training (batch-norm moving statistics) */
+  state: ParamIR[];
+}
+
+// ---------- data ----------
+
+export interface DataIR {
+  name: string; // the spec's name for x
+  source: string; // "mnist", "fashion_mnist", "idx", "csv", "npy", "circle", …
+  /** the source's arguments with defaults filled in */
+  args: Record<string, Value>;
+  shape: number[];
+  /** the declared or known range of values, for likelihood checks */
+  range: [number, number] | null;
+  at: SourceRef;
+}
+
+export type Value = number | string | boolean | null | Value[];
+
+// ---------- latent and prior ----------
+
+export interface LatentIR {
+  name: string; // y
+  dim: number;
+  prior: PriorIR;
+  at: SourceRef;
+}
+
+export type PriorIR =
+  | { kind: "normal" } // N(0, I): analytic KL
+  | { kind: "mog"; k: number; means: number[][]; std: number; learnable: boolean; kl: "monte_carlo" }
+  | { kind: "vamp"; k: number; pseudoInputs: string /* param id */; kl: "monte_carlo" }
+  | { kind: "laplace"; loc: number; scale: number; kl: "monte_carlo" }
+  | { kind: "spike_slab"; alpha: number; kl: "analytic" };
+
+// ---------- networks ----------
+
+export interface NetworkIR {
+  /** the spec's network name (after inlining, the outermost one) */
+  name: string;
+  input: number[];
+  output: number[];
+  layers: LayerIR[];
+}
+
+export type Activation = "relu" | "leaky_relu" | "sigmoid" | "tanh" | "softplus" | "elu" | "linear";
+
+interface LayerBase {
+  in: number[];
+  out: number[];
+  at: SourceRef;
+}
+
+export type LayerIR =
+  | (LayerBase & { kind: "dense"; units: number; kernel: string; bias: string })
+  | (LayerBase & {
+      kind: "conv2d" | "conv2d_transpose";
+      filters: number;
+      kernel: [number, number];
+      stride: [number, number];
+      padding: "same" | "valid";
+      weights: string;
+      bias: string;
+    })
+  | (LayerBase & {
+      kind: "batch_norm";
+      gamma: string;
+      beta: string;
+      movingMean: string; // state id
+      movingVar: string; // state id
+      momentum: number;
+      epsilon: number;
+    })
+  | (LayerBase & { kind: "activation"; fn: Activation; alpha?: number })
+  | (LayerBase & { kind: "reshape" | "flatten" })
+  | (LayerBase & { kind: "dropout"; rate: number });
+
+// ---------- the mapping: an SSA graph ----------
+
+/**
+ * Nodes in topological order; `inputs` index earlier nodes. Values are per datapoint (the runtime
+ * vectorises over the batch) except where an op says it reduces over the batch (`entropy_spread`).
+ */
+export interface GraphIR {
+  input: { name: string; shape: number[] };
+  nodes: NodeIR[];
+  output: number;
+  penalties: PenaltyIR[];
+}
+
+export interface NodeIR {
+  op: OpName;
+  inputs: number[];
+  /** op-specific attributes: constant values, axes, slice bounds, the network of an `apply` */
+  attrs?: Record<string, Value | NetworkIR>;
+  shape: number[];
+  at: SourceRef;
+  /** the bias this node was inlined from, for readable emitted code and error messages */
+  bias?: string;
+}
+
+export type OpName =
+  | "input" // the intermediary y
+  | "const" // attrs.value: number | number[] (nested), broadcastable
+  | "param" // attrs.id: a learnable tensor from ModelIR.params
+  | "apply" // attrs.network: NetworkIR, applied to inputs[0]
+  // elementwise, broadcasting like numpy over the trailing axes
+  | "add" | "sub" | "mul" | "div" | "pow" | "neg"
+  | "abs" | "sqrt" | "log" | "exp" | "sin" | "cos" | "tan" | "asin" | "acos" | "atan" | "atan2" | "tanh"
+  | "sigmoid" | "softplus" | "relu" | "leaky_relu" | "sign" | "floor" | "round" | "min" | "max" | "clip"
+  | "where" | "normal_cdf"
+  | "eq" | "ne" | "lt" | "le" | "gt" | "ge"
+  // structure
+  | "sum" | "mean" | "norm" | "softmax" // attrs.axis (default: last), keepdims as typed
+  | "matmul" | "concat" | "slice" | "index" | "reshape" | "stack"
+  // batch statistics: reduce over the batch axis too
+  | "entropy_spread"
+  // library mappings the language cannot express (attrs say how)
+  | "builtin";
+
+export interface PenaltyIR {
+  name: string;
+  /** a scalar node; per-datapoint scalars are averaged over the batch */
+  node: number;
+  at: SourceRef;
+}
+
+// ---------- likelihood, objective, training, evaluation ----------
+
+export type LikelihoodIR =
+  | { kind: "bernoulli" } // decoder emits logits
+  | { kind: "gaussian"; sigma: number | "learned"; logSigma?: string /* param id when learned */ }
+  | { kind: "laplace"; scale: number | "learned"; logScale?: string };
+
+export type ObjectiveIR =
+  | { kind: "elbo"; beta: number; warmup: number }
+  | { kind: "iwae"; k: number };
+
+export interface TrainIR {
+  optimizer: { kind: "adam" | "sgd" | "rmsprop"; lr: number } & Record<string, number | string>;
+  batch: number;
+  epochs: number;
+  /** patience in epochs on the validation loss; 0 = off */
+  earlyStop: number;
+  seed: number;
+  /** number of training examples held out for validation */
+  validation: number;
+  checkpointEvery: number;
+}
+
+export interface MetricIR {
+  name: string; // hoyer, iwae_nll, fewshot, …
+  args: Record<string, Value>;
+  at: SourceRef;
+}
+
+// ---------- parameters ----------
+
+export type InitIR =
+  | { kind: "glorot_uniform"; fanIn: number; fanOut: number }
+  | { kind: "he_normal"; fanIn: number }
+  | { kind: "zeros" }
+  | { kind: "ones" }
+  | { kind: "constant"; value: number }
+  | { kind: "normal"; mean: number; std: number }
+  | { kind: "uniform"; low: number; high: number };
+
+export interface ParamIR {
+  id: string;
+  shape: number[];
+  init: InitIR;
+  at: SourceRef;
+}

@@ -1,0 +1,138 @@
+// Model rules (IV5xxx): N(0, I) makes an InteL-VAE, the likelihood's support fits the data,
+// hyperparameters are in range, metrics measure a latent. Runs on resolved names and literal values.
+import type { Call, Expr, ModelDecl, ModelItem } from "../../grammar/ast";
+import type { Builtin } from "../builtins/types";
+import { TRAIN_SETTINGS } from "../builtins/train-settings";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic";
+import type { NameCheck } from "../names/check-names";
+import type { LoadedModules } from "../names/modules";
+import { argExpr, constValue } from "./const-eval";
+import { describeRange, inRange, RANGES } from "./ranges";
+
+/** Value ranges of the data sources whose values are known before loading. */
+const DATA_RANGE: Record<string, [number, number]> = {
+  mnist: [0, 1],
+  fashion_mnist: [0, 1],
+  ring: [-Infinity, Infinity],
+  square: [-Infinity, Infinity],
+  star: [-Infinity, Infinity],
+  figure_eight: [-Infinity, Infinity],
+  two_gaussians: [-Infinity, Infinity],
+  gaussian_clusters: [-Infinity, Infinity],
+  sparse_vectors: [-Infinity, Infinity],
+};
+
+/** Priors whose KL against q has a closed form. */
+const ANALYTIC_KL = new Set(["Normal", "SpikeAndSlab"]);
+
+/** Metrics whose `z` argument must name a latent, not the data. */
+const LATENT_METRICS = new Set(["hoyer", "fewshot", "active_dims"]);
+
+export function checkModelRules(loaded: LoadedModules, names: NameCheck): { diagnostics: Diagnostic[] } {
+  const out: Diagnostic[] = [];
+  for (const mod of loaded.modules) {
+    for (const item of mod.program.items) if (item.kind === "ModelDecl") checkModel(item, names, out);
+  }
+  return { diagnostics: out };
+}
+
+type Slot = { call: Call; builtin: Builtin };
+
+/** The builtin a slot names, with the call (a bare `Bernoulli` is a call without arguments). */
+function slotBuiltin(e: Expr, names: NameCheck): Slot | undefined {
+  const sym = e.kind === "Call" || e.kind === "Name" ? names.resolution.get(e) : undefined;
+  if (sym?.kind !== "builtin") return undefined;
+  const call: Call =
+    e.kind === "Call" ? e : { kind: "Call", callee: { kind: "Ident", name: (e as Extract<Expr, { kind: "Name" }>).name, span: e.span }, args: [], span: e.span };
+  return { call, builtin: sym.builtin };
+}
+
+function item<K extends ModelItem["kind"]>(m: ModelDecl, kind: K): Extract<ModelItem, { kind: K }> | undefined {
+  return m.items.find((i) => i.kind === kind) as Extract<ModelItem, { kind: K }> | undefined;
+}
+
+function checkModel(m: ModelDecl, names: NameCheck, out: Diagnostic[]): void {
+  const data = item(m, "DataItem");
+  const inter = item(m, "IntermediaryItem");
+  const decoder = item(m, "DecoderItem");
+  const dataSlot = data && slotBuiltin(data.source, names);
+  const prior = inter && slotBuiltin(inter.prior, names);
+  const likelihood = decoder && slotBuiltin(decoder.likelihood, names);
+
+  if (prior) checkPrior(m, prior, out);
+  if (likelihood?.builtin.name === "Bernoulli" && dataSlot) {
+    const range = DATA_RANGE[dataSlot.builtin.name];
+    if (range && (range[0] < 0 || range[1] > 1)) {
+      out.push(
+        diagnostic("IV5003", decoder!.likelihood.span, `a Bernoulli likelihood needs data in [0, 1], but '${dataSlot.builtin.name}' yields values anywhere in the reals`, {
+          labels: [{ span: data!.source.span, message: "the data comes from here" }],
+          hint: "use a Gaussian likelihood, e.g. `: Gaussian(sigma: 0.1)`",
+        }),
+      );
+    }
+  }
+
+  const slots: Slot[] = [];
+  for (const e of [data?.source, inter?.prior, decoder?.likelihood, item(m, "ObjectiveItem")?.value, ...(item(m, "EvaluateItem")?.metrics ?? [])]) {
+    const s = e && slotBuiltin(e, names);
+    if (s) slots.push(s);
+  }
+  const train = item(m, "TrainItem");
+  for (const entry of train?.entries ?? []) {
+    if (entry.key.name === "optimizer") {
+      const s = slotBuiltin(entry.value, names);
+      if (s) slots.push(s);
+    } else if (TRAIN_SETTINGS.some((t) => t.name === entry.key.name)) {
+      checkRange(`train:${entry.key.name}`, `the training setting '${entry.key.name}'`, entry.value, out);
+    }
+  }
+  for (const { call, builtin } of slots) {
+    for (const p of builtin.params) {
+      const e = argExpr(call, builtin, p.name);
+      if (e) checkRange(`${builtin.context}:${builtin.name}.${p.name}`, `'${p.name}' of ${builtin.name}`, e, out);
+    }
+    if (builtin.context === "metric" && LATENT_METRICS.has(builtin.name)) checkLatentArg(call, builtin, names, out);
+  }
+}
+
+function checkPrior(m: ModelDecl, { call, builtin }: Slot, out: Diagnostic[]): void {
+  if (builtin.name !== "Normal") {
+    const kl = ANALYTIC_KL.has(builtin.name) ? "analytic" : "estimated by Monte Carlo";
+    out.push(
+      diagnostic("IV5001", call.span, `model '${m.name.name}' is a baseline, not an InteL-VAE: its prior on the intermediary is ${builtin.name}, not N(0, I); its KL is ${kl}`, {
+        hint: "an InteL-VAE keeps N(0, I) and carries its bias in the mapping",
+      }),
+    );
+    return;
+  }
+  const mean = argExpr(call, builtin, "mean");
+  const cov = argExpr(call, builtin, "cov");
+  const zero = (v: unknown): boolean => v === 0 || (Array.isArray(v) && v.every(zero));
+  if (mean && !zero(constValue(mean))) {
+    out.push(diagnostic("IV5002", mean.span, "the prior's mean must be 0: an InteL-VAE's intermediary prior is N(0, I)"));
+  }
+  if (cov && !(cov.kind === "Name" && cov.name === "I") && constValue(cov) !== 1) {
+    out.push(diagnostic("IV5002", cov.span, "the prior's covariance must be I: an InteL-VAE's intermediary prior is N(0, I)"));
+  }
+}
+
+function checkRange(key: string, what: string, e: Expr, out: Diagnostic[]): void {
+  const range = RANGES.get(key);
+  const v = constValue(e);
+  // A fractional value where a whole number belongs is a type error (IV3002), reported by the type checker.
+  if (!range || typeof v !== "number" || (range.int && !Number.isInteger(v)) || inRange(range, v)) return;
+  out.push(diagnostic("IV5004", e.span, `${what} must be ${describeRange(range)}, got ${v}`));
+}
+
+function checkLatentArg(call: Call, builtin: Builtin, names: NameCheck, out: Diagnostic[]): void {
+  const e = argExpr(call, builtin, "z");
+  if (!e || e.kind !== "Name") return;
+  const sym = names.resolution.get(e);
+  if (sym?.kind === "local" && sym.local === "data") {
+    out.push(
+      diagnostic("IV5005", e.span, `${builtin.name} measures a representation, but '${e.name}' is the data`, {
+        hint: "pass the representation z (or the intermediary y)",
+      }),
+    );
+  }
+}

@@ -1,0 +1,57 @@
+// The runtime's model: what the IR interpreter builds and what training, evaluation and sampling use.
+// Everything here is a contract between runtime/model (the interpreter) and runtime/train, runtime/metrics.
+import type * as tf from "@tensorflow/tfjs";
+import type { ModelIR } from "../../compiler/ir/types";
+
+/** The objective on one batch, each term averaged over the batch (the loss is what is minimised). */
+export interface LossTerms {
+  loss: tf.Scalar;
+  /** −E_q[log p(x | g(y))] */
+  recon: tf.Scalar;
+  /** KL(q(y|x) ‖ p(y)) on the intermediary y (analytic for N(0, I)), before β */
+  kl: tf.Scalar;
+  /** each mapping penalty, already multiplied by its weight as the spec writes it */
+  penalties: Record<string, tf.Scalar>;
+}
+
+export interface LossOptions {
+  /**
+   * β for this call, overriding ObjectiveIR.beta; the training loop passes betaAt(objective, t)
+   * (runtime/objectives/objective.ts) to warm β up. Ignored by the IWAE objective.
+   */
+  beta?: number;
+}
+
+export interface CompiledModel {
+  readonly ir: ModelIR;
+  /** learnable tensors by ParamIR id, in ModelIR.params order */
+  readonly variables: Map<string, tf.Variable>;
+  /** non-learnable state (batch-norm moving statistics) by id */
+  readonly state: Map<string, tf.Variable>;
+  /** dimension D of the intermediary y */
+  readonly latentDim: number;
+  /**
+   * The spec's objective on a batch x: [B, ...data shape]; `seed` (any number, per step) drives the
+   * reparameterisation noise and dropout, so the same seed gives the same numbers. With
+   * training = true, batch-norm layers also update their moving statistics (in place, once per
+   * call). Call it inside tf.tidy / variableGrads: the returned scalars belong to the caller.
+   */
+  loss(x: tf.Tensor, seed: number, training: boolean, opts?: LossOptions): LossTerms;
+  /** q(y|x): mean and log-variance, each [B, D]; `seed` drives dropout (training only) */
+  encode(x: tf.Tensor, training: boolean, seed?: number): { mean: tf.Tensor2D; logvar: tf.Tensor2D };
+  /** z = g(y) and the mapping's penalties for this batch (training: batch norm / dropout in `apply` networks) */
+  map(y: tf.Tensor2D, training?: boolean, seed?: number): { z: tf.Tensor; penalties: Record<string, tf.Scalar> };
+  /** the decoder's output for z: logits (Bernoulli) or means, [B, ...data shape] */
+  decode(z: tf.Tensor, training: boolean, seed?: number): tf.Tensor;
+  /** log p(x | decoder output) per datapoint, [B]: the likelihood's log-density summed over data axes */
+  logLikelihood(x: tf.Tensor, out: tf.Tensor): tf.Tensor1D;
+  /**
+   * log p(x) estimated with K importance samples on y, per datapoint: [B], evaluation mode, K drawn
+   * in chunks so memory stays bounded (chunk 0 uses the same noise as loss() with the same seed).
+   */
+  iwae(x: tf.Tensor, k: number, seed: number): tf.Tensor1D;
+  /** y ~ N(0, I) (or the prior) → z = g(y) → decoder mean, [n, ...data shape] */
+  sample(n: number, seed: number): tf.Tensor;
+  /** every tensor the model owns */
+  dispose(): void;
+}

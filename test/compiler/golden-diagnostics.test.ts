@@ -1,0 +1,30 @@
+// Pins the exact text of every diagnostic: each test/golden/**/NAME.intel has NAME.errors.txt beside it.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { checkFile } from "../../compiler/check";
+import { CATALOG } from "../../compiler/diagnostics/catalog";
+import { renderDiagnostics, summary } from "../../compiler/diagnostics/render";
+import { expectGolden, intelFilesUnder } from "../golden";
+
+const files = intelFilesUnder("test/golden");
+
+function rendered(file: string): string {
+  const r = checkFile(file);
+  return renderDiagnostics(r.diagnostics, r.sources) + `-- ${summary(r.diagnostics)}\n`;
+}
+
+describe("golden diagnostics", () => {
+  it.each(files)("%s", (file) => {
+    expectGolden(file.replace(/\.intel$/, ".errors.txt"), rendered(file));
+  });
+
+  it("every syntax and name code is triggered by some golden spec", () => {
+    const seen = new Set<string>();
+    for (const f of files) {
+      const text = readFileSync(f.replace(/\.intel$/, ".errors.txt"), "utf8");
+      for (const m of text.matchAll(/(?:error|warning|info) (IV\d{4})/g)) seen.add(m[1]!);
+    }
+    const codes = Object.keys(CATALOG).filter((c) => /^IV[12]/.test(c));
+    expect(codes.filter((c) => !seen.has(c))).toEqual([]);
+  });
+});
