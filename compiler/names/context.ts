@@ -130,16 +130,24 @@ export class NameContext {
       if (sym.kind === "local" && sym.local === "param" && rules.biases) {
         return checkArgs(e, { what: `'${name}'`, params: [{ name: "input", required: true }] }, this.diagnostics);
       }
+      // A user name that cannot stand here does not hide the slot's own built-in (a bias `circle`
+      // and a data source `circle` can coexist).
+      if (this.builtinCall(e, rules)) return;
       return this.report(diagnostic("IV2016", e.callee.span, `'${name}' is ${describe(sym)}; it cannot be used as a ${rules.noun} here`));
     }
+    if (!this.builtinCall(e, rules)) this.unknownCallee(e.callee, scope, rules);
+  }
+
+  private builtinCall(e: Call, rules: CallRules): boolean {
     for (const ctx of rules.builtins) {
-      const b = lookupBuiltin(ctx, name);
+      const b = lookupBuiltin(ctx, e.callee.name);
       if (b) {
         this.resolution.set(e, { kind: "builtin", builtin: b });
-        return checkArgs(e, builtinSignature(b), this.diagnostics);
+        checkArgs(e, builtinSignature(b), this.diagnostics);
+        return true;
       }
     }
-    this.unknownCallee(e.callee, scope, rules);
+    return false;
   }
 
   private unknownCallee(callee: Ident, scope: Scope, rules: CallRules): void {

@@ -1,0 +1,204 @@
+// Functions of bias expressions (`let`, `penalty`, `return`, parameter defaults, layer arguments),
+// and the built-in mappings the language cannot express (hierarchy, flows, clusters on several planes).
+//
+// Conventions, which every doc line below assumes:
+//  - A bias sees ONE datapoint: `y : Real[D]`. The batch axis is implicit and never addressable;
+//    the runtime vectorises every function over it. `entropy_spread` is the one exception (batch-level).
+//  - `axis` counts the datapoint's own axes: 0 is the first, -1 the last.
+//  - Elementwise functions broadcast like NumPy; a scalar broadcasts against any tensor.
+//    "tensor" arguments accept scalars; Bool tensors come from comparisons (`y > 0`).
+//  - Reductions drop the reduced axis unless `keepdims: true`; `norm` keeps it by default so that
+//    `y / (norm(y) + eps)` broadcasts.
+//
+// Besides the name-stage signature, each entry carries what later stages need: the shape rule (types),
+// continuity, the argument domain and the result range (bias validation's interval analysis).
+import { interval, maker, opt, req, type Interval } from "./define";
+import type { Builtin, BuiltinParam } from "./types";
+
+export type ShapeRule =
+  | "elementwise" // the broadcast shape of the tensor arguments
+  | "reduce" //      removes `axis` (every axis when null) unless `keepdims`
+  | "same" //        the first argument's shape
+  | "concat" //      joins along the last axis
+  | "stack" //       a new last axis
+  | "reshape" //     the shape d0..d3 (one of them may be -1)
+  | "matmul" //      [.., n, k] x [k, m] -> [.., n, m]; a vector [k] acts as a row
+  | "transpose" //   swaps the last two axes
+  | "dot" //         sums the product over the last axis, which it drops
+  | "gather" //      x[.., indices] along the last axis: the indices' shape replaces it
+  | "static" //      a compile-time Int (len)
+  | "mapping"; //    a whole mapping y -> z; its doc states the output shape
+
+export type Continuity = "smooth" | "kink" | "discontinuous";
+
+export interface FunctionBuiltin extends Builtin {
+  context: "function";
+  shape: ShapeRule;
+  /** "kink": continuous, not differentiable at isolated points (abs, relu, min) */
+  continuity: Continuity;
+  /** where the first argument must lie for a finite value AND a finite gradient */
+  domain?: Interval;
+  /** the set the result lies in */
+  range?: Interval;
+  /** the gradient is zero almost everywhere (floor, sign, round, stop_gradient) */
+  zeroGradient?: true;
+  /** reads the whole minibatch: legal only in `penalty` */
+  batch?: true;
+  /** owns learnable parameters ψ (built-in mappings); its first argument is y */
+  learnable?: true;
+}
+
+interface Meta {
+  shape?: ShapeRule;
+  continuity?: Continuity;
+  domain?: string;
+  range?: string;
+  zeroGradient?: true;
+  batch?: true;
+  learnable?: true;
+  variadic?: true;
+}
+
+const make = maker("function");
+function fn(name: string, params: BuiltinParam[], doc: string, meta: Meta = {}): FunctionBuiltin {
+  const b = make(name, params, doc, { variadic: meta.variadic }) as FunctionBuiltin;
+  b.shape = meta.shape ?? "elementwise";
+  b.continuity = meta.continuity ?? "smooth";
+  if (meta.domain) b.domain = interval(meta.domain);
+  if (meta.range) b.range = interval(meta.range);
+  if (meta.zeroGradient) b.zeroGradient = true;
+  if (meta.batch) b.batch = true;
+  if (meta.learnable) b.learnable = true;
+  return b;
+}
+
+const X = [req("x", "tensor")];
+const unary = (name: string, doc: string, meta: Meta = {}) => fn(name, X, doc, meta);
+const axis = (def: number | null, doc?: string) => opt("axis", "Int", def, doc ?? (def === null ? "none = every axis" : undefined));
+const keepdims = (def = false) => opt("keepdims", "Bool", def, "keep the reduced axis with size 1");
+
+const ELEMENTWISE: FunctionBuiltin[] = [
+  unary("abs", "|x|; a kink at 0 (subgradient 0)", { continuity: "kink", range: "[0, inf)" }),
+  unary("sqrt", "√x; needs x > 0 (its slope is infinite at 0): write sqrt(x + eps) or sqrt(abs(x) + eps)", {
+    domain: "(0, inf)",
+    range: "[0, inf)",
+  }),
+  unary("square", "x², elementwise", { range: "[0, inf)" }),
+  unary("log", "natural logarithm; needs x > 0: write log(x + eps) for x ≥ 0", { domain: "(0, inf)", range: "(-inf, inf)" }),
+  unary("log1p", "log(1 + x), accurate for small x; needs x > -1", { domain: "(-1, inf)" }),
+  unary("exp", "eˣ", { range: "(0, inf)" }),
+  unary("expm1", "eˣ − 1, accurate for small x", { range: "(-1, inf)" }),
+  unary("sin", "sine (radians)", { range: "[-1, 1]" }),
+  unary("cos", "cosine (radians)", { range: "[-1, 1]" }),
+  unary("tan", "tangent (radians); infinite at π/2 + kπ", {}),
+  unary("asin", "arcsine in [−π/2, π/2]; needs −1 < x < 1 (infinite slope at ±1)", { domain: "(-1, 1)", range: "[-pi/2, pi/2]" }),
+  unary("acos", "arccosine in [0, π]; needs −1 < x < 1 (infinite slope at ±1)", { domain: "(-1, 1)", range: "[0, pi]" }),
+  unary("atan", "arctangent in (−π/2, π/2)", { range: "(-pi/2, pi/2)" }),
+  fn("atan2", [req("y", "tensor"), req("x", "tensor")], "the angle of the point (x, y) in (−π, π]; its gradient is undefined at (0, 0): guard the origin, e.g. atan2(v, where(u*u + v*v > 0, u, 1))", {
+    range: "[-pi, pi]",
+  }),
+  unary("sinh", "hyperbolic sine", {}),
+  unary("cosh", "hyperbolic cosine", { range: "[1, inf)" }),
+  unary("tanh", "hyperbolic tangent", { range: "(-1, 1)" }),
+  unary("sigmoid", "logistic 1 / (1 + e⁻ˣ)", { range: "(0, 1)" }),
+  unary("softplus", "log(1 + eˣ), a smooth relu", { range: "(0, inf)" }),
+  unary("relu", "max(x, 0)", { continuity: "kink", range: "[0, inf)" }),
+  fn("leaky_relu", [req("x", "tensor"), opt("alpha", "Real", 0.2)], "x for x ≥ 0, alpha·x below", { continuity: "kink" }),
+  fn("elu", [req("x", "tensor"), opt("alpha", "Real", 1)], "x for x ≥ 0, alpha·(eˣ − 1) below", { continuity: "kink", range: "(-inf, inf)" }),
+  unary("normal_cdf", "Φ(x), the standard normal CDF", { range: "(0, 1)" }),
+  unary("normal_log_cdf", "log Φ(x), accurate in the left tail", { range: "(-inf, 0)" }),
+  unary("sign", "−1, 0 or 1; discontinuous at 0, zero gradient", { continuity: "discontinuous", range: "[-1, 1]", zeroGradient: true }),
+  unary("floor", "largest integer ≤ x; discontinuous, zero gradient", { continuity: "discontinuous", zeroGradient: true }),
+  unary("ceil", "smallest integer ≥ x; discontinuous, zero gradient", { continuity: "discontinuous", zeroGradient: true }),
+  unary("round", "nearest integer (halves to even); discontinuous, zero gradient", { continuity: "discontinuous", zeroGradient: true }),
+  unary("stop_gradient", "x in the forward pass, no gradient backwards (ψ behind it does not learn through this path)", {
+    zeroGradient: true,
+  }),
+  fn("pow", [req("x", "tensor"), req("p", "tensor")], "xᵖ, the same as x ** p; a non-integer p needs x > 0 (x ≥ 0 has an infinite slope at 0 when p < 1)"),
+  fn("min", [req("a", "tensor"), req("b", "tensor")], "elementwise minimum of a and b (amin reduces)", { continuity: "kink" }),
+  fn("max", [req("a", "tensor"), req("b", "tensor")], "elementwise maximum of a and b (amax reduces)", { continuity: "kink" }),
+  fn("mod", [req("x", "tensor"), req("m", "Real")], "x − m·floor(x / m), in [0, m) for m > 0; discontinuous where x is a multiple of m", {
+    continuity: "discontinuous",
+  }),
+  fn("clip", [req("x", "tensor"), req("lo", "Real"), req("hi", "Real")], "min(max(x, lo), hi); result in [lo, hi]", { continuity: "kink" }),
+  fn("where", [req("cond", "any", "a Bool or Bool tensor (a comparison)"), req("a", "tensor"), req("b", "tensor")], "a where cond holds, else b, elementwise; discontinuous in y when cond depends on y; gradients flow only into the chosen branch", {
+    continuity: "discontinuous",
+  }),
+];
+
+const REDUCTIONS: FunctionBuiltin[] = [
+  fn("sum", [req("x", "tensor"), axis(null), keepdims()], "sum over `axis`", { shape: "reduce" }),
+  fn("mean", [req("x", "tensor"), axis(null), keepdims()], "mean over `axis`", { shape: "reduce" }),
+  fn("prod", [req("x", "tensor"), axis(null), keepdims()], "product over `axis`", { shape: "reduce" }),
+  fn("amin", [req("x", "tensor"), axis(null), keepdims()], "minimum over `axis`", { shape: "reduce", continuity: "kink" }),
+  fn("amax", [req("x", "tensor"), axis(null), keepdims()], "maximum over `axis`", { shape: "reduce", continuity: "kink" }),
+  fn("logsumexp", [req("x", "tensor"), axis(null), keepdims()], "log Σ eˣ over `axis`, computed stably", { shape: "reduce" }),
+  fn(
+    "norm",
+    [req("x", "tensor"), opt("ord", "Real", 2, "p ≥ 1 of the Lp norm"), axis(-1), keepdims(true)],
+    "Lp norm (L2 by default) over the last axis, KEEPING it with size 1: for y : Real[D], norm(y) : Real[1], so y / (norm(y) + eps) broadcasts. Can be 0: divide by norm(y) + eps. Kink at 0, where the runtime's gradient is 0",
+    { shape: "reduce", continuity: "kink", range: "[0, inf)" },
+  ),
+  fn("softmax", [req("x", "tensor"), axis(-1)], "e^xᵢ / Σⱼ e^xⱼ over `axis`; positive, sums to 1", { shape: "same", range: "(0, 1)" }),
+  fn("log_softmax", [req("x", "tensor"), axis(-1)], "log softmax(x), computed stably", { shape: "same", range: "(-inf, 0)" }),
+  fn("cumsum", [req("x", "tensor"), axis(-1)], "running sum along `axis`: [x₀, x₀+x₁, …]", { shape: "same" }),
+  fn("dot", [req("a", "tensor"), req("b", "tensor")], "Σ aᵢ·bᵢ over the last axis, which it drops", { shape: "dot" }),
+  fn(
+    "entropy_spread",
+    [req("s", "tensor", "positive scores, one Real[D] per datapoint"), opt("eps", "Real", 1e-8, "inside the logarithms")],
+    "the sparsity penalty L_sp = meanᵢ H(pᵢ) − H(meanᵢ pᵢ) with pᵢ = sᵢ / Σ sᵢ and H(p) = −Σ p·log(p + eps), i over the MINIBATCH (batch-level: use it in `penalty`). ≤ 0; lower = each point uses few dimensions while the batch uses them all",
+    { shape: "reduce", batch: true, range: "(-inf, 0]" },
+  ),
+];
+
+const SHAPES: FunctionBuiltin[] = [
+  fn("concat", [req("x", "tensor")], "joins its arguments along the last axis: concat(y[0:2], y[2:]) = y", { shape: "concat", variadic: true }),
+  fn("stack", [req("x", "tensor")], "stacks same-shaped arguments along a new last axis", { shape: "stack", variadic: true }),
+  fn("reshape", [req("x", "tensor"), req("d0", "Int"), opt("d1", "Int", null), opt("d2", "Int", null), opt("d3", "Int", null)], "the same values in shape [d0, d1, …] (row-major); one dimension may be -1 (inferred)", {
+    shape: "reshape",
+  }),
+  fn("transpose", X, "swaps the last two axes", { shape: "transpose" }),
+  fn("matmul", [req("a", "tensor"), req("b", "tensor")], "matrix product; y : Real[D] times M : Real[D, E] is y·M : Real[E]", { shape: "matmul" }),
+  fn("gather", [req("x", "tensor"), req("indices", "tensor", "Int-valued; Real values are truncated")], "x at `indices` along the last axis; no gradient to the indices", {
+    shape: "gather",
+  }),
+  fn("len", [req("list", "Int[]")], "the number of elements of a list (a compile-time Int, e.g. for layer sizes)", { shape: "static" }),
+];
+
+const MAPPINGS: FunctionBuiltin[] = [
+  fn(
+    "hierarchy",
+    [req("y", "tensor"), req("splits", "Int[]", "sizes s₀…s_N, summing to D"), opt("activation", "String", "relu")],
+    "the paper's hierarchical mapping (built in because the language has no variable number of networks): y = [y₀…y_N] by `splits`, z₀ = y₀, zᵢ = act(Wᵢ·[z_{i−1}, yᵢ] + bᵢ) of size sᵢ, z = concat(z₀…z_N) : Real[D]",
+    { shape: "mapping", learnable: true, continuity: "kink" },
+  ),
+  fn(
+    "clusters_product",
+    [req("y", "tensor"), req("ks", "Int[]", "sectors per plane; K = ∏ ks"), opt("c1", "Real", 5), opt("c2", "Real", 0.2), opt("eps", "Real", 1e-6)],
+    "K = ∏ kᵢ clusters with one plane per factor: the prelude's `clusters(k: kᵢ)` applied to dims (2i, 2i+1) in turn (built in because the number of planes varies); Real[D] → Real[D], D ≥ 2·len(ks)",
+    { shape: "mapping", continuity: "kink" },
+  ),
+  fn("planar_flow", [req("y", "tensor"), opt("layers", "Int", 4)], "planar flow (Rezende & Mohamed 2015): `layers` maps y + u·tanh(wᵀy + b), with u constrained so that each is invertible; Real[D] → Real[D]", {
+    shape: "mapping",
+    learnable: true,
+  }),
+  fn("radial_flow", [req("y", "tensor"), opt("layers", "Int", 4)], "radial flow: `layers` maps y + β·h(α, r)·(y − y₀), r = ‖y − y₀‖, β ≥ −α for invertibility; Real[D] → Real[D]", {
+    shape: "mapping",
+    learnable: true,
+  }),
+  fn(
+    "sylvester_flow",
+    [req("y", "tensor"), opt("layers", "Int", 4), opt("rank", "Int", null, "M ≤ D; none = D"), opt("kind", "String", "orthogonal", '"orthogonal", "householder" or "triangular"')],
+    "Sylvester flow (van den Berg et al. 2018): `layers` maps y + A·tanh(B·y + b) with A = Q·R, B = R̃·Qᵀ; Real[D] → Real[D]",
+    { shape: "mapping", learnable: true },
+  ),
+];
+
+export const FUNCTIONS: readonly FunctionBuiltin[] = [...ELEMENTWISE, ...REDUCTIONS, ...SHAPES, ...MAPPINGS];
+
+const BY_NAME = new Map(FUNCTIONS.map((f) => [f.name, f]));
+
+/** The function entry with its shape, continuity, domain and range (bias validation reads these). */
+export function functionInfo(name: string): FunctionBuiltin | undefined {
+  return BY_NAME.get(name);
+}

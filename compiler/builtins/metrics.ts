@@ -1,0 +1,62 @@
+// Metrics: `evaluate { hoyer(z), iwae_nll(k: 500) }`, computed on the test split after training (and
+// at every validation when cheap). A datapoint's representation is g(μ_φ(x)) unless a metric says
+// otherwise; `z` arguments name the model's own latents (the intermediary y or the representation z).
+// Classifier-based metrics train their classifier on the data's labels, from the run's seed.
+import { maker, opt, req } from "./define";
+import type { Builtin } from "./types";
+
+const metric = maker("metric");
+
+const latent = () => req("z", "name", "the model's y or z");
+const samples = (n = 2000) => opt("samples", "Int", n, "generated samples: y ~ N(0, I), z = g(y), then the decoder's mean");
+const classifier = () => opt("classifier", "String", "logistic", '"logistic" (multinomial logistic regression) or "forest" (random forest)');
+
+export const METRICS: readonly Builtin[] = [
+  metric(
+    "hoyer",
+    [latent(), opt("sample", "Bool", false, "use g(y), y ~ q(y | x) (the paper's code) instead of g(μ(x))")],
+    "Hoyer sparsity of the representations, in [0, 1], higher = sparser: each dimension is divided by its std over the test set, then mean over points of (√D − ‖z‖₁ / ‖z‖₂) / (√D − 1)",
+  ),
+  metric(
+    "iwae_nll",
+    [opt("k", "Int", 500, "importance samples"), opt("points", "Int", 1000, "test points used (at most)")],
+    "test negative log-likelihood −log p(x) in nats, the IWAE estimate with k samples (weights on y, DESIGN §1)",
+  ),
+  metric("elbo", [], "test negative ELBO (β = 1, penalties excluded), nats per datapoint"),
+  metric("kl", [], "test KL(q(y | x) ‖ p(y)), nats per datapoint"),
+  metric(
+    "recon_error",
+    [opt("kind", "String", "nll", '"nll" (−log p(x | g(μ(x)))), "mse" or "bce"')],
+    "reconstruction error per datapoint on the test split, decoding z = g(μ(x))",
+  ),
+  metric(
+    "fewshot",
+    [latent(), opt("sizes", "Int[]", [10, 100, 1000], "labelled training points per trial"), classifier(), opt("repeats", "Int", 5, "trials per size, different draws")],
+    "downstream accuracy: a classifier trained on `size` labelled representations, tested on the rest of the test split; mean ± std over repeats, per size",
+  ),
+  metric(
+    "cluster_proportions",
+    [samples(10000), classifier()],
+    "the share of generated samples per class (classified by a classifier trained on the data), next to the data's own label shares (Table 3: learned proportions should track them)",
+  ),
+  metric(
+    "sample_uncertainty",
+    [opt("threshold", "Real", 0.8, "in (0, 1)"), samples(), classifier()],
+    "fraction of generated samples whose most likely class has probability below `threshold`: samples between clusters (lower is better for clustered data)",
+  ),
+  metric(
+    "region_mass",
+    [req("center", "Real[]", "a point in data space, e.g. [0, 0]"), req("radius", "Real"), samples()],
+    "fraction of generated samples within `radius` of `center`: near 0 where the model recovers a hole or a gap between clusters",
+  ),
+  metric(
+    "fid_small",
+    [samples(), opt("features", "String", "classifier", '"classifier" (a small CNN trained on the training data) or "pixels"')],
+    "Fréchet distance between generated samples and test data in the feature space of a small classifier (an FID without Inception: comparable within this tool only)",
+  ),
+  metric(
+    "active_dims",
+    [latent(), opt("threshold", "Real", 0.01)],
+    "number of active dimensions (Burda et al. 2016): coordinates u with Cov_x(E_q[z_u | x]) > threshold",
+  ),
+];
