@@ -61,6 +61,7 @@ export function makeEvalCommand(overrides: Partial<RunDeps> = {}) {
           let ds = runData(run, role);
           if (!ds) return;
           if (limit !== undefined && limit < ds.n) ds = subset(ds, Array.from({ length: limit }, (_, i) => i));
+          io.err(`evaluating ${role}: ${ds.n} datapoints, IWAE with K = ${k}\n`);
           splits[role] = evaluateSplit(run.model, ds, { k, batch: run.config.train.batch, seed: run.config.train.seed, slot });
         });
         const checkpoint = { path: run.checkpointPath, epoch: run.checkpoint.state.epoch, step: run.checkpoint.state.step };

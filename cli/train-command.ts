@@ -30,9 +30,11 @@ export function makeTrainCommand(overrides: Partial<RunDeps> = {}) {
 
     let specText: string | null = null;
     let compiled = null;
+    let resumedBackend: string | null = null;
     try {
       if (resume) {
         const run = openRunDir(resume);
+        resumedBackend = run.config.resumes.at(-1)?.backend ?? run.config.backend.name;
         if (spec) {
           // The run continues from its own ir.json; a changed spec would silently be ignored.
           const sha = createHash("sha256").update(readFileSync(spec, "utf8")).digest("hex");
@@ -70,8 +72,11 @@ export function makeTrainCommand(overrides: Partial<RunDeps> = {}) {
     let outcome: RunOutcome;
     try {
       const backend = await useBackend(deps, backendName, io.out);
-      const common = { buildModel: deps.buildModel, backend, command, progress: { write: io.out, tty: deps.tty }, stop };
+      const common = { buildModel: deps.buildModel, backend, command, progress: { write: io.out, tty: deps.tty, columns: process.stdout.columns }, stop };
       if (resume) io.out(`resuming ${resume}\n`);
+      if (resumedBackend && resumedBackend !== backend.name) {
+        io.err(`intel train: warning: ${resume} last ran on ${resumedBackend}; continuing on ${backend.name} will not repeat its numbers bit for bit\n`);
+      }
       outcome = resume
         ? await resumeRun({ ...common, dir: resume, epochs })
         : await startRun({ ...common, ir: compiled!.ir!, specText, specPath: spec!, outDir: stringFlag(args, "out"), runsRoot: deps.runsRoot, epochs, seed });

@@ -30,7 +30,8 @@ export function checkArgs(call: Call, sig: Signature, out: Diagnostic[]): void {
   let misspelled = false;
   let positional = 0;
   for (const arg of call.args) {
-    if (arg.name) continue;
+    // Positional arguments after a named one are a syntax error (IV1009); binding them would only cascade.
+    if (arg.name) break;
     const p = sig.params[positional];
     if (p) bound.add(p.name);
     else if (!sig.variadic || sig.params.length === 0) {

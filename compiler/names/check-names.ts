@@ -17,6 +17,7 @@ export interface NameCheck {
 
 export function checkNames(loaded: LoadedModules): NameCheck {
   const cx = new NameContext();
+  cx.syntaxErrors = loaded.diagnostics.filter((d) => d.code.startsWith("IV1"));
   const globals = new Map<Module, Scope>();
   for (const mod of loaded.modules) globals.set(mod, globalScope(cx, mod));
   for (const mod of loaded.modules) {

@@ -31,6 +31,12 @@ export class NameContext {
   /** the module being checked and the declarations visible in it; set per module by the driver */
   module!: Module;
   globals!: Scope;
+  /** syntax problems of all modules: a construct with one inside is incomplete, not missing things */
+  syntaxErrors: readonly Diagnostic[] = [];
+
+  hasSyntaxErrorIn(span: { file: string; offset: number; end: number }): boolean {
+    return this.syntaxErrors.some((d) => d.span.file === span.file && d.span.offset >= span.offset && d.span.offset <= span.end);
+  }
 
   report(d: Diagnostic): void {
     this.diagnostics.push(d);

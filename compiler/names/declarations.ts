@@ -118,7 +118,7 @@ export function checkBias(cx: NameContext, decl: BiasDecl): void {
         break;
     }
   }
-  if (!returned) {
+  if (!returned && !cx.hasSyntaxErrorIn(decl.span)) {
     cx.report(
       diagnostic("IV2011", decl.name.span, `the bias '${decl.name.name}' never returns its representation`, {
         hint: "end the body with `return <expression>`",

@@ -64,8 +64,10 @@ export function checkModel(cx: NameContext, decl: ModelDecl): void {
       );
     } else if (!prior) first.set(item.kind, item);
   }
+  // A model with a syntax error inside may have lost the item to the error: do not also call it missing.
+  const incomplete = cx.hasSyntaxErrorIn(decl.span);
   for (const kind of REQUIRED) {
-    if (!first.has(kind)) {
+    if (!first.has(kind) && !incomplete) {
       cx.report(
         diagnostic("IV2012", decl.name.span, `model '${decl.name.name}' has no ${WORD[kind]}`, { hint: `add a line like \`${EXAMPLE[kind]}\`` }),
       );

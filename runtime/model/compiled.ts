@@ -1,5 +1,8 @@
 // The runtime's model: what the IR interpreter builds and what training, evaluation and sampling use.
 // Everything here is a contract between runtime/model (the interpreter) and runtime/train, runtime/metrics.
+// Built by buildModel (runtime/model/build.ts). encode/map/decode/logLikelihood allocate
+// intermediates: call them inside tf.tidy. loss, iwae and sample clean up after themselves and
+// return only their results.
 import type * as tf from "@tensorflow/tfjs";
 import type { ModelIR } from "../../compiler/ir/types";
 

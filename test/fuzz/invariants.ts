@@ -30,7 +30,7 @@ export function fuzzOne(text: string, file = "fuzz.intel"): string[] {
   for (const d of result.diagnostics) {
     problems.push(...spanProblems(d, text, file));
     if (d.code === "IV9001") problems.push(`internal error: ${d.message}`);
-    if (!d.message || /NaN|undefined|\[object/.test(d.message)) problems.push(`bad message: ${d.message}`);
+    if (!d.message || /\bNaN\b|\[object |\bundefined\b(?!_)/.test(d.message.replace(/'[^']*'/g, ""))) problems.push(`bad message: ${d.message}`);
   }
   return problems;
 }

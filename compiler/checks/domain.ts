@@ -1,0 +1,214 @@
+// Domain safety (IV4004–IV4007): division, log, sqrt, fractional and negative powers, asin/acos/log1p
+// on operands whose interval can leave the domain. Each finding points at the operation, labels where
+// the bad value comes from ("norm(y) is 0 where y is 0"), and suggests the fix in the user's own terms.
+import type { Label } from "../diagnostics/diagnostic";
+import { functionInfo } from "../builtins";
+import type { Finding, Graph, Node } from "./graph";
+import { canBeNegative, contains, formatInterval, isPoint, REAL, subset, type Interval } from "./interval";
+
+type Bad = (r: Interval) => boolean;
+const canBeZero: Bad = (r) => contains(r, 0);
+const canBeNonPositive: Bad = (r) => canBeNegative(r, true);
+
+const usable = (n: Node | undefined): n is Node => !!n && !n.unknown && !n.failed;
+const code = (s: string) => `\`${s}\``;
+
+export function domainFindings(g: Graph): Finding[] {
+  const out: Finding[] = [];
+  for (const n of g.nodes) {
+    if (n.failed) continue;
+    const f = check(g, n);
+    if (f) out.push(f);
+  }
+  return out;
+}
+
+function check(g: Graph, n: Node): Finding | undefined {
+  const [a, b] = n.operands;
+  if (n.op === "/") return division(g, n, a, b);
+  if (n.op === "**") return power(g, n, a, b);
+  if (n.op !== "fn" || !n.fn) return undefined;
+  if (n.fn.name === "pow") return power(g, n, a, b);
+  if (n.fn.name === "mod") return division(g, n, a, b);
+  const domain = functionInfo(n.fn.name)?.domain;
+  if (!domain || !usable(a) || subset(a.range, domain)) return undefined;
+  return functionDomain(g, n, n.fn.name, a, domain);
+}
+
+function division(g: Graph, n: Node, num: Node | undefined, d: Node | undefined): Finding | undefined {
+  if (!usable(d) || !canBeZero(d.range)) return undefined;
+  const N = num?.text ?? "x";
+  const D = d.text;
+  const zero = isPoint(d.range) ? ", which is always 0" : `, which can be 0${rangeClause(d)}`;
+  let hint: string;
+  const p = d.decl?.param;
+  if (n.op === "fn") hint = `give ${code(n.text)} a modulus that cannot be 0`;
+  else if (isPoint(d.range)) hint = "divide by a value that is not 0";
+  else if (d.op === "hyper" && p && !p.default) hint = `give '${D}' a nonzero default (call sites that pass another value are checked there)`;
+  else if (d.op === "hyper" && p) hint = `give '${D}' a default that is not 0`;
+  else if (d.range.lo >= 0) hint = `add a positive epsilon: ${N} / (${D} + eps)${epsDecl(g)}`;
+  else hint = `keep the divisor away from 0, e.g. ${N} / (${positive(d)} + eps)${epsDecl(g)}`;
+  const what = n.op === "fn" ? `${code(n.text)} divides` : "division";
+  return finding(n, "IV4004", `${what} by ${code(D)}`, `divides by ${code(D)}`, zero, hint, blame(d, canBeZero, n));
+}
+
+function power(g: Graph, n: Node, base: Node | undefined, exp: Node | undefined): Finding | undefined {
+  if (!usable(base) || !usable(exp)) return undefined;
+  const c = isPoint(exp.range) ? exp.range.lo : undefined;
+  const fractional = c !== undefined ? !Number.isInteger(c) : !exp.integer;
+  const X = base.text;
+  const E = exp.text;
+  const wrap = (s: string) => (/^[\w.]+$/.test(s) ? s : `(${s})`);
+  if (fractional && canBeNegative(base.range)) {
+    return finding(
+      n,
+      "IV4006",
+      `fractional power ${code(n.text)}`,
+      `raises ${code(X)} to the fractional power ${E}`,
+      `, whose base ${code(X)} can be negative${rangeClause(base)}`,
+      `take the power of abs(${X}): abs(${X}) ** ${wrap(E)} (times sign(${X}) to keep the sign); (abs(${X}) + eps) ** ${wrap(E)} also keeps the slope finite at 0`,
+      blame(base, (r) => canBeNegative(r), n),
+    );
+  }
+  if (exp.range.lo < 0 && canBeZero(base.range)) {
+    const inner = base.range.lo >= 0 ? `${wrap(X)} + eps` : `abs(${X}) + eps`;
+    return finding(
+      n,
+      "IV4006",
+      `negative power ${code(n.text)}`,
+      `raises ${code(X)} to the negative power ${E}`,
+      `, whose base ${code(X)} can be 0${rangeClause(base)}`,
+      `add a positive epsilon: (${inner}) ** ${wrap(E)}${epsDecl(g)}`,
+      blame(base, canBeZero, n),
+    );
+  }
+  return undefined;
+}
+
+function functionDomain(g: Graph, n: Node, name: string, x: Node, domain: Interval): Finding {
+  const X = x.text;
+  const r = x.range;
+  const clause = rangeClause(x);
+  const nonneg = r.lo >= 0;
+  switch (name) {
+    case "log": {
+      const what = canBeNegative(r) ? (canBeZero(r) ? "0 or negative" : "negative") : "0";
+      const hint = nonneg ? `add a positive epsilon: log(${X} + eps)${epsDecl(g)}` : `take the log of a positive value, e.g. log(${positive(x)} + eps)${epsDecl(g)}`;
+      return finding(n, "IV4005", `log of ${code(X)}`, `takes the log of ${code(X)}`, `, which can be ${what}${clause}`, hint, blame(x, canBeNonPositive, n));
+    }
+    case "sqrt": {
+      const neg = canBeNegative(r);
+      const problem = neg ? `, which can be negative${clause}` : `, which can be 0, where its slope is infinite${clause}`;
+      const hint = neg ? `take the root of a non-negative value plus an epsilon: sqrt(abs(${X}) + eps)` : `add a positive epsilon: sqrt(${X} + eps)${epsDecl(g)}`;
+      return finding(n, "IV4006", `square root of ${code(X)}`, `takes the square root of ${code(X)}`, problem, hint, blame(x, neg ? (q) => canBeNegative(q) : canBeZero, n));
+    }
+    case "asin":
+    case "acos": {
+      const outside = r.lo < -1 || r.hi > 1;
+      const problem = outside ? `, which can lie outside [-1, 1]${clause}` : `, which can be ±1, where its slope is infinite${clause}`;
+      return finding(
+        n,
+        "IV4007",
+        `${name} of ${code(X)}`,
+        `takes ${name} of ${code(X)}`,
+        problem,
+        `keep the argument strictly inside (-1, 1): ${name}(clip(${clipped(x)}, -1 + eps, 1 - eps))${epsDecl(g)}`,
+        blame(x, (q) => !subset(q, domain), n),
+      );
+    }
+    case "log1p":
+      return finding(
+        n,
+        "IV4007",
+        `log1p of ${code(X)}`,
+        `takes log1p of ${code(X)}`,
+        `, which can be -1 or less${clause}`,
+        `log1p needs an argument above -1, e.g. log1p(abs(${X}))`,
+        blame(x, (q) => !subset(q, domain), n),
+      );
+    default:
+      return finding(
+        n,
+        "IV4007",
+        `${name} of ${code(X)}`,
+        `takes ${name} of ${code(X)}`,
+        `, which can lie outside ${formatInterval(domain)}, where ${name} is defined${clause}`,
+        `keep the argument inside ${formatInterval(domain)}, e.g. with clip(${X}, lo, hi)`,
+        blame(x, (q) => !subset(q, domain), n),
+      );
+  }
+}
+
+function finding(n: Node, c: Finding["code"], noun: string, verb: string, problem: string, hint: string, labels: Label[]): Finding {
+  return { code: c, node: n, noun, verb, problem, hint, labels };
+}
+
+/** " (its values lie in [-1, ∞))" when that says more than the name does. */
+function rangeClause(x: Node): string {
+  if (x.op === "y" || x.op === "param" || x.op === "hyper" || subset(REAL, x.range)) return "";
+  return ` (its values lie in ${formatInterval(x.range)})`;
+}
+
+/** What to clip: the value itself, or what an existing clip already clips. */
+function clipped(x: Node): string {
+  return x.op === "fn" && x.fn?.name === "clip" && x.operands[0] ? x.operands[0].text : x.text;
+}
+
+/** A positive stand-in for a value of any sign: softplus for a learnable parameter, abs otherwise. */
+function positive(x: Node): string {
+  return x.op === "param" ? `softplus(${x.text})` : `abs(${x.text})`;
+}
+
+/** Suggest declaring `eps` unless the bias already has it. */
+function epsDecl(g: Graph): string {
+  return g.decl?.params.some((p) => p.name.name === "eps") ? "" : ", with a hyperparameter `eps: Real = 1e-7`";
+}
+
+/** Why a node can be bad, in words, at the deepest place that explains it: a known cause ("norm(y)
+ *  is 0 where y is 0", "y can be any real number"), else the node where the bad values first appear. */
+function blame(top: Node, bad: Bad, primary: Node): Label[] {
+  const seen = new Set<Node>();
+  const visit = (n: Node, depth: number): { node: Node; message: string } | undefined => {
+    if (seen.has(n) || depth > 24 || n.failed) return undefined;
+    seen.add(n);
+    const why = note(n);
+    if (why) return { node: n, message: why };
+    const culprits = n.operands.filter((o): o is Node => !!o && bad(o.range));
+    for (const o of culprits) {
+      const found = visit(o, depth + 1);
+      if (found) return found;
+    }
+    return culprits.length === 0 ? { node: n, message: `${code(n.text)} lies in ${formatInterval(n.range)}` } : undefined;
+  };
+  const found = visit(top, 0);
+  // The operand's own range is already in the message; a label must say more than that.
+  if (!found || found.node.span === primary.span || (found.node === top && !note(top))) return [];
+  return [{ span: found.node.span, message: found.message }];
+}
+
+function note(n: Node): string | undefined {
+  const [a, lo, hi] = n.operands;
+  switch (n.op) {
+    case "y":
+      return `the latent '${n.text}' can be any real number`;
+    case "param":
+      return `the learnable '${n.text}' can take any value as it trains`;
+    case "hyper": {
+      const p = n.decl?.param;
+      if (p && !p.default && subset(REAL, n.range)) return `'${n.text}' has no default, so it can be any value`;
+      return isPoint(n.range) ? `'${n.text}' is ${formatInterval(n.range)} here` : `'${n.text}' lies in ${formatInterval(n.range)} here`;
+    }
+    case "*":
+      return a && lo && (a === lo || a.text === lo.text) && contains(n.range, 0) ? `${code(n.text)} is 0 where ${code(a.text)} is 0` : undefined;
+    case "fn": {
+      const name = n.fn?.name;
+      if (name === "clip" && lo && hi) return `${code(n.text)} reaches its bounds ${lo.text} and ${hi.text}`;
+      if (!a || !contains(n.range, 0)) return undefined;
+      if (name === "norm" || name === "abs" || name === "square") return `${code(n.text)} is 0 where ${code(a.text)} is 0`;
+      if (name === "relu") return `${code(n.text)} is 0 wherever ${code(a.text)} ≤ 0`;
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,20 @@
+// Types and shapes (IV3xxx).
+import type { CatalogEntry } from "../catalog-entry";
+
+export const TYPES_CODES = {
+  IV3001: {
+    severity: "error",
+    title: "operand shapes do not fit together (broadcasting, matmul, concat)",
+    hint: "a scalar broadcasts to any shape; otherwise the ranks must agree and each size must be equal or 1",
+  },
+  IV3002: { severity: "error", title: "argument of the wrong type or shape" },
+  IV3003: { severity: "error", title: "a value contradicts its declared type (return, let, param, default, data)" },
+  IV3004: { severity: "error", title: "the model's parts do not chain: data → encoder → intermediary → mapping → decoder → data" },
+  IV3005: { severity: "error", title: "a layer does not accept the shape of its input" },
+  IV3006: { severity: "error", title: "a shape cannot be inferred" },
+  IV3007: { severity: "error", title: "a penalty must be a scalar", hint: "reduce it to one number, e.g. with sum(…) or mean(…)" },
+  IV3008: { severity: "error", title: "conflicting sizes for one dimension variable" },
+  IV3009: { severity: "error", title: "bad index or slice (out of range, too many, not an Int)" },
+  IV3010: { severity: "error", title: "a value of the wrong kind (a tensor, list or network was needed)" },
+  IV3011: { severity: "error", title: "the intermediary latent must be a vector Real[D]" },
+} as const satisfies Record<string, CatalogEntry>;

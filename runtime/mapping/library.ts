@@ -1,0 +1,97 @@
+// Built-in mappings with learnable parameters (DESIGN §1), as `builtin` nodes. The compiler creates
+// their ParamIR and names them in attrs (schemas below); inputs[0] is y, batched [B, D].
+import * as tf from "@tensorflow/tfjs";
+import type { NodeIR } from "../../compiler/ir/types";
+import { denseLayer } from "../model/layers";
+import { activate } from "../model/network";
+import { registerBuiltin, type BuiltinContext } from "./builtins";
+import type { Val } from "./values";
+import type { Activation } from "../../compiler/ir/types";
+
+function ids(node: NodeIR, key: string, n: number): string[] {
+  const v = node.attrs?.[key];
+  if (!Array.isArray(v) || v.length !== n || !v.every((x) => typeof x === "string")) {
+    throw new Error(`built-in '${String(node.attrs?.fn)}' needs attrs.${key}: ${n} parameter id(s)`);
+  }
+  return v as string[];
+}
+
+function param(ctx: BuiltinContext, id: string): tf.Tensor {
+  const v = ctx.params.get(id);
+  if (!v) throw new Error(`internal error: parameter '${id}' is not declared in the IR`);
+  return v;
+}
+
+function layers(node: NodeIR): number {
+  const n = node.attrs?.layers;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 1) throw new Error("attrs.layers must be an integer ≥ 1");
+  return n;
+}
+
+const batched = (v: Val): tf.Tensor2D => {
+  if (!v.batched || v.t.rank !== 2) throw new Error("expects the intermediary y : Real[D] (batched)");
+  return v.t as tf.Tensor2D;
+};
+
+/**
+ * hierarchy: attrs { splits: number[] (s₀…s_N), activation?: string (relu), kernels: id[N], biases: id[N] };
+ * kernel i (1-based) is [s_{i−1} + s_i, s_i]. z₀ = y₀, z_i = act([z_{i−1}, y_i]·W_i + b_i), z = concat.
+ */
+registerBuiltin("hierarchy", ([v], node, ctx) => {
+  const y = batched(v!);
+  const splits = node.attrs?.splits;
+  if (!Array.isArray(splits) || !splits.every((s) => typeof s === "number")) throw new Error("attrs.splits must be a list of sizes");
+  const s = splits as number[];
+  const act = (node.attrs?.activation ?? "relu") as Activation;
+  const ws = ids(node, "kernels", s.length - 1);
+  const bs = ids(node, "biases", s.length - 1);
+  const parts = tf.split(y, s, 1);
+  const zs: tf.Tensor[] = [parts[0]!];
+  for (let i = 1; i < s.length; i++) {
+    const x = tf.concat([zs[i - 1]!, parts[i]!], 1) as tf.Tensor2D;
+    const h = denseLayer(x, param(ctx, ws[i - 1]!) as tf.Tensor2D, param(ctx, bs[i - 1]!) as tf.Tensor1D, act === "relu", true);
+    zs.push(act === "relu" ? h : activate(h, act));
+  }
+  return { t: zs.length === 1 ? zs[0]! : tf.concat(zs, 1), batched: true };
+});
+
+/**
+ * planar_flow: attrs { layers: L, u: id[L], w: id[L], b: id[L] } (u, w : [D], b : [] or [1]);
+ * f(y) = y + û·tanh(wᵀy + b) with û = u + (softplus(wᵀu) − 1 − wᵀu)·w/‖w‖², invertible (Rezende & Mohamed).
+ */
+registerBuiltin("planar_flow", ([v], node, ctx) => {
+  let y = batched(v!);
+  const n = layers(node);
+  const [us, ws, bs] = (["u", "w", "b"] as const).map((k) => ids(node, k, n));
+  for (let l = 0; l < n; l++) {
+    const u = param(ctx, us![l]!);
+    const w = param(ctx, ws![l]!);
+    const b = tf.reshape(param(ctx, bs![l]!), []);
+    const wu = tf.sum(tf.mul(w, u));
+    const uHat = tf.add(u, tf.mul(tf.div(tf.sub(tf.sub(tf.softplus(wu), 1), wu), tf.add(tf.sum(tf.square(w)), 1e-12)), w));
+    const lin = tf.add(tf.sum(tf.mul(y, w), 1, true), b); // [B, 1], no transposed matmul
+    y = tf.add(y, tf.mul(tf.tanh(lin), uHat));
+  }
+  return { t: y, batched: true };
+});
+
+/**
+ * radial_flow: attrs { layers: L, z0: id[L] ([D]), alpha: id[L], beta: id[L] (scalars) };
+ * f(y) = y + β̂·(y − z₀)/(α̂ + r), r = ‖y − z₀‖, α̂ = softplus(α), β̂ = −α̂ + softplus(β) (invertible).
+ */
+registerBuiltin("radial_flow", ([v], node, ctx) => {
+  let y = batched(v!);
+  const n = layers(node);
+  const [zs, as, bs] = (["z0", "alpha", "beta"] as const).map((k) => ids(node, k, n));
+  for (let l = 0; l < n; l++) {
+    const d = tf.sub(y, param(ctx, zs![l]!));
+    const a = tf.softplus(tf.reshape(param(ctx, as![l]!), []));
+    const bHat = tf.add(tf.neg(a), tf.softplus(tf.reshape(param(ctx, bs![l]!), [])));
+    // r is only ever added to α̂ > 0, and its gradient at r = 0 is guarded like norm's
+    const s = tf.sum(tf.square(d), 1, true);
+    const pos = tf.greater(s, 0);
+    const r = tf.where(pos, tf.sqrt(tf.where(pos, s, tf.onesLike(s))), tf.zerosLike(s));
+    y = tf.add(y, tf.mul(tf.div(bHat, tf.add(a, r)), d));
+  }
+  return { t: y, batched: true };
+});

@@ -1,0 +1,249 @@
+// The mapping graph's ops, vectorised over the batch (see values.ts for the batched/unbatched rule).
+import * as tf from "@tensorflow/tfjs";
+import type { NodeIR, Value } from "../../compiler/ir/types";
+import { align, asFloat, num, rankOf, tensorAxis, withBatch, type Val } from "./values";
+
+type Attrs = NodeIR["attrs"];
+
+const SQRT1_2 = Math.SQRT1_2;
+
+export const UNARY: Record<string, (x: tf.Tensor) => tf.Tensor> = {
+  neg: tf.neg,
+  abs: tf.abs,
+  sqrt: tf.sqrt,
+  log: tf.log,
+  exp: tf.exp,
+  sin: tf.sin,
+  cos: tf.cos,
+  tan: tf.tan,
+  asin: tf.asin,
+  acos: tf.acos,
+  atan: tf.atan,
+  tanh: tf.tanh,
+  sigmoid: tf.sigmoid,
+  softplus: tf.softplus,
+  relu: tf.relu,
+  sign: tf.sign,
+  floor: tf.floor,
+  round: tf.round,
+  normal_cdf: (x) => tf.mul(tf.add(tf.erf(tf.mul(x, SQRT1_2)), 1), 0.5),
+};
+
+export const BINARY: Record<string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor> = {
+  add: tf.add,
+  sub: tf.sub,
+  mul: tf.mul,
+  div: tf.div,
+  pow: tf.pow,
+  min: tf.minimum,
+  max: tf.maximum,
+  atan2: tf.atan2,
+};
+
+export const COMPARE: Record<string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor> = {
+  eq: tf.equal,
+  ne: tf.notEqual,
+  lt: tf.less,
+  le: tf.lessEqual,
+  gt: tf.greater,
+  ge: tf.greaterEqual,
+};
+
+/** Elementwise op on aligned operands; `f` sees float tensors unless `keepBool`. */
+export function elementwise(vals: Val[], f: (...ts: tf.Tensor[]) => tf.Tensor, keepBool = false): Val {
+  const { ts, batched } = align(vals);
+  return { t: f(...(keepBool ? ts : ts.map(asFloat))), batched };
+}
+
+/** A scalar setting given either as an attribute or as an extra (constant) input. */
+function scalarArg(vals: Val[], i: number, attrs: Attrs, key: string, dflt: number): Val {
+  if (vals[i]) return vals[i]!;
+  return { t: tf.scalar(num(attrs, key, dflt)), batched: false };
+}
+
+export function leakyRelu(vals: Val[], attrs: Attrs): Val {
+  if (!vals[1]) return { t: tf.leakyRelu(asFloat(vals[0]!.t), num(attrs, "alpha", 0.2)), batched: vals[0]!.batched };
+  return elementwise([vals[0]!, vals[1]], (x, a) => tf.where(tf.greaterEqual(x, 0), x, tf.mul(x, a)));
+}
+
+export function clip(vals: Val[], attrs: Attrs): Val {
+  if (!vals[1] && !vals[2]) {
+    return { t: tf.clipByValue(asFloat(vals[0]!.t), num(attrs, "lo", -Infinity), num(attrs, "hi", Infinity)), batched: vals[0]!.batched };
+  }
+  const lo = scalarArg(vals, 1, attrs, "lo", -Infinity);
+  const hi = scalarArg(vals, 2, attrs, "hi", Infinity);
+  return elementwise([vals[0]!, lo, hi], (x, l, h) => tf.minimum(tf.maximum(x, l), h));
+}
+
+export function where(vals: Val[]): Val {
+  return elementwise(vals, (c, a, b) => tf.where(c.dtype === "bool" ? c : tf.notEqual(c, 0), asFloat(a), asFloat(b)), true);
+}
+
+// ---------- reductions ----------
+
+function axesOf(v: Val, axis: Value | undefined, dflt: number | null): number[] {
+  const a = axis === undefined ? dflt : axis;
+  const r = rankOf(v);
+  if (a === null) return Array.from({ length: r }, (_, i) => (v.batched ? i + 1 : i));
+  const list = Array.isArray(a) ? a : [a];
+  return list.map((x) => {
+    if (typeof x !== "number") throw new Error(`axis must be an integer or a list of integers, got ${JSON.stringify(a)}`);
+    return tensorAxis(v, x);
+  });
+}
+
+/** keepdims as the IR says, else read off the node's (typed) output rank. */
+function keepDims(node: NodeIR, v: Val, dflt?: boolean): boolean {
+  const k = node.attrs?.keepdims;
+  if (typeof k === "boolean") return k;
+  if (dflt !== undefined && node.shape === undefined) return dflt;
+  return node.shape.length === rankOf(v);
+}
+
+export function reduce(op: "sum" | "mean", v: Val, node: NodeIR): Val {
+  const axes = axesOf(v, node.attrs?.axis as Value | undefined, null);
+  const f = op === "sum" ? tf.sum : tf.mean;
+  return { t: f(asFloat(v.t), axes, keepDims(node, v)), batched: v.batched };
+}
+
+/**
+ * Lp norm. At 0 its gradient is 0, not NaN: the root is taken of max-guarded sums (where() sends
+ * no gradient into the branch it does not pick, and that branch is finite).
+ */
+export function norm(v: Val, node: NodeIR): Val {
+  const axes = axesOf(v, node.attrs?.axis as Value | undefined, -1);
+  const keep = keepDims(node, v, true);
+  const p = num(node.attrs, "ord", 2);
+  const x = asFloat(v.t);
+  let t: tf.Tensor;
+  if (p === 1) t = tf.sum(tf.abs(x), axes, keep);
+  else if (p === Infinity) t = tf.max(tf.abs(x), axes, keep);
+  else {
+    const s = p === 2 ? tf.sum(tf.square(x), axes, keep) : tf.sum(tf.pow(tf.abs(x), p), axes, keep);
+    const pos = tf.greater(s, 0);
+    const safe = tf.where(pos, s, tf.onesLike(s));
+    t = tf.where(pos, p === 2 ? tf.sqrt(safe) : tf.pow(safe, 1 / p), tf.zerosLike(s));
+  }
+  return { t, batched: v.batched };
+}
+
+export function softmax(v: Val, attrs: Attrs): Val {
+  const ax = tensorAxis(v, num(attrs, "axis", -1));
+  const x = asFloat(v.t);
+  if (ax === x.rank - 1) return { t: tf.softmax(x), batched: v.batched };
+  return { t: tf.exp(tf.sub(x, tf.logSumExp(x, ax, true))), batched: v.batched };
+}
+
+/**
+ * mean_i H(p_i) − H(mean_i p_i), p_i = s_i / Σ s_i, H(p) = −Σ p·log(p + eps), i over the batch.
+ * A scalar for the whole batch (unbatched).
+ */
+export function entropySpread(v: Val, attrs: Attrs): Val {
+  const eps = num(attrs, "eps", 1e-8);
+  const s = v.batched ? tf.reshape(asFloat(v.t), [v.t.shape[0]!, -1]) : tf.reshape(asFloat(v.t), [1, -1]);
+  const p = tf.div(s, tf.sum(s, 1, true));
+  const h = (q: tf.Tensor) => tf.neg(tf.sum(tf.mul(q, tf.log(tf.add(q, eps))), -1));
+  return { t: tf.sub(tf.mean(h(p)), h(tf.mean(p, 0))), batched: false };
+}
+
+// ---------- structure ----------
+
+/** y·M with NumPy's matmul rules per datapoint; a vector operand acts as a row (left) or column (right). */
+export function matmul(a: Val, b: Val): Val {
+  const ra = rankOf(a);
+  const rb = rankOf(b);
+  const at = asFloat(a.t);
+  const bt = asFloat(b.t);
+  if (!b.batched && rb === 2) {
+    // The common case (y·M with M a param or constant): one untransposed 2-D matMul.
+    const k = bt.shape[0]!;
+    const m = bt.shape[1]!;
+    const out = tf.matMul(tf.reshape(at, [-1, k]) as tf.Tensor2D, bt as tf.Tensor2D);
+    return { t: tf.reshape(out, [...at.shape.slice(0, -1), m]), batched: a.batched };
+  }
+  const a2 = ra === 1 ? tf.expandDims(at, -2) : at;
+  const b2 = rb === 1 ? tf.expandDims(bt, -1) : bt;
+  // BatchMatMul's gradient does not reduce broadcast axes, so broadcast explicitly first.
+  const lead = tf.broadcast_util.assertAndGetBroadcastShape(a2.shape.slice(0, -2), b2.shape.slice(0, -2));
+  const full = (t: tf.Tensor) => {
+    const want = [...lead, ...t.shape.slice(-2)];
+    return tf.util.arraysEqual(t.shape, want) ? t : tf.broadcastTo(t, want);
+  };
+  let t = tf.matMul(full(a2) as tf.Tensor3D, full(b2) as tf.Tensor3D) as tf.Tensor;
+  if (rb === 1) t = tf.squeeze(t, [t.rank - 1]);
+  if (ra === 1) t = tf.squeeze(t, [t.rank - (rb === 1 ? 1 : 2)]);
+  return { t, batched: a.batched || b.batched };
+}
+
+function batchSize(vals: Val[]): number {
+  return vals.find((v) => v.batched)?.t.shape[0] ?? 1;
+}
+
+export function concat(vals: Val[], attrs: Attrs): Val {
+  const batched = vals.some((v) => v.batched);
+  const b = batchSize(vals);
+  const ts = vals.map((v) => asFloat(batched ? withBatch(v, b) : v.t));
+  const ax = tensorAxis({ t: ts[0]!, batched }, num(attrs, "axis", -1));
+  return { t: tf.concat(ts, ax), batched };
+}
+
+export function stack(vals: Val[], attrs: Attrs): Val {
+  const batched = vals.some((v) => v.batched);
+  const b = batchSize(vals);
+  const ts = vals.map((v) => asFloat(batched ? withBatch(v, b) : v.t));
+  const r = rankOf(vals[0]!) + 1; // the result's datapoint rank
+  let a = num(attrs, "axis", -1);
+  if (a < 0) a += r;
+  return { t: tf.stack(ts, a + (batched ? 1 : 0)), batched };
+}
+
+/** Python-style slice [start:stop] along `axis` (default the last); step must be 1. */
+export function slice(v: Val, attrs: Attrs): Val {
+  const ax = tensorAxis(v, num(attrs, "axis", -1));
+  const n = v.t.shape[ax]!;
+  const norm = (i: number) => Math.min(n, Math.max(0, i < 0 ? i + n : i));
+  const start = norm(num(attrs, "start", num(attrs, "begin", 0)));
+  const stop = norm(num(attrs, "stop", num(attrs, "end", n)));
+  if (num(attrs, "step", 1) !== 1) return gather(v, ax, range(start, stop, num(attrs, "step", 1)), true);
+  const begin = v.t.shape.map((_, i) => (i === ax ? start : 0));
+  const size = v.t.shape.map((d, i) => (i === ax ? Math.max(0, stop - start) : d));
+  return { t: tf.slice(v.t, begin, size), batched: v.batched };
+}
+
+function range(start: number, stop: number, step: number): number[] {
+  const out: number[] = [];
+  for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(i);
+  return out;
+}
+
+/**
+ * Entries `idx` along tensor axis `ax`, built from slices and a concat: tf.gather's gradient needs
+ * UnsortedSegmentSum, which wasm lacks. Contiguous runs become one slice each.
+ */
+export function gather(v: Val, ax: number, idx: number[], keepAxis: boolean): Val {
+  const n = v.t.shape[ax]!;
+  const parts: tf.Tensor[] = [];
+  for (let i = 0; i < idx.length; ) {
+    const first = idx[i]! < 0 ? idx[i]! + n : idx[i]!;
+    if (first < 0 || first >= n) throw new Error(`index ${idx[i]} is out of range for an axis of size ${n}`);
+    let len = 1;
+    while (i + len < idx.length && (idx[i + len]! < 0 ? idx[i + len]! + n : idx[i + len]!) === first + len) len++;
+    parts.push(tf.slice(v.t, v.t.shape.map((_, j) => (j === ax ? first : 0)), v.t.shape.map((d, j) => (j === ax ? len : d))));
+    i += len;
+  }
+  const t = parts.length === 1 ? parts[0]! : tf.concat(parts, ax);
+  return { t: keepAxis ? t : tf.squeeze(t, [ax]), batched: v.batched };
+}
+
+/** y[i] along `axis` (default 0, like Python indexing), dropping the axis; a list of indices keeps it. */
+export function index(v: Val, attrs: Attrs): Val {
+  const ax = tensorAxis(v, num(attrs, "axis", 0));
+  const i = attrs?.index ?? attrs?.indices;
+  if (typeof i === "number") return gather(v, ax, [i], false);
+  if (Array.isArray(i) && i.every((x) => typeof x === "number")) return gather(v, ax, i as number[], true);
+  throw new Error(`an 'index' node needs attrs.index: an integer or a list of integers, got ${JSON.stringify(i)}`);
+}
+
+export function reshape(v: Val, shape: number[]): Val {
+  return { t: tf.reshape(v.t, v.batched ? [v.t.shape[0]!, ...shape] : shape), batched: v.batched };
+}

@@ -1,0 +1,123 @@
+// Runs a NetworkIR (a flat list of layers with concrete shapes) on a batch: x [B, ...net.input].
+import * as tf from "@tensorflow/tfjs";
+import type { Activation, LayerIR, NetworkIR } from "../../compiler/ir/types";
+import "./gradients";
+import { batchNormTrainLayer, conv2dLayer, conv2dTransposeLayer, denseLayer } from "./layers";
+import { deriveSeed } from "./random";
+
+export interface NetContext {
+  params: Map<string, tf.Variable>;
+  state: Map<string, tf.Variable>;
+  /** batch statistics + moving-average updates for batch_norm, dropout on */
+  training: boolean;
+  /** dropout seed base (already derived); layer i uses deriveSeed(seed, i) */
+  seed: number;
+  /** the input is data, never differentiated (lets the first dense layer skip dx) */
+  inputIsData?: boolean;
+}
+
+function lookup(m: Map<string, tf.Variable>, id: string, what: string): tf.Variable {
+  const v = m.get(id);
+  if (!v) throw new Error(`internal error: ${what} '${id}' is used by a layer but not declared in the IR`);
+  return v;
+}
+
+export function activate(x: tf.Tensor, fn: Activation, alpha?: number): tf.Tensor {
+  switch (fn) {
+    case "relu":
+      return tf.relu(x);
+    case "leaky_relu":
+      return tf.leakyRelu(x, alpha ?? 0.2);
+    case "sigmoid":
+      return tf.sigmoid(x);
+    case "tanh":
+      return tf.tanh(x);
+    case "softplus":
+      return tf.softplus(x);
+    case "elu":
+      // tf.elu has no alpha; alpha·(eˣ − 1) below 0 (alpha 1 = tf.elu)
+      return alpha === undefined || alpha === 1 ? tf.elu(x) : tf.where(tf.greater(x, 0), x, tf.mul(tf.expm1(tf.minimum(x, 0)), alpha));
+    case "linear":
+      return x;
+    default: {
+      const bad: never = fn;
+      throw new Error(`internal error: unknown activation '${String(bad)}'`);
+    }
+  }
+}
+
+function batchNorm(x: tf.Tensor, l: Extract<LayerIR, { kind: "batch_norm" }>, ctx: NetContext): tf.Tensor {
+  const gamma = lookup(ctx.params, l.gamma, "parameter");
+  const beta = lookup(ctx.params, l.beta, "parameter");
+  const mm = lookup(ctx.state, l.movingMean, "state");
+  const mv = lookup(ctx.state, l.movingVar, "state");
+  if (!ctx.training) return tf.add(tf.mul(tf.div(tf.sub(x, mm), tf.sqrt(tf.add(mv, l.epsilon))), gamma), beta);
+  const { y, mean, variance } = batchNormTrainLayer(x, gamma as tf.Tensor as tf.Tensor1D, beta as tf.Tensor as tf.Tensor1D, l.epsilon);
+  // Keras' convention: moving = momentum·moving + (1 − momentum)·batch; like PyTorch, the moving
+  // variance takes the unbiased batch variance. assign() holds its own reference, so the
+  // enclosing tidy may dispose these tensors.
+  const n = x.size / x.shape[x.rank - 1]!;
+  const unbiased = n > 1 ? tf.mul(variance, n / (n - 1)) : variance;
+  const m = l.momentum;
+  mm.assign(tf.add(tf.mul(mm, m), tf.mul(mean, 1 - m)));
+  mv.assign(tf.add(tf.mul(mv, m), tf.mul(unbiased, 1 - m)));
+  return y;
+}
+
+function asShape(x: tf.Tensor, shape: number[]): tf.Tensor {
+  const want = [x.shape[0]!, ...shape];
+  return tf.util.arraysEqual(x.shape, want) ? x : tf.reshape(x, want);
+}
+
+/** The network's output, [B, ...net.output]. */
+export function runNetwork(net: NetworkIR, input: tf.Tensor, ctx: NetContext): tf.Tensor {
+  let x = asShape(input, net.input);
+  let dataInput = ctx.inputIsData ?? false;
+  const layers = net.layers;
+  for (let i = 0; i < layers.length; i++) {
+    const l = layers[i]!;
+    x = asShape(x, l.in);
+    switch (l.kind) {
+      case "dense": {
+        const w = lookup(ctx.params, l.kernel, "parameter") as tf.Tensor as tf.Tensor2D;
+        const b = lookup(ctx.params, l.bias, "parameter") as tf.Tensor as tf.Tensor1D;
+        const next = layers[i + 1];
+        const fuseRelu = next?.kind === "activation" && next.fn === "relu";
+        const flat = x.rank === 2 ? (x as tf.Tensor2D) : (tf.reshape(x, [-1, l.in[l.in.length - 1]!]) as tf.Tensor2D);
+        x = asShape(denseLayer(flat, w, b, fuseRelu, !dataInput), l.out);
+        if (fuseRelu) i++;
+        dataInput = false;
+        break;
+      }
+      case "conv2d":
+      case "conv2d_transpose": {
+        const w = lookup(ctx.params, l.weights, "parameter") as tf.Tensor as tf.Tensor4D;
+        const b = lookup(ctx.params, l.bias, "parameter") as tf.Tensor as tf.Tensor1D;
+        x =
+          l.kind === "conv2d"
+            ? conv2dLayer(x as tf.Tensor4D, w, b, l.stride, l.padding)
+            : conv2dTransposeLayer(x as tf.Tensor4D, w, b, l.out as [number, number, number], l.stride, l.padding);
+        dataInput = false;
+        break;
+      }
+      case "batch_norm":
+        x = batchNorm(x, l, ctx);
+        break;
+      case "activation":
+        x = activate(x, l.fn, l.alpha);
+        break;
+      case "reshape":
+      case "flatten":
+        x = asShape(x, l.out);
+        break;
+      case "dropout":
+        if (ctx.training && l.rate > 0) x = tf.dropout(x, l.rate, undefined, deriveSeed(ctx.seed, i));
+        break;
+      default: {
+        const bad: never = l;
+        throw new Error(`internal error: unknown layer ${JSON.stringify(bad)}`);
+      }
+    }
+  }
+  return asShape(x, net.output);
+}

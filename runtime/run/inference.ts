@@ -1,0 +1,109 @@
+// What `intel eval`, `intel sample` and `intel encode` compute from a trained run: the model rebuilt
+// from ir.json with a checkpoint's weights, and the run's data in the roles training gave it.
+import * as tf from "@tensorflow/tfjs";
+import { existsSync } from "node:fs";
+import type { Dataset } from "../data/dataset";
+import { loadTestData, loadTrainingData } from "../data/load";
+import type { CompiledModel } from "../model/compiled";
+import { likelihoodMean } from "../objectives/likelihood";
+import { deriveSeed } from "../random/seeds";
+import { batchCount, batchTensor, evaluateTerms } from "../train/terms";
+import type { TermValues } from "../train/divergence";
+import { readCheckpoint, restoreCheckpoint, type Checkpoint } from "./checkpoint";
+import { checkpointPath, openRunDir, RunDirError, type OpenedRun } from "./run-dir";
+import type { ModelFactory } from "./session";
+
+export type DataRole = "train" | "validation" | "test";
+
+export interface LoadedRun extends OpenedRun {
+  model: CompiledModel;
+  checkpoint: Checkpoint;
+  checkpointPath: string;
+}
+
+/** Opens a run and loads a checkpoint into a fresh model ("best" falls back to "last"). */
+export async function loadTrainedRun(dir: string, buildModel: ModelFactory, which: "best" | "last" | string = "best"): Promise<LoadedRun> {
+  const run = openRunDir(dir);
+  let path = which === "best" || which === "last" ? checkpointPath(dir, which) : which;
+  if (which === "best" && !existsSync(path)) path = checkpointPath(dir, "last");
+  if (!existsSync(path)) throw new RunDirError(`${dir} has no checkpoint ${which === "best" ? "yet" : path} (did training finish an epoch?)`);
+  const checkpoint = readCheckpoint(path);
+  const model = await buildModel(run.ir, deriveSeed(run.config.train.seed, "init", 0));
+  try {
+    await restoreCheckpoint(checkpoint, model);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return { ...run, model, checkpoint, checkpointPath: path };
+}
+
+/** The run's data in one role: what it trained on, what it held out, or the test split. */
+export function runData(run: OpenedRun, role: DataRole): Dataset | null {
+  const { seed, validation } = run.config.train;
+  if (role === "test") return loadTestData(run.ir.data, seed);
+  const splits = loadTrainingData(run.ir.data, seed, validation);
+  return role === "train" ? splits.train : splits.validation;
+}
+
+export interface SplitEvaluation extends TermValues {
+  n: number;
+  /** −(recon + kl): the evidence lower bound per datapoint (β = 1, no penalties) */
+  elbo: number;
+  /** −mean log p(x) estimated with K importance samples */
+  iwae_nll: number;
+  k: number;
+  /** mean squared error per value between x and the decoder's mean at z = g(μ(x)) */
+  recon_mse: number;
+}
+
+const EVAL_COUNTERS = 2 ** 22; // counter space of each (split, quantity) pair
+
+/** ELBO terms, IWAE NLL and reconstruction error of `ds` (in order, evaluation mode). */
+export function evaluateSplit(model: CompiledModel, ds: Dataset, opts: { k: number; batch: number; seed: number; slot: number }): SplitEvaluation {
+  const seedAt = (quantity: number, b: number) => deriveSeed(opts.seed, "eval", (opts.slot * 2 + quantity) * EVAL_COUNTERS + b);
+  const terms = evaluateTerms(model, ds, opts.batch, (b) => seedAt(0, b));
+  let logpx = 0;
+  let se = 0;
+  for (let b = 0; b < batchCount(ds.n, opts.batch); b++) {
+    const start = b * opts.batch;
+    const end = Math.min(ds.n, start + opts.batch);
+    tf.tidy(() => {
+      const x = batchTensor(ds, null, start, end);
+      logpx += tf.sum(model.iwae(x, opts.k, seedAt(1, b))).dataSync()[0]!;
+      const { mean } = model.encode(x, false);
+      const xhat = likelihoodMean(model.ir.likelihood, model.decode(model.map(mean, false).z, false));
+      se += tf.sum(tf.squaredDifference(x, xhat.reshape(x.shape))).dataSync()[0]!;
+    });
+  }
+  const size = ds.x.length / ds.n;
+  return { n: ds.n, ...terms, elbo: -(terms.recon + terms.kl), iwae_nll: -logpx / ds.n, k: opts.k, recon_mse: se / (ds.n * size) };
+}
+
+/** y ~ N(0, I) → z = g(y) → decoder mean: [n, ...data shape] as a flat array. */
+export function drawSamples(model: CompiledModel, n: number, seed: number): Float32Array {
+  return tf.tidy(() => model.sample(n, seed).dataSync() as Float32Array).slice();
+}
+
+/** Representations g(μ(x)) of every datapoint, [n, Dz] row-major. */
+export function encodeData(model: CompiledModel, ds: Dataset, batch: number): { z: Float32Array; dim: number } {
+  const rows: Float32Array[] = [];
+  let dim = 0;
+  for (let b = 0; b < batchCount(ds.n, batch); b++) {
+    const start = b * batch;
+    const end = Math.min(ds.n, start + batch);
+    tf.tidy(() => {
+      const { mean } = model.encode(batchTensor(ds, null, start, end), false);
+      const z = model.map(mean, false).z;
+      dim = z.size / (end - start);
+      rows.push((z.dataSync() as Float32Array).slice());
+    });
+  }
+  const z = new Float32Array(ds.n * dim);
+  let off = 0;
+  for (const r of rows) {
+    z.set(r, off);
+    off += r.length;
+  }
+  return { z, dim };
+}

@@ -1,0 +1,144 @@
+// A run directory (DESIGN §4):
+//
+//   runs/NAME-YYYYMMDD-HHMMSS/     (or --out DIR)
+//     spec.intel                   copy of the spec as it was trained
+//     ir.json                      the model's IR (what every later command rebuilds the model from)
+//     config.json                  backend, versions, seed, effective training settings, command, times
+//     metrics.jsonl                one JSON record a line: {"type":"step"|"epoch"|"diverged", …}
+//     checkpoints/last.ckpt        end of the latest epoch (or where Ctrl-C stopped it)
+//     checkpoints/best.ckpt        lowest validation loss so far
+//     checkpoints/epoch-NNNN.ckpt  after every `checkpointEvery` epochs
+//     eval.json, samples.png …     written by intel eval / sample / encode
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import type { ModelIR, TrainIR } from "../../compiler/ir/types";
+import { writeFileAtomic } from "./atomic";
+
+export const RUN_FILES = {
+  spec: "spec.intel",
+  ir: "ir.json",
+  config: "config.json",
+  metrics: "metrics.jsonl",
+  checkpoints: "checkpoints",
+  eval: "eval.json",
+} as const;
+
+export interface RunConfig {
+  name: string;
+  /** the spec's path as given on the command line */
+  spec: string | null;
+  seed: number;
+  backend: { name: string; detail: string };
+  versions: { intelVae: string; tfjs: string; node: string };
+  command: string[];
+  cwd: string;
+  startedAt: string;
+  /** the training settings actually used (the IR's, with --epochs/--seed applied) */
+  train: TrainIR;
+  /** each --resume: when, from where, on which backend */
+  resumes: { at: string; command: string[]; backend: string; fromEpoch: number; fromBatch: number; fromStep: number }[];
+}
+
+export class RunDirError extends Error {
+  override readonly name = "RunDirError";
+}
+
+export function intelVaeVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  } catch {
+    return "unknown";
+  }
+}
+
+const pad = (n: number): string => String(n).padStart(2, "0");
+export const timestamp = (d: Date): string =>
+  `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
+
+/** `root/NAME-TIMESTAMP`, with -2, -3 … when two runs start in the same second. */
+export function defaultRunDir(root: string, name: string, now: Date): string {
+  const base = join(root, `${name.replace(/[^A-Za-z0-9_.-]/g, "_")}-${timestamp(now)}`);
+  let dir = base;
+  for (let i = 2; existsSync(dir); i++) dir = `${base}-${i}`;
+  return dir;
+}
+
+export const checkpointPath = (dir: string, slot: "last" | "best" | number): string =>
+  join(dir, RUN_FILES.checkpoints, typeof slot === "number" ? `epoch-${String(slot).padStart(4, "0")}.ckpt` : `${slot}.ckpt`);
+
+/** Creates the directory with spec, IR and config. Refuses a folder that already holds a run. */
+export function createRunDir(dir: string, ir: ModelIR, specText: string | null, config: RunConfig): void {
+  if (existsSync(join(dir, RUN_FILES.config))) throw new RunDirError(`${dir} already holds a run; use --resume ${dir} to continue it, or another --out`);
+  mkdirSync(join(dir, RUN_FILES.checkpoints), { recursive: true });
+  if (specText !== null) writeFileAtomic(join(dir, RUN_FILES.spec), specText);
+  writeFileAtomic(join(dir, RUN_FILES.ir), JSON.stringify(ir, null, 2) + "\n");
+  writeConfig(dir, config);
+  writeFileAtomic(join(dir, RUN_FILES.metrics), "");
+}
+
+export function writeConfig(dir: string, config: RunConfig): void {
+  writeFileAtomic(join(dir, RUN_FILES.config), JSON.stringify(config, null, 2) + "\n");
+}
+
+function readJson<T>(path: string, what: string): T {
+  if (!existsSync(path)) throw new RunDirError(`${path} is missing: is this a run directory?`);
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as T;
+  } catch (e) {
+    throw new RunDirError(`${what} ${path} is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+export interface OpenedRun {
+  dir: string;
+  ir: ModelIR;
+  config: RunConfig;
+}
+
+export function openRunDir(dir: string): OpenedRun {
+  if (!existsSync(dir)) throw new RunDirError(`no run directory at ${dir}`);
+  return { dir, ir: readJson<ModelIR>(join(dir, RUN_FILES.ir), "the IR"), config: readJson<RunConfig>(join(dir, RUN_FILES.config), "the config") };
+}
+
+/** Appends metrics records, one JSON line each, and counts the lines. */
+export class MetricsWriter {
+  private fd: number;
+  lines: number;
+
+  /** Opens `path` keeping its first `keepLines` lines (those a checkpoint accounts for). */
+  constructor(readonly path: string, keepLines = 0) {
+    const old = existsSync(path) ? readFileSync(path, "utf8") : "";
+    const kept = old.split("\n").filter((l) => l.length > 0);
+    if (kept.length < keepLines) throw new RunDirError(`${path} has ${kept.length} lines but the checkpoint expects ${keepLines}`);
+    if (kept.length !== keepLines) {
+      // Lines after the checkpoint come from steps that the resumed run will do again.
+      writeFileAtomic(path, kept.slice(0, keepLines).map((l) => l + "\n").join(""));
+    }
+    this.lines = keepLines;
+    this.fd = openSync(path, "a");
+  }
+
+  write(record: Record<string, unknown>): void {
+    writeSync(this.fd, JSON.stringify(record) + "\n");
+    this.lines++;
+  }
+
+  close(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+  }
+}
+
+/** Parses metrics.jsonl (skipping a torn last line from a killed process). */
+export function readMetrics(path: string): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    if (!line) continue;
+    try {
+      out.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,197 @@
+// Starting and resuming training runs: data, model, optimizer, run directory, checkpoints, metrics.
+// The CLI's `intel train` is a thin layer over startRun/resumeRun; tests call them directly.
+import type * as tf from "@tensorflow/tfjs";
+import { join } from "node:path";
+import type { ModelIR, TrainIR } from "../../compiler/ir/types";
+import { loadTrainingData, type DataSplits } from "../data/load";
+import type { CompiledModel } from "../model/compiled";
+import { deriveSeed } from "../random/seeds";
+import { trainModel, type CheckpointSlot, type TrainHooks, type TrainResult, type TrainState } from "../train/loop";
+import { makeOptimizer, TrainSettingsError } from "../train/optimizer";
+import { Progress, type ProgressSink } from "../train/progress";
+import { batchCount } from "../train/terms";
+import { removeStaleTemps, writeFileAtomic } from "./atomic";
+import { captureCheckpoint, encodeCheckpoint, readCheckpoint, restoreCheckpoint } from "./checkpoint";
+import {
+  checkpointPath,
+  createRunDir,
+  defaultRunDir,
+  intelVaeVersion,
+  MetricsWriter,
+  openRunDir,
+  RUN_FILES,
+  RunDirError,
+  writeConfig,
+  type RunConfig,
+} from "./run-dir";
+
+/** Builds a model from the IR; `seed` drives its parameter initialisation. */
+export type ModelFactory = (ir: ModelIR, seed: number) => CompiledModel | Promise<CompiledModel>;
+
+export interface BackendUsed {
+  name: string;
+  detail: string;
+  tfjsVersion: string;
+}
+
+interface CommonOptions {
+  buildModel: ModelFactory;
+  backend: BackendUsed;
+  /** the command line, recorded in config.json */
+  command: string[];
+  /** where progress goes; null for none */
+  progress?: ProgressSink | null;
+  /** set `requested` to stop at the next step with a checkpoint (the CLI's SIGINT/SIGTERM) */
+  stop?: { requested: boolean };
+  afterStep?: TrainHooks["afterStep"];
+}
+
+export interface StartRunOptions extends CommonOptions {
+  ir: ModelIR;
+  specText: string | null;
+  specPath: string | null;
+  /** the run directory; default runsRoot/NAME-TIMESTAMP */
+  outDir?: string;
+  runsRoot?: string;
+  epochs?: number;
+  seed?: number;
+  now?: Date;
+}
+
+export interface ResumeRunOptions extends CommonOptions {
+  dir: string;
+  /** train to this many epochs in all (default: the run's setting) */
+  epochs?: number;
+}
+
+export interface RunOutcome {
+  dir: string;
+  result: TrainResult;
+  config: RunConfig;
+}
+
+/** The IR's training settings with the command line's overrides, validated. */
+export function effectiveTrain(ir: ModelIR, epochs?: number, seed?: number): TrainIR {
+  const t: TrainIR = { ...ir.train, optimizer: { ...ir.train.optimizer } };
+  if (epochs !== undefined) t.epochs = epochs;
+  if (seed !== undefined) t.seed = seed;
+  if (!Number.isSafeInteger(t.seed) || t.seed < 0) throw new TrainSettingsError(`seed must be a non-negative integer, got ${t.seed}`);
+  if (!Number.isInteger(t.epochs) || t.epochs < 1) throw new TrainSettingsError(`epochs must be a positive integer, got ${t.epochs}`);
+  if (!Number.isInteger(t.batch) || t.batch < 1) throw new TrainSettingsError(`batch must be a positive integer, got ${t.batch}`);
+  // The hold-out count lives in TrainIR; older lowering may leave it on the data's arguments only.
+  if (!t.validation && typeof ir.data.args.validation === "number") t.validation = ir.data.args.validation;
+  return t;
+}
+
+export async function startRun(o: StartRunOptions): Promise<RunOutcome> {
+  const train = effectiveTrain(o.ir, o.epochs, o.seed);
+  // Data first: a bad dataset is reported before a run directory exists.
+  const data = loadTrainingData(o.ir.data, train.seed, train.validation);
+  const now = o.now ?? new Date();
+  const dir = o.outDir ?? defaultRunDir(o.runsRoot ?? "runs", o.ir.name, now);
+  const config: RunConfig = {
+    name: o.ir.name,
+    spec: o.specPath,
+    seed: train.seed,
+    backend: { name: o.backend.name, detail: o.backend.detail },
+    versions: { intelVae: intelVaeVersion(), tfjs: o.backend.tfjsVersion, node: process.version },
+    command: o.command,
+    cwd: process.cwd(),
+    startedAt: now.toISOString(),
+    train,
+    resumes: [],
+  };
+  const optimizer = makeOptimizer(train.optimizer); // bad optimizer settings fail before the folder exists
+  let model: CompiledModel;
+  try {
+    createRunDir(dir, o.ir, o.specText, config);
+    model = await o.buildModel(o.ir, deriveSeed(train.seed, "init", 0));
+  } catch (e) {
+    optimizer.dispose();
+    throw e;
+  }
+  const metrics = new MetricsWriter(join(dir, RUN_FILES.metrics), 0);
+  const result = await runTraining(o, dir, model, train, data, undefined, null, metrics, optimizer);
+  return { dir, result, config };
+}
+
+export async function resumeRun(o: ResumeRunOptions): Promise<RunOutcome> {
+  const run = openRunDir(o.dir);
+  const train: TrainIR = { ...run.config.train, epochs: o.epochs ?? run.config.train.epochs };
+  effectiveTrain({ ...run.ir, train }); // validates
+  const ckptDir = join(o.dir, RUN_FILES.checkpoints);
+  removeStaleTemps(ckptDir);
+  const last = checkpointPath(o.dir, "last");
+  const ckpt = readCheckpoint(last);
+  if (ckpt.model.sourceSha256 !== run.ir.source.sha256 || ckpt.model.name !== run.ir.name) {
+    throw new RunDirError(`${last} belongs to model '${ckpt.model.name}' of another spec version than ${join(o.dir, RUN_FILES.ir)}`);
+  }
+  const data = loadTrainingData(run.ir.data, train.seed, train.validation);
+  const model = await o.buildModel(run.ir, deriveSeed(train.seed, "init", 0));
+  const config: RunConfig = {
+    ...run.config,
+    train,
+    resumes: [
+      ...run.config.resumes,
+      { at: new Date().toISOString(), command: o.command, backend: o.backend.name, fromEpoch: ckpt.state.epoch, fromBatch: ckpt.state.batch, fromStep: ckpt.state.step },
+    ],
+  };
+  writeConfig(o.dir, config);
+  const metrics = new MetricsWriter(join(o.dir, RUN_FILES.metrics), ckpt.metricsLines);
+  const optimizer = makeOptimizer(train.optimizer);
+  try {
+    await restoreCheckpoint(ckpt, model, optimizer);
+  } catch (e) {
+    metrics.close();
+    optimizer.dispose();
+    model.dispose();
+    throw e;
+  }
+  const result = await runTraining(o, o.dir, model, train, data, ckpt.state, last, metrics, optimizer);
+  return { dir: o.dir, result, config };
+}
+
+async function runTraining(
+  o: CommonOptions,
+  dir: string,
+  model: CompiledModel,
+  train: TrainIR,
+  data: DataSplits,
+  state: TrainState | undefined,
+  lastCheckpoint: string | null,
+  metrics: MetricsWriter,
+  optimizer: tf.Optimizer,
+): Promise<TrainResult> {
+  const batches = batchCount(data.train.n, train.batch);
+  const left = Math.max(0, (train.epochs - (state?.epoch ?? 0)) * batches - (state?.batch ?? 0));
+  const progress = o.progress ? new Progress(o.progress, left) : undefined;
+  const checkpoint = async (s: TrainState, slots: CheckpointSlot[]): Promise<string> => {
+    const bytes = encodeCheckpoint(await captureCheckpoint(model, optimizer, train.optimizer.kind, s, metrics.lines));
+    let lastPath = "";
+    for (const slot of slots) {
+      const path = checkpointPath(dir, slot === "periodic" ? s.epoch : slot);
+      writeFileAtomic(path, bytes);
+      if (slot === "last") lastPath = path;
+    }
+    return lastPath;
+  };
+  try {
+    return await trainModel({
+      model,
+      optimizer,
+      train: data.train,
+      validation: data.validation,
+      settings: train,
+      runSeed: train.seed,
+      hooks: { metric: (r) => metrics.write(r), checkpoint, afterStep: o.afterStep },
+      state,
+      lastCheckpoint,
+      progress,
+      stop: o.stop,
+    });
+  } finally {
+    metrics.close();
+    optimizer.dispose();
+    model.dispose();
+  }
+}

@@ -1,0 +1,17 @@
+// Dependencies for the run commands in tests: the fake model instead of the IR interpreter, and a
+// "compiler" that hands out a fixed IR (the lowering may not exist yet), no signal handlers.
+import type { ModelIR } from "../../compiler/ir/types";
+import type { RunDeps } from "../../cli/run-support";
+import { selectBackend } from "../../runtime/backend/select";
+import { buildFakeModel, fakeIR } from "../runtime/train/fake-model";
+
+export function fakeDeps(ir: ModelIR = fakeIR(), extra: Partial<RunDeps> = {}): Partial<RunDeps> {
+  return {
+    compile: () => ({ check: { diagnostics: [], sources: new Map() } as never, ir }),
+    buildModel: buildFakeModel,
+    selectBackend: (name) => selectBackend(name),
+    tty: false,
+    signals: false,
+    ...extra,
+  };
+}

@@ -1,0 +1,104 @@
+// A run killed mid-epoch (SIGKILL: no chance to save) or stopped by SIGTERM (saves a checkpoint)
+// resumes to exactly what an uninterrupted run computes. The child trains the fake model slowly.
+// It runs as `node --import tsx script.ts` (tsx, as `npx tsx` would, minus the wrappers): `npx tsx`
+// is three processes (npm → tsx cli → node), so a SIGKILL to the one we spawned would orphan the
+// trainer, and a SIGTERM would reach it relayed, or twice.
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeTrainCommand } from "../../../cli/train-command";
+import { bufferIo } from "../../../cli/io";
+import { selectBackend } from "../../../runtime/backend/select";
+import { readCheckpoint } from "../../../runtime/run/checkpoint";
+import { fakeDeps } from "../../cli/fake-deps";
+import { fakeIR } from "./fake-model";
+import { cleanupTmp, metricsOf, resumeFake, startFake, tmp, weightsOf } from "./helpers";
+
+afterAll(cleanupTmp);
+
+const CHILD = "test/runtime/train/child-train.ts";
+const train = { epochs: 4 };
+
+let straight = "";
+beforeAll(async () => {
+  await selectBackend("cpu");
+  straight = tmp();
+  await startFake(straight, { train }); // the uninterrupted reference, in this process
+});
+
+/** Lines of metrics.jsonl so far (a torn last line is ignored). */
+function records(dir: string): { type: string; epoch: number }[] {
+  const path = join(dir, "metrics.jsonl");
+  if (!existsSync(path)) return [];
+  const out = [];
+  for (const l of readFileSync(path, "utf8").split("\n")) {
+    try {
+      if (l) out.push(JSON.parse(l));
+    } catch {
+      break;
+    }
+  }
+  return out;
+}
+
+/** Starts the child and resolves once it is 2 steps into epoch 2 (after epoch 1's checkpoint). */
+function startChild(args: string[], dir: string) {
+  const child = spawn(process.execPath, ["--import", "tsx", CHILD, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on("exit", (code, signal) => r({ code, signal })));
+  const midEpoch2 = new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const rs = records(dir);
+      if (rs.filter((r) => r.type === "step" && r.epoch === 2).length >= 2) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 10);
+    void exited.then(() => {
+      clearInterval(timer);
+      reject(new Error(`child exited before epoch 2:\n${output}`));
+    });
+  });
+  return { child, exited, midEpoch2, output: () => output };
+}
+
+describe("interrupted runs resume bit for bit", () => {
+  it("SIGKILL mid-epoch: resume from the last epoch's checkpoint, dropping the later metrics lines", async () => {
+    const dir = tmp();
+    const c = startChild(["kill", dir], dir);
+    await c.midEpoch2;
+    c.child.kill("SIGKILL");
+    expect((await c.exited).signal).toBe("SIGKILL");
+    const ckpt = readCheckpoint(join(dir, "checkpoints", "last.ckpt"));
+    expect(ckpt.state).toMatchObject({ epoch: 1, batch: 0 });
+    expect(records(dir).length).toBeGreaterThan(ckpt.metricsLines); // steps that will be redone
+    const r = await resumeFake(dir);
+    expect(r.result.status).toBe("completed");
+    expect(metricsOf(dir)).toEqual(metricsOf(straight));
+    expect(weightsOf(dir)).toEqual(weightsOf(straight));
+  });
+
+  it("SIGTERM to `intel train`: saves a mid-epoch checkpoint, says how to resume, exits 143; --resume finishes identically", async () => {
+    const dir = join(tmp(), "run");
+    const spec = join(tmp(), "fake.intel");
+    writeFileSync(spec, "model fake {}\n");
+    const c = startChild(["cli", dir, spec], dir);
+    await c.midEpoch2;
+    c.child.kill("SIGTERM");
+    const { code } = await c.exited;
+    expect(code).toBe(143);
+    expect(c.output()).toContain(`resume with: intel train --resume ${dir}`);
+    const ckpt = readCheckpoint(join(dir, "checkpoints", "last.ckpt"));
+    expect(ckpt.state.epoch).toBe(1);
+    expect(ckpt.state.batch).toBeGreaterThanOrEqual(2);
+    const io = bufferIo();
+    const resumed = makeTrainCommand(fakeDeps(fakeIR({ train })));
+    expect(await resumed(["--resume", dir, "--backend", "cpu"], io)).toBe(0);
+    expect(io.stdout()).toContain("4 epochs done");
+    expect(metricsOf(dir)).toEqual(metricsOf(straight));
+    expect(weightsOf(dir)).toEqual(weightsOf(straight));
+  });
+});
