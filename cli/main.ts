@@ -18,6 +18,9 @@ commands:
   sample RUN [-n 64] [-o F]  samples from the prior: a PNG grid for images, CSV otherwise
   encode RUN [--data train|validation|test] [-o F]
                              representations g(μ(x)) with labels, as CSV
+  report RUN [-o FILE]       one self-contained HTML page (RUN/report.html): loss curves,
+                             reconstructions, samples, latent space, activity, metrics, spec
+  compile SPEC [-o F] [--check]  the model as one standalone TypeScript program (tfjs); --check type-checks it
   help                       this text
 `;
 
@@ -31,9 +34,11 @@ const COMMANDS: Record<string, Command> = {
   check: checkCommand,
   fmt: fmtCommand,
   train: lazy(async () => (await import("./train-command")).trainCommand),
+  compile: lazy(async () => (await import("./compile-command")).compileCommand),
   eval: lazy(async () => (await import("./inference-commands")).evalCommand),
   sample: lazy(async () => (await import("./inference-commands")).sampleCommand),
   encode: lazy(async () => (await import("./inference-commands")).encodeCommand),
+  report: lazy(async () => (await import("./report-command")).reportCommand),
 };
 
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {

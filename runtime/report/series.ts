@@ -1,0 +1,66 @@
+// metrics.jsonl → the series the loss charts draw.
+import type { Row } from "./charts";
+
+interface Terms {
+  loss: number;
+  recon: number;
+  kl: number;
+  penalties?: Record<string, number>;
+}
+
+export interface MetricSeries {
+  /** the loss terms in chart order: loss, recon, kl, then each penalty */
+  terms: string[];
+  /** one row per (epoch, split, term): {epoch, split, term, value} */
+  epochRows: Row[];
+  /** per-step loss (bin-averaged when there are many steps): {step, loss} */
+  stepRows: Row[];
+  /** steps per point of stepRows (1 = every step) */
+  stepBin: number;
+  epochs: number;
+  steps: number;
+  diverged: Record<string, unknown> | null;
+}
+
+const termsOf = (t: Terms): [string, number][] => [
+  ["loss", t.loss],
+  ["recon", t.recon],
+  ["kl", t.kl],
+  ...Object.entries(t.penalties ?? {}).map(([k, v]): [string, number] => [`penalty ${k}`, v]),
+];
+
+const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+
+export function metricSeries(records: Record<string, unknown>[], maxStepPoints = 1500): MetricSeries {
+  const terms: string[] = [];
+  const seen = (name: string) => {
+    if (!terms.includes(name)) terms.push(name);
+  };
+  const epochRows: Row[] = [];
+  const steps: { step: number; loss: number }[] = [];
+  let epochs = 0;
+  let diverged: Record<string, unknown> | null = null;
+  for (const r of records) {
+    if (r.type === "epoch") {
+      const epoch = Number(r.epoch);
+      epochs = Math.max(epochs, epoch);
+      for (const split of ["train", "validation"] as const) {
+        const t = r[split] as Terms | null | undefined;
+        if (!t) continue;
+        for (const [term, value] of termsOf(t)) {
+          seen(term);
+          if (finite(value)) epochRows.push({ epoch, split, term, value });
+        }
+      }
+    } else if (r.type === "step") {
+      if (finite(r.loss) && finite(r.step)) steps.push({ step: r.step, loss: r.loss });
+    } else if (r.type === "diverged") diverged = r;
+  }
+  const bin = Math.max(1, Math.ceil(steps.length / maxStepPoints));
+  const stepRows: Row[] = [];
+  for (let i = 0; i < steps.length; i += bin) {
+    const chunk = steps.slice(i, i + bin);
+    stepRows.push({ step: chunk[chunk.length - 1]!.step, loss: chunk.reduce((s, c) => s + c.loss, 0) / chunk.length });
+  }
+  return { terms, epochRows, stepRows, stepBin: bin, epochs, steps: steps.length, diverged };
+}
