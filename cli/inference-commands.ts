@@ -3,10 +3,11 @@
 // --checkpoint last|best|PATH picks another).
 import { extname, join } from "node:path";
 import { writeFileAtomic } from "../runtime/run/atomic";
-import { drawSamples, encodeData, evaluateSplit, loadTrainedRun, runData, type DataRole, type LoadedRun } from "../runtime/run/inference";
+import { drawSamples, encodeData, evaluateSplit, loadTrainedRun, runData, type DataRole, type LoadedRun, type SplitEvaluation } from "../runtime/run/inference";
 import { imageGridPng, imageLayout, toCsv } from "../runtime/run/outputs";
 import { RUN_FILES } from "../runtime/run/run-dir";
-import { subset } from "../runtime/data/dataset";
+import { subset, type Dataset } from "../runtime/data/dataset";
+import { evaluateMetrics } from "./run-support";
 import { deriveSeed } from "../runtime/random/seeds";
 import { parseArgs, UsageError, type ParsedArgs } from "./args";
 import type { Io } from "./io";
@@ -56,16 +57,19 @@ export function makeEvalCommand(overrides: Partial<RunDeps> = {}) {
       valued: ["k", "limit"],
       parse: (args) => ({ k: intFlag(args, "k", 1) ?? 500, limit: intFlag(args, "limit", 1) }),
       run(run, { k, limit }, io) {
-        const splits: Record<string, unknown> = {};
+        const splits: Record<string, SplitEvaluation> = {};
+        let testData: Dataset | null = null;
         (["validation", "test"] as const).forEach((role, slot) => {
           let ds = runData(run, role);
           if (!ds) return;
           if (limit !== undefined && limit < ds.n) ds = subset(ds, Array.from({ length: limit }, (_, i) => i));
+          if (role === "test") testData = ds;
           io.err(`evaluating ${role}: ${ds.n} datapoints, IWAE with K = ${k}\n`);
           splits[role] = evaluateSplit(run.model, ds, { k, batch: run.config.train.batch, seed: run.config.train.seed, slot });
         });
+        const metrics = testData && splits.test ? evaluateMetrics(run, testData, splits.test, io) : {};
         const checkpoint = { path: run.checkpointPath, epoch: run.checkpoint.state.epoch, step: run.checkpoint.state.step };
-        const json = JSON.stringify({ run: run.dir, checkpoint, k, splits }, null, 2) + "\n";
+        const json = JSON.stringify({ run: run.dir, checkpoint, k, splits, metrics }, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) + "\n";
         writeFileAtomic(join(run.dir, RUN_FILES.eval), json);
         io.out(json);
         return 0;

@@ -11,6 +11,10 @@ import type { ModelFactory } from "../runtime/run/session";
 import { TrainingDivergedError } from "../runtime/train/divergence";
 import { TrainSettingsError } from "../runtime/train/optimizer";
 import { UsageError, type ParsedArgs } from "./args";
+import type { Dataset } from "../runtime/data/dataset";
+import { computeMetric, FROM_SPLIT } from "../runtime/metrics/evaluate";
+import type { Classifier } from "../runtime/metrics/classifier";
+import { runData, type LoadedRun, type SplitEvaluation } from "../runtime/run/inference";
 import type { Io } from "./io";
 
 export interface RunDeps {
@@ -81,4 +85,35 @@ export function userError(e: unknown, io: Io, command: string): number {
   if (!known.some((k) => e instanceof k)) throw e;
   io.err(`intel ${command}: ${(e as Error).message}\n`);
   return 1;
+}
+
+/**
+ * The IR's `evaluate { … }` metrics on the test split (`test`), keyed by metric name (a repeated name
+ * gets "#2", "#3"…): elbo, kl and recon_error come from the split's evaluation; the others from
+ * runtime/metrics. Progress goes to stderr; a metric that fails reports { error } without losing the others.
+ */
+export function evaluateMetrics(run: LoadedRun, test: Dataset, split: SplitEvaluation, io: Io): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const cache = new Map<string, Classifier>();
+  let train: Dataset | null = null;
+  for (const m of run.ir.evaluate) {
+    let key = m.name;
+    for (let i = 2; key in out; i++) key = `${m.name}#${i}`;
+    io.err(`metric ${key}\n`);
+    if (FROM_SPLIT.has(m.name)) {
+      const kind = typeof m.args.kind === "string" ? m.args.kind : "nll";
+      out[key] =
+        m.name === "elbo" ? { value: -split.elbo } : m.name === "kl" ? { value: split.kl } : kind === "mse" ? { value: split.recon_mse, kind } : kind === "nll" ? { value: split.recon, kind, note: "−E_q[log p(x | g(y))], one sample of y" } : { skipped: `recon_error kind "${kind}" is not implemented (nll, mse)` };
+      continue;
+    }
+    try {
+      train ??= runData(run, "train")!;
+      const v = computeMetric(m, { model: run.model, train, test, seed: run.config.train.seed, batch: run.config.train.batch, log: io.err }, cache);
+      out[key] = v ?? { skipped: `unknown metric ${m.name}` };
+    } catch (e) {
+      if (e instanceof DataError) throw e;
+      out[key] = { error: (e as Error).message };
+    }
+  }
+  return out;
 }

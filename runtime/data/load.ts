@@ -5,6 +5,7 @@ import type { DataIR, SourceRef } from "../../compiler/ir/types";
 import { deriveSeed, shuffledIndices } from "../random/seeds";
 import { DataError, sizeOf, subset, type Dataset } from "./dataset";
 import { loadMnist } from "./mnist";
+import { loadCsvSource, loadFashionMnist, loadIdxSource, loadNpySource } from "./sources";
 import { generateSynthetic, isSynthetic } from "./synthetic";
 
 export interface DataSplits {
@@ -46,8 +47,18 @@ export function loadSource(data: DataIR, runSeed: number, split: "train" | "test
       seed,
     });
   }
+  if (data.source === "fashion_mnist") {
+    const declared = a.split ?? "train";
+    if (declared !== "train" && declared !== "test") throw new DataError(`fashion_mnist: split must be "train" or "test", got ${JSON.stringify(declared)}`);
+    return loadFashionMnist(a, split === "train" ? declared : declared === "train" ? "test" : "train", seed);
+  }
+  // idx, csv, npy have no second split: evaluation reads the same file (in-sample), same order.
+  const fileSeed = deriveSeed(dataSeed(data, runSeed), "data", 0);
+  if (data.source === "idx") return loadIdxSource(a, fileSeed);
+  if (data.source === "csv") return loadCsvSource(a, fileSeed);
+  if (data.source === "npy") return loadNpySource(a, fileSeed);
   if (isSynthetic(data.source)) return generateSynthetic(data.source, a, seed);
-  throw new DataError(`data source '${data.source}' is not supported by the runtime yet (supported: mnist, ring, square, star, figure_eight, two_gaussians, gaussian_clusters, sparse_vectors)`);
+  throw new DataError(`data source '${data.source}' is not supported by the runtime yet (supported: mnist, fashion_mnist, idx, csv, npy, ring, square, star, figure_eight, two_gaussians, gaussian_clusters, sparse_vectors)`);
 }
 
 /** Holds out `validation` points (a seeded choice), keeping both parts in source order. */
@@ -68,7 +79,7 @@ export function loadTrainingData(data: DataIR, runSeed: number, validation: numb
   return holdOut(all, validation, deriveSeed(dataSeed(data, runSeed), "split", 0));
 }
 
-/** The source's other split (mnist) or a fresh sample (synthetic), for evaluation. */
+/** The source's other split (mnist, fashion_mnist), a fresh sample (synthetic) or the same file (idx, csv, npy), for evaluation. */
 export function loadTestData(data: DataIR, runSeed: number): Dataset {
   const ds = loadSource(data, runSeed, "test");
   checkDataset(ds, data);

@@ -126,6 +126,7 @@ describe("loading against the DataIR", () => {
   });
 
   it("names unsupported sources", () => {
-    expect(() => loadTrainingData(dataIR("npy", { path: "x.npy" }, [2]), 1, 0)).toThrow(/not supported by the runtime yet/);
+    expect(() => loadTrainingData(dataIR("parquet", { path: "x.parquet" }, [2]), 1, 0)).toThrow(/not supported by the runtime yet/);
+    expect(() => loadTrainingData(dataIR("npy", { path: "x.npy" }, [2]), 1, 0)).toThrow(/x\.npy: no such file/);
   });
 });

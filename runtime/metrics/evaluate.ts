@@ -1,0 +1,243 @@
+// The IR's `evaluate { … }` metrics on a trained model (compiler/builtins/metrics.ts has the names,
+// arguments and meanings). Each metric yields a JSON value; a metric that cannot apply to this model
+// or data (no labels, too many values for fid_small's pixels, …) yields { skipped: reason } instead
+// of failing the others.
+import * as tf from "@tensorflow/tfjs";
+import type { MetricIR, ModelIR, Value } from "../../compiler/ir/types";
+import { sizeOf, subset, type Dataset } from "../data/dataset";
+import type { CompiledModel } from "../model/compiled";
+import { deriveSeed, shuffledIndices } from "../random/seeds";
+import { batchCount, batchTensor } from "../train/terms";
+import type { Classifier } from "./classifier";
+import { fewshot, trainClassifier, type ClassifierKind } from "./fewshot";
+import { frechetDistance } from "./fid";
+import { hoyerSparsity } from "./hoyer";
+import { iwaeNll } from "./iwae";
+import { activeDims, classProportions, labelProportions, regionMass, sampleUncertainty } from "./samples";
+
+export interface MetricContext {
+  model: CompiledModel;
+  /** the data the model trained on (classifiers for generated samples learn from it) */
+  train: Dataset;
+  /** where metrics are measured */
+  test: Dataset;
+  seed: number;
+  batch: number;
+  /** progress messages */
+  log?: (s: string) => void;
+}
+
+/** Most rows a data classifier trains on (a seeded subset beyond that keeps `intel eval` quick). */
+export const CLASSIFIER_MAX_TRAIN = 5000;
+
+type Args = Record<string, Value>;
+const num = (a: Args, k: string, d: number): number => (typeof a[k] === "number" ? (a[k] as number) : d);
+const bool = (a: Args, k: string, d: boolean): boolean => (typeof a[k] === "boolean" ? (a[k] as boolean) : d);
+const str = (a: Args, k: string, d: string): string => (typeof a[k] === "string" ? (a[k] as string) : d);
+
+/**
+ * Latent codes of every datapoint, [n, dim]: which = "y" gives the encoder mean μ(x) (or a draw
+ * y ~ q(y|x) with `sample`); "z" gives the representation g(μ(x)) (or g(y), y ~ q(y|x)).
+ */
+export function latentCodes(model: CompiledModel, ds: Dataset, which: "y" | "z", o: { batch: number; sample?: boolean; seed?: number }): { z: Float32Array; dim: number } {
+  const rows: Float32Array[] = [];
+  let dim = 0;
+  for (let b = 0; b < batchCount(ds.n, o.batch); b++) {
+    const start = b * o.batch;
+    const end = Math.min(ds.n, start + o.batch);
+    tf.tidy(() => {
+      const { mean, logvar } = model.encode(batchTensor(ds, null, start, end), false);
+      let y: tf.Tensor2D = mean;
+      if (o.sample) y = tf.add(mean, tf.mul(tf.exp(tf.mul(logvar, 0.5)), tf.randomNormal(mean.shape, 0, 1, "float32", deriveSeed(o.seed ?? 1, "eval", 9 * 2 ** 22 + b))));
+      const out = which === "y" ? y : model.map(y, false).z;
+      dim = out.size / (end - start);
+      rows.push((out.dataSync() as Float32Array).slice());
+    });
+  }
+  const z = new Float32Array(ds.n * dim);
+  let off = 0;
+  for (const r of rows) {
+    z.set(r, off);
+    off += r.length;
+  }
+  return { z, dim };
+}
+
+/** `z` names the model's y (the latent's name) or anything else: the representation z. */
+const whichLatent = (ir: ModelIR, a: Args): "y" | "z" => (a.z === ir.latent.name ? "y" : "z");
+
+function classifierKind(a: Args): ClassifierKind {
+  const c = str(a, "classifier", "logistic");
+  if (c !== "logistic" && c !== "forest") throw new Error(`classifier must be "logistic" or "forest", got "${c}"`);
+  return c;
+}
+
+/** A classifier of data x → label, trained on (at most CLASSIFIER_MAX_TRAIN of) the training data. */
+function dataClassifier(ctx: MetricContext, kind: ClassifierKind, cache: Map<string, Classifier>): Classifier | null {
+  const { train } = ctx;
+  if (!train.labels) return null;
+  let clf = cache.get(kind);
+  if (!clf) {
+    const ds = train.n > CLASSIFIER_MAX_TRAIN ? subset(train, shuffledIndices(train.n, deriveSeed(ctx.seed, "eval", 10 * 2 ** 22)).subarray(0, CLASSIFIER_MAX_TRAIN)) : train;
+    ctx.log?.(`training a ${kind} classifier on ${ds.n} labelled datapoints\n`);
+    clf = trainClassifier(kind, ds.x, ds.n, sizeOf(ds.shape), ds.labels!, ctx.seed);
+    cache.set(kind, clf);
+  }
+  return clf;
+}
+
+function samples(ctx: MetricContext, n: number, counter: number): Float32Array {
+  return tf.tidy(() => ctx.model.sample(n, deriveSeed(ctx.seed, "sample", counter)).dataSync() as Float32Array).slice();
+}
+
+/** One metric's value. */
+export function computeMetric(m: MetricIR, ctx: MetricContext, cache: Map<string, Classifier> = new Map()): unknown {
+  const { model, test } = ctx;
+  const a = m.args;
+  switch (m.name) {
+    case "hoyer": {
+      const which = whichLatent(model.ir, a);
+      const { z, dim } = latentCodes(model, test, which, { batch: ctx.batch, sample: bool(a, "sample", false), seed: ctx.seed });
+      const r = hoyerSparsity(z, test.n, dim);
+      return { value: Number.isNaN(r.value) ? null : r.value, latent: which, dims: r.dims, constant_dims: r.constantDims, zero_points: r.zeroPoints, points: test.n };
+    }
+    case "iwae_nll": {
+      const r = iwaeNll(model, test, { k: num(a, "k", 500), points: num(a, "points", 1000), batch: ctx.batch, seed: ctx.seed });
+      return { value: r.nll, k: r.k, points: r.points };
+    }
+    case "fewshot": {
+      if (!test.labels) return { skipped: "the data has no labels" };
+      const which = whichLatent(model.ir, a);
+      const { z, dim } = latentCodes(model, test, which, { batch: ctx.batch });
+      const sizes = Array.isArray(a.sizes) ? (a.sizes as number[]) : [10, 100, 1000];
+      const r = fewshot(z, test.n, dim, test.labels, { sizes, repeats: num(a, "repeats", 5), classifier: classifierKind(a), seed: ctx.seed });
+      return { latent: which, classifier: r.classifier, sizes: r.rows, ...(r.notes.length ? { notes: r.notes } : {}) };
+    }
+    case "cluster_proportions": {
+      const kind = classifierKind(a);
+      const clf = dataClassifier(ctx, kind, cache);
+      if (!clf) return { skipped: "the data has no labels" };
+      const n = num(a, "samples", 10000);
+      const s = samples(ctx, n, 1);
+      return { samples: n, classifier: kind, generated: classProportions(clf, s, n), data: labelProportions(ctx.train.labels!, clf.classes), ...learnedSplit(model) };
+    }
+    case "sample_uncertainty": {
+      const kind = classifierKind(a);
+      const clf = dataClassifier(ctx, kind, cache);
+      if (!clf) return { skipped: "the data has no labels" };
+      const n = num(a, "samples", 2000);
+      const threshold = num(a, "threshold", 0.8);
+      return { value: sampleUncertainty(clf, samples(ctx, n, 2), n, threshold), threshold, samples: n, classifier: kind };
+    }
+    case "region_mass": {
+      const center = Array.isArray(a.center) ? (a.center as number[]) : [];
+      const radius = num(a, "radius", NaN);
+      const n = num(a, "samples", 2000);
+      if (center.length !== sizeOf(model.ir.data.shape)) return { skipped: `center has ${center.length} coordinates but datapoints have ${sizeOf(model.ir.data.shape)}` };
+      return { value: regionMass(samples(ctx, n, 3), n, center, radius), center, radius, samples: n };
+    }
+    case "active_dims": {
+      const which = whichLatent(model.ir, a);
+      const { z, dim } = latentCodes(model, test, which, { batch: ctx.batch });
+      const r = activeDims(z, test.n, dim, num(a, "threshold", 0.01));
+      return { value: r.count, of: dim, latent: which, threshold: num(a, "threshold", 0.01), variances: r.variances };
+    }
+    case "fid_small": {
+      const n = num(a, "samples", 2000);
+      const features = str(a, "features", "classifier");
+      const real = test.n > n ? subset(test, Array.from({ length: n }, (_, i) => i)) : test;
+      const gen = samples(ctx, n, 4);
+      const shape = model.ir.data.shape;
+      if (features === "pixels") {
+        const pool = poolFeatures(shape, FID_MAX_FEATURES);
+        if (!pool) return { skipped: `pixels: ${sizeOf(shape)} values per datapoint is too many for the covariance (at most ${FID_MAX_FEATURES}, or an image [H, W, C] or square flattened image to pool)` };
+        return { value: frechetDistance(pool.apply(gen, n), n, pool.apply(real.x, real.n), real.n, pool.dim), features: pool.describe, samples: n, data: real.n };
+      }
+      if (features !== "classifier") throw new Error(`fid_small: features must be "classifier" or "pixels", got "${features}"`);
+      const clf = dataClassifier(ctx, "logistic", cache);
+      if (!clf) return { skipped: "classifier features need labelled data" };
+      return {
+        value: frechetDistance(clf.predictProba(gen, n), n, clf.predictProba(real.x, real.n), real.n, clf.classes),
+        features: `class probabilities of a multinomial logistic regression trained on the data (${clf.classes} features; not a CNN)`,
+        samples: n,
+        data: real.n,
+      };
+    }
+    default:
+      return null; // elbo, kl, recon_error come from evaluateSplit
+  }
+}
+
+/**
+ * The mapping's learned cluster proportions, read from its parameters when the prelude's learnable
+ * biases are recognisable by their param ids: split_learned (param …/split_learned/u, split point
+ * b = 8·sigmoid(u) − 4, prior mass Φ(b) below b, 1 − Φ(b) above) and clusters_learned (param
+ * …/clusters_learned/logits, sector masses softmax(logits)). Otherwise a note says none was found.
+ */
+export function learnedSplit(model: CompiledModel): Record<string, unknown> {
+  const value = (id: string) => Array.from(model.variables.get(id)?.dataSync() ?? []);
+  const split = model.ir.params.find((q) => /(^|\/)split_learned\/u$/.test(q.id) && sizeOf(q.shape) === 1);
+  if (split && model.variables.has(split.id)) {
+    const u = value(split.id)[0]!;
+    const b = 8 / (1 + Math.exp(-u)) - 4;
+    return { learned: { param: split.id, b, proportions: [normalCdf(b), 1 - normalCdf(b)], meaning: "prior mass of y₁ < b and of y₁ > b: Φ(b), 1 − Φ(b)" } };
+  }
+  const logits = model.ir.params.find((q) => /(^|\/)clusters_learned\/logits$/.test(q.id));
+  if (logits && model.variables.has(logits.id)) {
+    const l = value(logits.id);
+    const m = Math.max(...l);
+    const e = l.map((v) => Math.exp(v - m));
+    const z = e.reduce((a, c) => a + c, 0);
+    return { learned: { param: logits.id, proportions: e.map((v) => v / z), meaning: "prior mass of each sector: softmax(logits)" } };
+  }
+  return { learned_note: "the mapping has no learned proportions (split_learned or clusters_learned)" };
+}
+
+/** Φ(x), Abramowitz–Stegun 7.1.26 erf (|error| < 1.5e-7). */
+export function normalCdf(x: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(x / Math.SQRT2));
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(x * x) / 2);
+  return x >= 0 ? (1 + y) / 2 : (1 - y) / 2;
+}
+
+/** Most features fid_small fits a covariance to (its eigendecompositions are O(d³) in plain JS). */
+export const FID_MAX_FEATURES = 128;
+
+/**
+ * Pixel features for fid_small: the values as they are when there are at most `max`; for an image
+ * [H, W, C] (or a flat vector of a square number of values, taken as a flattened [s, s, 1] image),
+ * average pooling over f×f blocks (f the smallest that fits, edge blocks partial); else null.
+ */
+export function poolFeatures(shape: readonly number[], max: number): { dim: number; describe: string; apply(x: Float32Array, n: number): Float32Array } | null {
+  const size = sizeOf(shape);
+  if (size <= max) return { dim: size, describe: `raw values (${size})`, apply: (x) => x };
+  const side = Math.round(Math.sqrt(size));
+  const img = shape.length === 3 ? shape : shape.length === 1 && side * side === size ? [side, side, 1] : null;
+  if (!img) return null;
+  const [h, w, c] = img as [number, number, number];
+  let f = 2;
+  while (Math.ceil(h / f) * Math.ceil(w / f) * c > max) f++;
+  const ph = Math.ceil(h / f);
+  const pw = Math.ceil(w / f);
+  const dim = ph * pw * c;
+  return {
+    dim,
+    describe: `pixels average-pooled ${f}×${f} (${dim} features)`,
+    apply(x, n) {
+      const out = new Float32Array(n * dim);
+      const cnt = new Float32Array(dim);
+      for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) for (let k = 0; k < c; k++) cnt[(Math.floor(i / f) * pw + Math.floor(j / f)) * c + k]!++;
+      for (let p = 0; p < n; p++)
+        for (let i = 0; i < h; i++)
+          for (let j = 0; j < w; j++)
+            for (let k = 0; k < c; k++) {
+              const o = (Math.floor(i / f) * pw + Math.floor(j / f)) * c + k;
+              out[p * dim + o]! += x[p * size + (i * w + j) * c + k]! / cnt[o]!;
+            }
+      return out;
+    },
+  };
+}
+
+/** The split-level metrics that evaluateSplit already measures, by metric name. */
+export const FROM_SPLIT = new Set(["elbo", "kl", "recon_error"]);
