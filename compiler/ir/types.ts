@@ -21,7 +21,10 @@ export interface ModelIR {
   /** "intel-vae": N(0, I) prior on y; "baseline": another prior (MoG, Vamp, Laplace, spike-and-slab) */
   kind: "intel-vae" | "baseline";
   data: DataIR;
-  /** data shape → [2·D]: the mean and the log-variance of q(y|x), concatenated in that order */
+  /**
+   * data shape → [2·D]: the mean and the log-variance of q(y|x), concatenated in that order; for a
+   * spike_slab prior [3·D]: then the spike logits (log-odds that each coordinate is in the slab)
+   */
   encoder: NetworkIR;
   latent: LatentIR;
   /** y: [D] → z: [Dz], with its penalties */
@@ -64,8 +67,24 @@ export interface LatentIR {
 
 export type PriorIR =
   | { kind: "normal" } // N(0, I): analytic KL
-  | { kind: "mog"; k: number; means: number[][]; std: number; learnable: boolean; kl: "monte_carlo" }
-  | { kind: "vamp"; k: number; pseudoInputs: string /* param id */; kl: "monte_carlo" }
+  | {
+      kind: "mog";
+      k: number;
+      means: number[][];
+      std: number;
+      learnable: boolean;
+      kl: "monte_carlo";
+      /** when learnable: means = `means` + meanOffsets [k, D], stds = exp(logStd) [k], weights = softmax(logits) [k] */
+      params?: { meanOffsets: string; logStd: string; logits: string };
+    }
+  | {
+      kind: "vamp";
+      k: number;
+      pseudoInputs: string /* param id, [k, ...data shape] */;
+      kl: "monte_carlo";
+      /** "data": overwrite the pseudo-inputs with k random training points before training */
+      init?: "data" | "normal";
+    }
   | { kind: "laplace"; loc: number; scale: number; kl: "monte_carlo" }
   | { kind: "spike_slab"; alpha: number; kl: "analytic" };
 
@@ -137,7 +156,7 @@ export interface NodeIR {
 
 export type OpName =
   | "input" // the intermediary y
-  | "const" // attrs.value: number | number[] (nested), broadcastable
+  | "const" // attrs.value: number | number[] (nested), broadcastable; ±1e39 is ±∞ (JSON has no ∞)
   | "param" // attrs.id: a learnable tensor from ModelIR.params
   | "apply" // attrs.network: NetworkIR, applied to inputs[0]
   // elementwise, broadcasting like numpy over the trailing axes
@@ -169,8 +188,16 @@ export type LikelihoodIR =
   | { kind: "laplace"; scale: number | "learned"; logScale?: string };
 
 export type ObjectiveIR =
-  | { kind: "elbo"; beta: number; warmup: number }
-  | { kind: "iwae"; k: number };
+  | {
+      kind: "elbo";
+      beta: number;
+      warmup: number;
+      /** Monte Carlo samples of y per datapoint (default 1) */
+      samples?: number;
+      /** "auto": analytic where it exists (default) */
+      kl?: "auto" | "analytic" | "mc";
+    }
+  | { kind: "iwae"; k: number; /** epochs of ELBO training first (default 0) */ warmup?: number };
 
 export interface TrainIR {
   optimizer: { kind: "adam" | "sgd" | "rmsprop"; lr: number } & Record<string, number | string>;
@@ -182,6 +209,12 @@ export interface TrainIR {
   /** number of training examples held out for validation */
   validation: number;
   checkpointEvery: number;
+  /**
+   * every other setting of the spec's `train { … }` block (compiler/builtins/train-settings.ts) with
+   * its default filled in: min_epochs, monitor, validation_every, keep_checkpoints, log_every,
+   * clip_norm, lr_schedule, lr_decay, lr_warmup, shuffle, max_steps, backend (null = none)
+   */
+  settings?: Record<string, Value>;
 }
 
 export interface MetricIR {

@@ -1,0 +1,203 @@
+// The model's slots that hold a built-in call: data source, prior, likelihood, objective, optimizer,
+// training settings and metrics. Their arguments are literal values (the model rules already range-
+// checked them): folded as written, defaults filled in from compiler/builtins/.
+import type { Call, Expr, ModelDecl, ModelItem, Span } from "../../grammar/ast";
+import type { Builtin } from "../builtins/types";
+import { TRAIN_SETTINGS } from "../builtins";
+import { lookupBuiltin } from "../builtins";
+import { constValue } from "../rules/const-eval";
+import type { DataIR, LikelihoodIR, MetricIR, ObjectiveIR, PriorIR, TrainIR, Value } from "../ir/types";
+import { bindArgs } from "../types/context";
+import { LowerError, type Lowering } from "./context";
+
+export type Item<K extends ModelItem["kind"]> = Extract<ModelItem, { kind: K }>;
+
+export function item<K extends ModelItem["kind"]>(m: ModelDecl, kind: K): Item<K> | undefined {
+  return m.items.find((i) => i.kind === kind) as Item<K> | undefined;
+}
+
+export interface Slot {
+  call: Call;
+  builtin: Builtin;
+  args: Record<string, Value>;
+}
+
+/** A slot's built-in (a bare `Bernoulli` is a call without arguments) and its arguments' values. */
+export function slot(lw: Lowering, e: Expr): Slot {
+  const sym = e.kind === "Call" || e.kind === "Name" ? lw.names.resolution.get(e) : undefined;
+  if (sym?.kind !== "builtin") throw new LowerError("expected a built-in here", e.span);
+  const call: Call = e.kind === "Call" ? e : { kind: "Call", callee: { kind: "Ident", name: sym.builtin.name, span: e.span }, args: [], span: e.span };
+  return { call, builtin: sym.builtin, args: argValues(call, sym.builtin) };
+}
+
+/** Every parameter's value: as written, else its default (null = none). */
+export function argValues(call: Call, b: Builtin): Record<string, Value> {
+  const { named } = bindArgs(call.args, b.params.map((p) => p.name), b.variadic);
+  const out: Record<string, Value> = {};
+  for (const p of b.params) {
+    const a = named.get(p.name);
+    out[p.name] = a ? literal(a.value) : ((p.default ?? null) as Value);
+  }
+  return out;
+}
+
+const CONSTANTS: Record<string, number> = { pi: Math.PI, e: Math.E };
+
+/** A literal argument; a name (a metric's `z`, the prior's `I`) is its text. */
+function literal(e: Expr): Value {
+  const v = constValue(e);
+  if (v !== undefined) return v;
+  if (e.kind === "Name") return CONSTANTS[e.name] ?? e.name;
+  if (e.kind === "Paren") return literal(e.inner);
+  throw new LowerError("this argument must be a literal value", e.span);
+}
+
+const num = (v: Value, what: string, span: Span): number => {
+  if (typeof v !== "number") throw new LowerError(`${what} must be a number, found ${JSON.stringify(v)}`, span);
+  return v;
+};
+
+// ---------- data ----------
+
+/** Value ranges known before the file is read; everything else is null (unknown or unbounded). */
+const DATA_RANGE: Record<string, [number, number]> = { mnist: [0, 1], fashion_mnist: [0, 1] };
+
+export function lowerData(lw: Lowering, d: Item<"DataItem">, shape: number[]): DataIR {
+  const s = slot(lw, d.source);
+  return { name: d.name.name, source: s.builtin.name, args: s.args, shape, range: DATA_RANGE[s.builtin.name] ?? null, at: lw.at(d.span) };
+}
+
+// ---------- prior ----------
+
+/** The prior; `dim` is D, `data` the data shape (VampPrior's pseudo-inputs look like x). */
+export function lowerPrior(lw: Lowering, e: Expr, dim: number, data: number[]): PriorIR {
+  const { builtin, args, call } = slot(lw, e);
+  const n = (k: string) => num(args[k]!, `${builtin.name}'s ${k}`, call.span);
+  switch (builtin.name) {
+    case "Normal":
+      return { kind: "normal" }; // the model rules allow only N(0, I)
+    case "MixtureOfGaussians": {
+      const k = n("k");
+      const r = n("distance");
+      // k = 2: ±distance on dim 0; k > 2: evenly on a circle of radius `distance` in dims 0 and 1.
+      const means = Array.from({ length: k }, (_, i) => {
+        const m = new Array<number>(dim).fill(0);
+        if (k === 2) m[0] = i === 0 ? -r : r;
+        else {
+          m[0] = r * Math.cos((2 * Math.PI * i) / k);
+          if (dim > 1) m[1] = r * Math.sin((2 * Math.PI * i) / k);
+        }
+        return m;
+      });
+      const learnable = args.learnable === true;
+      const prior: PriorIR = { kind: "mog", k, means, std: n("std"), learnable, kl: "monte_carlo" };
+      if (learnable) {
+        prior.params = {
+          meanOffsets: lw.param("prior/mean_offsets", [k, dim], { kind: "zeros" }, call.span),
+          logStd: lw.param("prior/log_std", [k], { kind: "constant", value: Math.log(n("std")) }, call.span),
+          logits: lw.param("prior/logits", [k], { kind: "zeros" }, call.span),
+        };
+      }
+      return prior;
+    }
+    case "VampPrior": {
+      const k = n("k");
+      const init = args.init === "normal" ? "normal" : "data";
+      const pseudoInputs = lw.param("prior/pseudo_inputs", [k, ...data], { kind: "normal", mean: 0, std: 1 }, call.span);
+      return { kind: "vamp", k, pseudoInputs, init, kl: "monte_carlo" };
+    }
+    case "Laplace":
+      return { kind: "laplace", loc: n("loc"), scale: n("scale"), kl: "monte_carlo" };
+    case "SpikeAndSlab":
+      return { kind: "spike_slab", alpha: n("alpha"), kl: "analytic" };
+  }
+  throw new LowerError(`the prior '${builtin.name}' has no lowering`, call.span);
+}
+
+// ---------- likelihood ----------
+
+export function lowerLikelihood(lw: Lowering, e: Expr, data: number[]): LikelihoodIR {
+  const { builtin, args, call } = slot(lw, e);
+  const scale = (key: "sigma" | "scale"): number | "learned" => {
+    const v = args[key]!;
+    if (v === "learned") return v;
+    return num(v, `${builtin.name}'s ${key}`, call.span);
+  };
+  switch (builtin.name) {
+    case "Bernoulli":
+      return { kind: "bernoulli" };
+    case "Gaussian": {
+      // A learned σ is one log σ per data coordinate, starting at σ = 1.
+      const sigma = scale("sigma");
+      return sigma === "learned" ? { kind: "gaussian", sigma, logSigma: lw.param("likelihood/log_sigma", data, { kind: "zeros" }, call.span) } : { kind: "gaussian", sigma };
+    }
+    case "Laplace": {
+      const s = scale("scale");
+      return s === "learned" ? { kind: "laplace", scale: s, logScale: lw.param("likelihood/log_scale", data, { kind: "zeros" }, call.span) } : { kind: "laplace", scale: s };
+    }
+  }
+  throw new LowerError(`the likelihood '${builtin.name}' has no lowering`, call.span);
+}
+
+// ---------- objective, training, evaluation ----------
+
+export function lowerObjective(lw: Lowering, m: ModelDecl): ObjectiveIR {
+  const it = item(m, "ObjectiveItem");
+  const s = it ? slot(lw, it.value) : { builtin: lookupBuiltin("objective", "elbo")!, args: argValues({ kind: "Call", callee: { kind: "Ident", name: "elbo", span: m.span }, args: [], span: m.span }, lookupBuiltin("objective", "elbo")!), call: undefined };
+  const n = (k: string) => num(s.args[k]!, `${s.builtin.name}'s ${k}`, it?.span ?? m.span);
+  if (s.builtin.name === "iwae") return { kind: "iwae", k: n("k"), warmup: n("warmup") };
+  const kl = s.args.kl;
+  return { kind: "elbo", beta: n("beta"), warmup: n("warmup"), samples: n("samples"), kl: kl === "analytic" || kl === "mc" ? kl : "auto" };
+}
+
+/** Settings with a TrainIR field of their own; the others go to TrainIR.settings. */
+const OWN = new Set(["optimizer", "batch", "epochs", "early_stop", "seed", "checkpoint_every"]);
+
+export function lowerTrain(lw: Lowering, m: ModelDecl, data: DataIR): TrainIR {
+  const entries = new Map((item(m, "TrainItem")?.entries ?? []).map((e) => [e.key.name, e]));
+  const value = (name: string): Value => {
+    const e = entries.get(name);
+    return e ? literal(e.value) : ((TRAIN_SETTINGS.find((t) => t.name === name)?.default ?? null) as Value);
+  };
+  const n = (name: string) => num(value(name), `the training setting '${name}'`, entries.get(name)?.span ?? m.span);
+  const settings: Record<string, Value> = {};
+  for (const t of TRAIN_SETTINGS) if (!OWN.has(t.name)) settings[t.name] = value(t.name);
+  return {
+    optimizer: optimizer(lw, entries.get("optimizer")?.value, m.span),
+    batch: n("batch"),
+    epochs: n("epochs"),
+    earlyStop: value("early_stop") === null ? 0 : n("early_stop"),
+    seed: n("seed"),
+    validation: typeof data.args.validation === "number" ? data.args.validation : 0,
+    checkpointEvery: n("checkpoint_every"),
+    settings,
+  };
+}
+
+/**
+ * `adam(lr: …)` → { kind, lr, … }. `eps` is written `epsilon` (the runtime's name) and only when the
+ * spec gives it, so that the backend's own default applies otherwise; Bools become 0/1.
+ */
+function optimizer(lw: Lowering, e: Expr | undefined, span: Span): TrainIR["optimizer"] {
+  const s = e ? slot(lw, e) : { builtin: lookupBuiltin("optimizer", "adam")!, args: argValues({ kind: "Call", callee: { kind: "Ident", name: "adam", span }, args: [], span }, lookupBuiltin("optimizer", "adam")!), call: undefined };
+  const kind = s.builtin.name as TrainIR["optimizer"]["kind"];
+  const out: TrainIR["optimizer"] = { kind, lr: num(s.args.lr!, "lr", e?.span ?? span) };
+  const written = new Set(s.call ? bindArgs(s.call.args, s.builtin.params.map((p) => p.name)).named.keys() : []);
+  for (const [k, v] of Object.entries(s.args)) {
+    if (k === "lr") continue;
+    if (k === "eps") {
+      if (written.has(k)) out.epsilon = num(v, "eps", e!.span);
+      continue;
+    }
+    if (typeof v === "number" || typeof v === "string") out[k] = v;
+    else if (typeof v === "boolean") out[k] = v ? 1 : 0;
+  }
+  return out;
+}
+
+export function lowerMetrics(lw: Lowering, m: ModelDecl): MetricIR[] {
+  return (item(m, "EvaluateItem")?.metrics ?? []).map((e) => {
+    const s = slot(lw, e);
+    return { name: s.builtin.name, args: s.args, at: lw.at(e.span) };
+  });
+}
