@@ -74,7 +74,7 @@ export function compileForRun(path: string, deps: RunDeps, io: Io): CompileResul
   if (ds.length) io.err(renderDiagnostics(ds, r.check.sources, { color: io.color }) + "\n");
   if (r.ir) return r;
   if (!ds.some((d) => d.severity === "error")) {
-    io.err(`intel: ${path} checks clean but its model could not be lowered to the IR (the lowering is not available yet)\n`);
+    io.err(`intel: internal error: ${path} checks clean but lowering produced no IR and no diagnostic (a bug in intel-vae; please report it)\n`);
   }
   return null;
 }

@@ -91,11 +91,11 @@ describe("intel train", () => {
     expect(r.err).toContain("IV9002");
   });
 
-  it("says so when the spec checks clean but cannot be lowered", async () => {
+  it("reports a lowering that yields neither IR nor diagnostic as an internal error", async () => {
     const cmd = makeTrainCommand({ ...fakeDeps(), compile: () => ({ check: { diagnostics: [], sources: new Map() } as never }) });
     const r = await call(cmd, spec());
     expect(r.code).toBe(1);
-    expect(r.err).toContain("could not be lowered");
+    expect(r.err).toContain("lowering produced no IR and no diagnostic");
   });
 
   it("reports a data mismatch before creating the run directory", async () => {
