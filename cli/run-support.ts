@@ -4,6 +4,7 @@ import { compileFile, type CompileResult } from "../compiler/compile";
 import { renderDiagnostics } from "../compiler/diagnostics/render";
 import { BackendUnavailableError, selectBackend, type BackendInfo, type BackendName } from "../runtime/backend/select";
 import { DataError } from "../runtime/data/dataset";
+import { renderDataError } from "./data-diagnostic";
 import { buildModel } from "../runtime/model/build";
 import { CheckpointError } from "../runtime/run/checkpoint";
 import { RunDirError } from "../runtime/run/run-dir";
@@ -83,7 +84,9 @@ export function compileForRun(path: string, deps: RunDeps, io: Io): CompileResul
 export function userError(e: unknown, io: Io, command: string): number {
   const known = [DataError, RunDirError, CheckpointError, TrainSettingsError, TrainingDivergedError, BackendUnavailableError];
   if (!known.some((k) => e instanceof k)) throw e;
-  io.err(`intel ${command}: ${(e as Error).message}\n`);
+  const rendered = e instanceof DataError ? renderDataError(e, io.color) : undefined;
+  if (rendered) io.err(rendered);
+  else io.err(`intel ${command}: ${(e as Error).message}\n`);
   return 1;
 }
 

@@ -1,5 +1,6 @@
 // In-memory datasets: datapoints as one flat Float32Array, so batches are cheap row gathers and
 // nothing touches tfjs until a batch is made.
+import type { SourceRef } from "../../compiler/ir/types";
 
 export interface Dataset {
   /** n datapoints of `shape`, row-major, concatenated */
@@ -11,9 +12,20 @@ export interface Dataset {
   labels: Int32Array | null;
 }
 
-/** Bad data or data arguments: reported to the user as is, never as an internal error. */
+/**
+ * Bad data or data arguments: reported to the user as is, never as an internal error. `code` is an
+ * IV6xxx code of the diagnostic catalog and `at` the spec's `data` line, so the CLI renders it in the
+ * compiler's format; errors raised deep in a file reader get both at the loading boundary.
+ */
 export class DataError extends Error {
   override readonly name = "DataError";
+  constructor(
+    message: string,
+    public code = "IV6005",
+    public at?: SourceRef,
+  ) {
+    super(message);
+  }
 }
 
 export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);

@@ -14,8 +14,6 @@ export interface DataSplits {
   validation: Dataset | null;
 }
 
-const where = (at: SourceRef): string => `${at.file}:${at.line}:${at.col}`;
-
 function intArgs(v: unknown, what: string): number[] | null {
   if (v == null) return null;
   if (!Array.isArray(v) || !v.every((c) => typeof c === "number")) throw new DataError(`${what} must be a list of numbers`);
@@ -74,16 +72,30 @@ export function holdOut(ds: Dataset, validation: number, seed: number): DataSpli
 
 /** The training data and its validation hold-out, checked against the DataIR. */
 export function loadTrainingData(data: DataIR, runSeed: number, validation: number): DataSplits {
-  const all = loadSource(data, runSeed, "train");
-  checkDataset(all, data);
-  return holdOut(all, validation, deriveSeed(dataSeed(data, runSeed), "split", 0));
+  return atDataLine(data, () => {
+    const all = loadSource(data, runSeed, "train");
+    checkDataset(all, data);
+    return holdOut(all, validation, deriveSeed(dataSeed(data, runSeed), "split", 0));
+  });
 }
 
 /** The source's other split (mnist, fashion_mnist), a fresh sample (synthetic) or the same file (idx, csv, npy), for evaluation. */
 export function loadTestData(data: DataIR, runSeed: number): Dataset {
-  const ds = loadSource(data, runSeed, "test");
-  checkDataset(ds, data);
-  return ds;
+  return atDataLine(data, () => {
+    const ds = loadSource(data, runSeed, "test");
+    checkDataset(ds, data);
+    return ds;
+  });
+}
+
+/** Points every data error at the spec's `data` line. */
+function atDataLine<T>(data: DataIR, load: () => T): T {
+  try {
+    return load();
+  } catch (e) {
+    if (e instanceof DataError) e.at ??= data.at;
+    throw e;
+  }
 }
 
 /**
@@ -91,19 +103,19 @@ export function loadTestData(data: DataIR, runSeed: number): Dataset {
  * Checked before any tensor is made, so a mismatch is a clear message and not a tfjs shape error.
  */
 export function checkDataset(ds: Dataset, data: DataIR): void {
-  const name = `data ${data.name} ~ ${data.source} (${where(data.at)})`;
-  if (ds.n === 0) throw new DataError(`${name}: no datapoints (check classes, limit and multipliers)`);
+  const name = `data ${data.name} ~ ${data.source}`;
+  if (ds.n === 0) throw new DataError(`${name}: no datapoints (check classes, limit and multipliers)`, "IV6001", data.at);
   const same = ds.shape.length === data.shape.length && ds.shape.every((d, i) => d === data.shape[i]);
   if (!same) {
-    throw new DataError(`${name}: the source yields points of shape [${ds.shape.join(", ")}] but the spec declares Real[${data.shape.join(", ")}]`);
+    throw new DataError(`${name}: the source yields points of shape [${ds.shape.join(", ")}] but the spec declares Real[${data.shape.join(", ")}]`, "IV6002", data.at);
   }
   const size = sizeOf(ds.shape);
   const [lo, hi] = data.range ?? [-Infinity, Infinity];
   for (let i = 0; i < ds.x.length; i++) {
     const v = ds.x[i]!;
-    if (!Number.isFinite(v)) throw new DataError(`${name}: datapoint ${Math.floor(i / size)} holds ${v}`);
+    if (!Number.isFinite(v)) throw new DataError(`${name}: datapoint ${Math.floor(i / size)} holds ${v}`, "IV6003", data.at);
     if (v < lo || v > hi) {
-      throw new DataError(`${name}: value ${v} in datapoint ${Math.floor(i / size)} is outside the declared range [${lo}, ${hi}]`);
+      throw new DataError(`${name}: value ${v} in datapoint ${Math.floor(i / size)} is outside the declared range [${lo}, ${hi}]`, "IV6004", data.at);
     }
   }
 }

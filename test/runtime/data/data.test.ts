@@ -113,7 +113,7 @@ describe("loading against the DataIR", () => {
       loadTrainingData(ir, 1, 0);
     } catch (e) {
       expect(e).toBeInstanceOf(DataError);
-      expect((e as Error).message).toContain("spec.intel:3:3");
+      expect((e as DataError).at).toMatchObject({ file: expect.stringMatching(/spec\.intel$/), line: 3, col: 3 });
       expect((e as Error).message).toContain("yields points of shape [2] but the spec declares Real[3]");
     }
   });
