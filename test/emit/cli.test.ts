@@ -1,0 +1,72 @@
+// `intel compile`: writes the program, --check type-checks it, and the program trains with
+// `npx tsx model.ts --epochs 1 --backend cpu` into the same run directory layout as `intel train`.
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bufferIo } from "../../cli/io";
+import { main } from "../../cli/main";
+import { supportImportFor } from "../../cli/compile-command";
+import { removeTmp, tmpDir } from "./helpers";
+
+let dir = "";
+beforeAll(() => {
+  dir = tmpDir("cli");
+});
+afterAll(() => removeTmp(dir));
+
+describe("intel compile", () => {
+  it("imports the support module relative to the output file", () => {
+    expect(supportImportFor("model.ts")).toBe("./runtime/support/index");
+    expect(supportImportFor("test/emit/x/model.ts")).toBe("../../../runtime/support/index");
+  });
+
+  it("writes a program that type-checks (--check)", async () => {
+    const io = bufferIo();
+    const out = join(dir, "circle.ts");
+    const code = await main(["compile", "specs/examples/circle.intel", "-o", out, "--check"], io);
+    expect(io.stderr()).toContain("type-checks");
+    expect(code).toBe(0);
+    const text = readFileSync(out, "utf8");
+    expect(text).toContain('from "@tensorflow/tfjs"');
+    expect(text).toContain("function circle(");
+    expect(text).toMatch(/\/\/ prelude\.intel:\d+/);
+  }, 120_000);
+
+  it("prints the program without -o", async () => {
+    const io = bufferIo();
+    expect(await main(["compile", "specs/paper/circle-vanilla.intel"], io)).toBe(0);
+    expect(io.stdout()).toContain("export function createModel(seed: number)");
+  });
+
+  it("reports a spec with errors as the checker does (exit 1)", async () => {
+    const io = bufferIo();
+    expect(await main(["compile", "specs/does-not-exist.intel"], io)).toBe(1);
+  });
+
+  it("needs one spec (usage error)", async () => {
+    const io = bufferIo();
+    expect(await main(["compile"], io)).toBe(2);
+  });
+
+  it("the program trains one epoch into a run directory", async () => {
+    const out = join(dir, "square.ts");
+    expect(await main(["compile", "specs/paper/square-intel.intel", "-o", out], bufferIo())).toBe(0);
+    const run = join(dir, "run");
+    const log = execFileSync("npx", ["tsx", out, "--epochs", "1", "--backend", "cpu", "--out", run], { encoding: "utf8", timeout: 240_000 });
+    expect(log).toContain("1 epochs done");
+    for (const f of ["ir.json", "config.json", "metrics.jsonl", "checkpoints/last.ckpt", "checkpoints/best.ckpt"]) expect(existsSync(join(run, f)), f).toBe(true);
+    const steps = readFileSync(join(run, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { type: string });
+    expect(steps.filter((s) => s.type === "step").length).toBe(15); // 1500 training points / batch 100
+    expect(steps.filter((s) => s.type === "epoch").length).toBe(1);
+    expect(readdirSync(join(run, "checkpoints")).length).toBeGreaterThan(0);
+    // the same numbers as `intel train` on the same backend and seed
+    const run2 = join(dir, "run-intel-train");
+    expect(await main(["train", "specs/paper/square-intel.intel", "--epochs", "1", "--backend", "cpu", "--out", run2], bufferIo())).toBe(0);
+    const losses = (r: string) =>
+      readFileSync(join(r, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { type: string; loss?: number }).filter((m) => m.type === "step").map((m) => m.loss!);
+    const [a, b] = [losses(run), losses(run2)];
+    expect(a.length).toBe(b.length);
+    for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!) / Math.abs(b[i]!)).toBeLessThan(1e-5);
+  }, 300_000);
+});

@@ -1,0 +1,34 @@
+// Emitted programs for tests: written under test/emit/.tmp/ (inside the repository, so they resolve
+// @tensorflow/tfjs and runtime/support like any project file) and removed afterwards.
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ModelIR } from "../../compiler/ir/types";
+import { emitModel } from "../../compiler/emit/emit";
+import type { ModelInfo, ProgramModel } from "../../runtime/support";
+
+export const TMP = resolve("test/emit/.tmp");
+
+export function tmpDir(name: string): string {
+  const dir = join(TMP, `${name}-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export const removeTmp = (dir: string): void => rmSync(dir, { recursive: true, force: true });
+
+/** Writes the emitted program of `ir` into `dir` and returns its path. */
+export function writeEmitted(dir: string, file: string, ir: ModelIR): string {
+  const path = join(dir, file);
+  writeFileSync(path, emitModel(ir, { supportImport: "../../../../runtime/support" }));
+  return path;
+}
+
+export interface EmittedModule {
+  MODEL: ModelInfo;
+  createModel(seed: number): ProgramModel;
+}
+
+export async function importEmitted(path: string): Promise<EmittedModule> {
+  return (await import(/* @vite-ignore */ pathToFileURL(path).href)) as EmittedModule;
+}
