@@ -43,6 +43,25 @@ export class GraphEvaluator {
 
   /** z [B, ...output shape] and each penalty (per-datapoint values averaged over the batch). */
   run(y: tf.Tensor, ctx: MapContext): MapResult {
+    const vals = this.forward(y, ctx);
+    return this.result(y, vals);
+  }
+
+  /**
+   * The first node whose value is NaN or infinite on this batch, or null: a diagnostic pass run
+   * after a loss went bad (it reads every node back, so it never runs on the training hot path).
+   */
+  firstNonFinite(y: tf.Tensor, ctx: MapContext): NodeIR | null {
+    let bad: NodeIR | null = null;
+    this.forward(y, ctx, (i, v) => {
+      if (tf.tidy(() => tf.all(tf.isFinite(v.t)).dataSync()[0]) === 0) bad = this.graph.nodes[i]!;
+      return bad === null;
+    });
+    return bad;
+  }
+
+  /** Evaluates the nodes in order; `visit` returning false stops early. */
+  private forward(y: tf.Tensor, ctx: MapContext, visit?: (i: number, v: Val) => boolean): Val[] {
     const { nodes } = this.graph;
     const vals: Val[] = new Array(nodes.length);
     for (let i = 0; i < nodes.length; i++) {
@@ -57,7 +76,12 @@ export class GraphEvaluator {
         const msg = (e as Error).message;
         throw new Error(msg.startsWith("mapping node") || msg.startsWith("internal") ? msg : `${where(node, i)}: ${msg}`);
       }
+      if (visit && !visit(i, vals[i]!)) break;
     }
+    return vals;
+  }
+
+  private result(y: tf.Tensor, vals: Val[]): MapResult {
     const b = y.shape[0]!;
     const out = vals[this.graph.output]!;
     const z = out.batched ? out.t : tf.broadcastTo(tf.expandDims(out.t, 0), [b, ...out.t.shape]);

@@ -1,13 +1,13 @@
 // The IR interpreter: ModelIR → CompiledModel (variables, networks, mapping, likelihood, objective).
 import * as tf from "@tensorflow/tfjs";
-import { IR_VERSION, type ModelIR, type NetworkIR } from "../../compiler/ir/types";
+import { IR_VERSION, type ModelIR, type NetworkIR, type SourceRef } from "../../compiler/ir/types";
 import { GraphEvaluator, type MapResult } from "../mapping/graph";
 import { likelihoodMean, logLikelihood } from "../objectives/likelihood";
-import { elboTerms, iwaeEstimate, iwaeTerms, type Forward, type StageSeeds } from "../objectives/objective";
-import type { CompiledModel, LossOptions, LossTerms } from "./compiled";
+import { elboTerms, iwaeEstimate, iwaeTerms, reparam, type Forward, type StageSeeds } from "../objectives/objective";
+import type { CompiledModel, LossOptions, LossTerms, NonFiniteOrigin } from "./compiled";
 import { runNetwork } from "./network";
 import { makeVariables } from "./params";
-import { deriveSeed, standardNormal, STREAM } from "./random";
+import { deriveSeed, reparamNoise, standardNormal, STREAM } from "./random";
 
 const asFloat = (x: tf.Tensor): tf.Tensor => (x.dtype === "float32" ? x : tf.cast(x, "float32"));
 
@@ -100,6 +100,34 @@ class Model implements CompiledModel, Forward {
       return t as unknown as tf.TensorContainer;
     });
     return terms as unknown as LossTerms;
+  }
+
+  locateNonFinite(x: tf.Tensor, seed: number): NonFiniteOrigin | null {
+    // Replays the ELBO's forward pass on the same noise, stage by stage (a diagnostic, off the hot path).
+    const s = stageSeeds(seed);
+    const finite = (t: tf.Tensor): boolean => tf.tidy(() => tf.all(tf.isFinite(t)).dataSync()[0] === 1);
+    const lastLayer = (net: NetworkIR): SourceRef | null => net.layers.at(-1)?.at ?? null;
+    // A scope, not tf.tidy: the result is plain data, and every tensor made here is dropped at the end.
+    tf.engine().startScope();
+    try {
+      const xf = asFloat(x);
+      const { mean, logvar } = this.encode(xf, true, s.encoder);
+      if (!finite(mean) || !finite(logvar)) return { what: "the encoder's output", at: lastLayer(this.ir.encoder) };
+      const y = reparam(mean, logvar, reparamNoise(s.call, xf.shape[0]!, this.latentDim, 0));
+      const ms = s.mapping;
+      const node = this.graph.firstNonFinite(y, {
+        params: this.variables,
+        training: true,
+        seed: ms,
+        apply: (net, v, i) => this.net(net, v, true, deriveSeed(ms, i)),
+      });
+      if (node) return { what: `the mapping's '${node.op}'${node.bias ? ` in bias '${node.bias}'` : ""}`, at: node.at };
+      const { z } = this.map(y, true, ms);
+      if (!finite(this.decode(z, true, s.decoder))) return { what: "the decoder's output", at: lastLayer(this.ir.decoder) };
+      return null;
+    } finally {
+      tf.engine().endScope();
+    }
   }
 
   iwae(x: tf.Tensor, k: number, seed: number): tf.Tensor1D {

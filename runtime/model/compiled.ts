@@ -25,6 +25,12 @@ export interface LossOptions {
   beta?: number;
 }
 
+/** Where a NaN or infinity first appears in the forward pass: a stage and its spec line. */
+export interface NonFiniteOrigin {
+  what: string;
+  at: import("../../compiler/ir/types").SourceRef | null;
+}
+
 export interface CompiledModel {
   readonly ir: ModelIR;
   /** learnable tensors by ParamIR id, in ModelIR.params order */
@@ -55,6 +61,8 @@ export interface CompiledModel {
   iwae(x: tf.Tensor, k: number, seed: number): tf.Tensor1D;
   /** y ~ N(0, I) (or the prior) → z = g(y) → decoder mean, [n, ...data shape] */
   sample(n: number, seed: number): tf.Tensor;
+  /** after a loss went bad: the first stage or mapping op whose value is not finite on this batch */
+  locateNonFinite?(x: tf.Tensor, seed: number): NonFiniteOrigin | null;
   /** every tensor the model owns */
   dispose(): void;
 }

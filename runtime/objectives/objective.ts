@@ -41,7 +41,7 @@ function sumPenalties(p: Record<string, tf.Scalar>): tf.Scalar | null {
 }
 
 /** y = μ + σ·ε, the K·B rows ordered sample-major (row c·B + b is sample c of datapoint b). */
-function reparam(mean: tf.Tensor2D, logvar: tf.Tensor2D, eps: tf.Tensor2D): tf.Tensor2D {
+export function reparam(mean: tf.Tensor2D, logvar: tf.Tensor2D, eps: tf.Tensor2D): tf.Tensor2D {
   const k = eps.shape[0] / mean.shape[0];
   const sd = tf.exp(tf.mul(logvar, 0.5));
   if (k === 1) return tf.add(mean, tf.mul(sd, eps));

@@ -19,8 +19,11 @@ export class TrainingDivergedError extends Error {
     readonly step: number,
     readonly at: SourceRef | null,
     readonly lastCheckpoint: string | null,
+    /** the first stage or op found non-finite, when the model could locate it */
+    readonly origin?: string,
   ) {
-    const where = at ? ` (defined at ${at.file}:${at.line}:${at.col})` : "";
+    const place = at ? `${at.file}:${at.line}:${at.col}` : "";
+    const where = origin ? `; it first appears in ${origin}${place ? ` at ${place}` : ""}` : place ? ` (defined at ${place})` : "";
     const back = lastCheckpoint ? `the last good checkpoint is ${lastCheckpoint}` : "no checkpoint was written before it";
     super(`loss term '${term}' became ${value} at step ${step} (epoch ${epoch})${where}; training stopped, ${back}`);
   }

@@ -7,7 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { TrainIR } from "../../compiler/ir/types";
 import type { Dataset } from "../data/dataset";
-import type { CompiledModel, LossOptions, LossTerms } from "../model/compiled";
+import type { NonFiniteOrigin, CompiledModel, LossOptions, LossTerms } from "../model/compiled";
 import { betaAt } from "../objectives/objective";
 import { deriveSeed, shuffledIndices } from "../random/seeds";
 import { firstBadTerm, termSource, TrainingDivergedError, type TermValues } from "./divergence";
@@ -129,17 +129,22 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
       const start = state.batch * settings.batch;
       const end = Math.min(train.n, start + settings.batch);
       const x = batchTensor(train, order, start, end);
+      const seed = deriveSeed(runSeed, "noise", state.step);
       let terms: TermValues;
+      let bad: ReturnType<typeof firstBadTerm>;
+      let origin: NonFiniteOrigin | null = null;
       try {
-        terms = trainStep(model, optimizer, vars, x, deriveSeed(runSeed, "noise", state.step), lossOptions(model, e + state.batch / batches));
+        terms = trainStep(model, optimizer, vars, x, seed, lossOptions(model, e + state.batch / batches));
+        bad = firstBadTerm(terms);
+        // The bad step was not applied, so the weights are those that produced it: find the op.
+        if (bad) origin = model.locateNonFinite?.(x, seed) ?? null;
       } finally {
         x.dispose();
       }
-      const bad = firstBadTerm(terms);
       if (bad) {
-        hooks.metric({ type: "diverged", epoch: e + 1, batch: state.batch + 1, step: state.step + 1, term: bad.term, value: String(bad.value) });
+        hooks.metric({ type: "diverged", epoch: e + 1, batch: state.batch + 1, step: state.step + 1, term: bad.term, value: String(bad.value), ...(origin ? { origin: origin.what } : {}) });
         o.progress?.clear();
-        throw new TrainingDivergedError(bad.term, bad.value, e + 1, state.step + 1, termSource(model.ir, bad.term), lastCheckpoint);
+        throw new TrainingDivergedError(bad.term, bad.value, e + 1, state.step + 1, origin?.at ?? termSource(model.ir, bad.term), lastCheckpoint, origin?.what);
       }
       state.step++;
       state.batch++;
