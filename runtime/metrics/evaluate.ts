@@ -14,6 +14,7 @@ import { frechetDistance } from "./fid";
 import { hoyerSparsity } from "./hoyer";
 import { iwaeNll } from "./iwae";
 import { activeDims, classProportions, labelProportions, regionMass, sampleUncertainty } from "./samples";
+import { latentCodes } from "../run/inference";
 
 export interface MetricContext {
   model: CompiledModel;
@@ -35,33 +36,6 @@ const num = (a: Args, k: string, d: number): number => (typeof a[k] === "number"
 const bool = (a: Args, k: string, d: boolean): boolean => (typeof a[k] === "boolean" ? (a[k] as boolean) : d);
 const str = (a: Args, k: string, d: string): string => (typeof a[k] === "string" ? (a[k] as string) : d);
 
-/**
- * Latent codes of every datapoint, [n, dim]: which = "y" gives the encoder mean μ(x) (or a draw
- * y ~ q(y|x) with `sample`); "z" gives the representation g(μ(x)) (or g(y), y ~ q(y|x)).
- */
-export function latentCodes(model: CompiledModel, ds: Dataset, which: "y" | "z", o: { batch: number; sample?: boolean; seed?: number }): { z: Float32Array; dim: number } {
-  const rows: Float32Array[] = [];
-  let dim = 0;
-  for (let b = 0; b < batchCount(ds.n, o.batch); b++) {
-    const start = b * o.batch;
-    const end = Math.min(ds.n, start + o.batch);
-    tf.tidy(() => {
-      const { mean, logvar } = model.encode(batchTensor(ds, null, start, end), false);
-      let y: tf.Tensor2D = mean;
-      if (o.sample) y = tf.add(mean, tf.mul(tf.exp(tf.mul(logvar, 0.5)), tf.randomNormal(mean.shape, 0, 1, "float32", deriveSeed(o.seed ?? 1, "eval", 9 * 2 ** 22 + b))));
-      const out = which === "y" ? y : model.map(y, false).z;
-      dim = out.size / (end - start);
-      rows.push((out.dataSync() as Float32Array).slice());
-    });
-  }
-  const z = new Float32Array(ds.n * dim);
-  let off = 0;
-  for (const r of rows) {
-    z.set(r, off);
-    off += r.length;
-  }
-  return { z, dim };
-}
 
 /** `z` names the model's y (the latent's name) or anything else: the representation z. */
 const whichLatent = (ir: ModelIR, a: Args): "y" | "z" => (a.z === ir.latent.name ? "y" : "z");

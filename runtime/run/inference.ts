@@ -87,16 +87,26 @@ export function drawSamples(model: CompiledModel, n: number, seed: number): Floa
 
 /** Representations g(μ(x)) of every datapoint, [n, Dz] row-major. */
 export function encodeData(model: CompiledModel, ds: Dataset, batch: number): { z: Float32Array; dim: number } {
+  return latentCodes(model, ds, "z", { batch });
+}
+
+/**
+ * Latent codes of every datapoint, [n, dim]: which = "y" gives the encoder mean μ(x) (or a draw
+ * y ~ q(y|x) with `sample`); "z" gives the representation g(μ(x)) (or g(y), y ~ q(y|x)).
+ */
+export function latentCodes(model: CompiledModel, ds: Dataset, which: "y" | "z", o: { batch: number; sample?: boolean; seed?: number }): { z: Float32Array; dim: number } {
   const rows: Float32Array[] = [];
   let dim = 0;
-  for (let b = 0; b < batchCount(ds.n, batch); b++) {
-    const start = b * batch;
-    const end = Math.min(ds.n, start + batch);
+  for (let b = 0; b < batchCount(ds.n, o.batch); b++) {
+    const start = b * o.batch;
+    const end = Math.min(ds.n, start + o.batch);
     tf.tidy(() => {
-      const { mean } = model.encode(batchTensor(ds, null, start, end), false);
-      const z = model.map(mean, false).z;
-      dim = z.size / (end - start);
-      rows.push((z.dataSync() as Float32Array).slice());
+      const { mean, logvar } = model.encode(batchTensor(ds, null, start, end), false);
+      let y: tf.Tensor2D = mean;
+      if (o.sample) y = tf.add(mean, tf.mul(tf.exp(tf.mul(logvar, 0.5)), tf.randomNormal(mean.shape, 0, 1, "float32", deriveSeed(o.seed ?? 1, "eval", 9 * 2 ** 22 + b))));
+      const out = which === "y" ? y : model.map(y, false).z;
+      dim = out.size / (end - start);
+      rows.push((out.dataSync() as Float32Array).slice());
     });
   }
   const z = new Float32Array(ds.n * dim);
