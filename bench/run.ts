@@ -3,7 +3,7 @@
 //
 //   npm run bench                         all of it
 //   npm run bench -- --arch mlp           one architecture (mlp | conv)
-//   npm run bench -- --only step          only the step benchmark (step | frontend)
+//   npm run bench -- --only step          only the step benchmark (step | frontend | emit)
 //   npm run bench -- --quick              fewer steps, skips the slow baselines
 //   npm run bench -- --cpu-conv           also the conv VAE on tfjs's cpu backend (minutes per step)
 //   npm run bench -- --json out.json      also write the raw results
@@ -95,5 +95,10 @@ if (!o.only || o.only === "frontend") {
   } catch (e) {
     console.log(`front-end benchmark failed: ${String(e).split("\n")[0]}`);
   }
+}
+if (!o.only || o.only === "emit") {
+  const { benchEmit } = await import("./emit");
+  console.log("\nemitter");
+  benchEmit();
 }
 if (o.json) fs.writeFileSync(o.json, JSON.stringify(results, null, 2) + "\n");
