@@ -51,8 +51,8 @@ export const METRICS: readonly Builtin[] = [
   ),
   metric(
     "fid_small",
-    [samples(), opt("features", "String", "classifier", '"classifier" (a small CNN trained on the training data) or "pixels"')],
-    "Fréchet distance between generated samples and test data in the feature space of a small classifier (an FID without Inception: comparable within this tool only)",
+    [samples(), opt("features", "String", "classifier", '"classifier" (the class probabilities of a multinomial logistic regression trained on the training data) or "pixels" (raw values, or 100 average-pooled blocks for larger points)')],
+    "Fréchet distance between generated samples and test data in the feature space of a small classifier the tool trains itself (no Inception network can be downloaded here, and Inception features mean little on 28×28 digits): comparable within this tool only, not with published FIDs",
   ),
   metric(
     "active_dims",
