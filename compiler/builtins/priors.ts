@@ -2,7 +2,7 @@
 // always N(0, I); every other prior makes the model a BASELINE (the paper's comparisons), and the
 // compiler says so. The KL is analytic where it exists and Monte Carlo otherwise (each doc says which);
 // the compiler reports the choice.
-import { maker, opt, req } from "./define";
+import { maker, opt } from "./define";
 import type { Builtin } from "./types";
 
 const prior = maker("prior");

@@ -1,7 +1,7 @@
 // DataIR → datasets: the training data with its validation hold-out, and a test split for `intel eval`.
 // Everything is a function of the data's seed (the `seed` argument, else the run's seed), so the
 // training run, its resume and `intel eval` all see the same points in the same roles.
-import type { DataIR, SourceRef } from "../../compiler/ir/types";
+import type { DataIR } from "../../compiler/ir/types";
 import { deriveSeed, shuffledIndices } from "../random/seeds";
 import { DataError, sizeOf, subset, type Dataset } from "./dataset";
 import { loadMnist } from "./mnist";

@@ -7,7 +7,6 @@ import type { MetricIR, ModelIR, Value } from "../../compiler/ir/types";
 import { sizeOf, subset, type Dataset } from "../data/dataset";
 import type { CompiledModel } from "../model/compiled";
 import { deriveSeed, shuffledIndices } from "../random/seeds";
-import { batchCount, batchTensor } from "../train/terms";
 import type { Classifier } from "./classifier";
 import { fewshot, trainClassifier, type ClassifierKind } from "./fewshot";
 import { frechetDistance } from "./fid";
