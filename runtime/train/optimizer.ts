@@ -1,8 +1,10 @@
 // Optimizers from the IR's settings, and their state as plain named arrays for checkpoints.
 import * as tf from "@tensorflow/tfjs";
 import type { TrainIR } from "../../compiler/ir/types";
+import { Adam } from "../ops/adam";
 
 export type OptimizerSettings = TrainIR["optimizer"];
+type NamedTensor = { name: string; tensor: tf.Tensor };
 
 /** Training settings out of range (from the spec or the command line): a user error. */
 export class TrainSettingsError extends Error {
@@ -23,13 +25,82 @@ export function makeOptimizer(o: OptimizerSettings): tf.Optimizer {
   const eps = o.epsilon === undefined ? undefined : setting(o, "epsilon", 1e-7);
   switch (o.kind) {
     case "adam":
-      return tf.train.adam(o.lr, setting(o, "beta1", 0.9), setting(o, "beta2", 0.999), eps);
+      // As tf.train.adam did: no epsilon in the spec means the backend's (taken now, at construction).
+      return new FusedAdamOptimizer(o.lr, setting(o, "beta1", 0.9), setting(o, "beta2", 0.999), eps ?? tf.backend().epsilon());
     case "sgd":
       return tf.train.sgd(o.lr);
     case "rmsprop":
       return tf.train.rmsprop(o.lr, setting(o, "decay", 0.9), setting(o, "momentum", 0), eps, o.centered === 1 || o.centered === "true");
     default:
       throw new TrainSettingsError(`unknown optimizer '${String((o as { kind: string }).kind)}' (expected adam, sgd or rmsprop)`);
+  }
+}
+
+/**
+ * runtime/ops/adam.ts's fused Adam behind tf.Optimizer's interface, so the loop and checkpoints use
+ * it like any tfjs optimizer. Its weights are those of tf.train.adam, by the same names: "iter"
+ * (int32 step count) first, then every variable's first moment (`<var>/m`), then its second (`<var>/v`).
+ */
+export class FusedAdamOptimizer extends tf.Optimizer {
+  static className = "FusedAdam";
+  private readonly adam: Adam;
+  /** the variables' names and shapes, in the order of the moments (set by each step or a restore) */
+  private slots: { name: string; shape: number[] }[] | null = null;
+
+  constructor(readonly learningRate: number, readonly beta1: number, readonly beta2: number, readonly epsilon: number) {
+    super();
+    this.adam = new Adam({ lr: learningRate, beta1, beta2, eps: epsilon });
+  }
+
+  applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    const list = Array.isArray(variableGradients)
+      ? variableGradients
+      : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name]! }));
+    const registered = tf.engine().registeredVariables;
+    const vars = list.map((g) => {
+      const v = registered[g.name];
+      if (!v) throw new Error(`adam: no variable '${g.name}'`);
+      return v;
+    });
+    // Moments go by position, as in tfjs's optimizers (a resumed run's variables may be named anew);
+    // Adam.apply checks the sizes.
+    this.adam.apply(vars, list.map((g) => g.tensor));
+    this.slots = vars.map((v) => ({ name: v.name, shape: v.shape.slice() }));
+    this.incrementIterations();
+  }
+
+  override async getWeights(): Promise<NamedTensor[]> {
+    const s = this.adam.exportState();
+    const slots = this.slots ?? [];
+    return [
+      { name: "iter", tensor: tf.scalar(s.t, "int32") },
+      ...slots.map((v, k) => ({ name: `${v.name}/m`, tensor: tf.tensor(s.m[k]!, v.shape, "float32") })),
+      ...slots.map((v, k) => ({ name: `${v.name}/v`, tensor: tf.tensor(s.v[k]!, v.shape, "float32") })),
+    ];
+  }
+
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    const rest = await this.extractIterations(weightValues);
+    if (rest.length % 2 !== 0) throw new Error(`adam: expected first and second moments, got ${rest.length} tensors`);
+    const half = rest.length / 2;
+    const ms = rest.slice(0, half), vs = rest.slice(half);
+    const slots = ms.map((w, k) => {
+      const name = w.name.replace(/\/m$/, "");
+      if (!w.name.endsWith("/m") || vs[k]!.name !== `${name}/v`) throw new Error(`adam: unexpected optimizer weights '${w.name}', '${vs[k]!.name}'`);
+      return { name, shape: w.tensor.shape.slice() };
+    });
+    const read = async (t: tf.Tensor) => Float32Array.from((await t.data()) as Float32Array);
+    this.adam.importState({ t: this.iterations_, m: await Promise.all(ms.map((w) => read(w.tensor))), v: await Promise.all(vs.map((w) => read(w.tensor))) });
+    this.slots = slots;
+  }
+
+  override dispose(): void {
+    this.adam.dispose();
+    super.dispose();
+  }
+
+  getConfig(): tf.serialization.ConfigDict {
+    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
 }
 
@@ -46,38 +117,25 @@ async function toSaved(name: string, t: tf.Tensor): Promise<SavedTensor> {
   return { name, shape: t.shape.slice(), dtype, data: dtype === "int32" ? Int32Array.from(data) : Float32Array.from(data) };
 }
 
-/** Adam keeps β₁ᵗ and β₂ᵗ as running products; tfjs's setWeights recomputes them with pow(), which
- * differs in the last bits, so we save and restore the products themselves (bit-for-bit resume). */
-interface AdamInternals {
-  accBeta1?: tf.Variable;
-  accBeta2?: tf.Variable;
-}
-const ADAM_ACC = ["adam/accBeta1", "adam/accBeta2"] as const;
+/** Checkpoints written while adam was tf.train.adam also hold its running β products; the fused
+ * Adam computes them with pow(), so on such a resume they are dropped. */
+const LEGACY_ADAM_ACC = ["adam/accBeta1", "adam/accBeta2"];
 
 export async function optimizerState(opt: tf.Optimizer): Promise<SavedTensor[]> {
   const out: SavedTensor[] = [];
   for (const w of await opt.getWeights()) {
     out.push(await toSaved(w.name, w.tensor));
-    // getWeights hands out the live slot variables plus a fresh "iter" scalar, which is ours to free.
+    // tfjs's getWeights hands out its live slot variables plus a fresh "iter" scalar, which is ours
+    // to free; FusedAdamOptimizer's are all fresh.
     if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
-  }
-  const adam = opt as unknown as AdamInternals;
-  if (opt instanceof tf.AdamOptimizer && adam.accBeta1 && adam.accBeta2) {
-    out.push(await toSaved(ADAM_ACC[0], adam.accBeta1), await toSaved(ADAM_ACC[1], adam.accBeta2));
   }
   return out;
 }
 
 export async function restoreOptimizerState(opt: tf.Optimizer, saved: readonly SavedTensor[]): Promise<void> {
-  const extra = saved.filter((s) => (ADAM_ACC as readonly string[]).includes(s.name));
-  const weights = saved.filter((s) => !extra.includes(s));
+  const weights = opt instanceof FusedAdamOptimizer ? saved.filter((s) => !LEGACY_ADAM_ACC.includes(s.name)) : saved;
   const named = weights.map((s) => ({ name: s.name, tensor: tf.tensor(s.data, s.shape, s.dtype) }));
   await opt.setWeights(named);
   // setWeights made variables from (copies of) these tensors.
   for (const n of named) n.tensor.dispose();
-  const adam = opt as unknown as AdamInternals;
-  for (const s of extra) {
-    const v = s.name === ADAM_ACC[0] ? adam.accBeta1 : adam.accBeta2;
-    if (v) tf.tidy(() => v.assign(tf.tensor(s.data, s.shape, "float32")));
-  }
 }
