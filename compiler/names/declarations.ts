@@ -1,7 +1,7 @@
 // Name checks inside biases and networks: parameters, generics, statements, layers, annotations.
 import type { Annotation, BiasDecl, DimExpr, LayerStmt, NetworkDecl, Param, TypeExpr } from "../../grammar/ast";
 import { diagnostic } from "../diagnostics/diagnostic";
-import { FUNCTION_CALLS, type CallRules, type NameContext } from "./context";
+import type { CallRules, NameContext } from "./context";
 import { Scope } from "./scope";
 import type { LocalKind } from "./symbols";
 import { suggest } from "../builtins";
@@ -150,4 +150,4 @@ export function checkNetwork(cx: NameContext, decl: NetworkDecl): void {
   reportUnused(cx, scope, decl.params[0]?.name.name);
 }
 
-export { declareLocal, FUNCTION_CALLS };
+export { declareLocal };

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-# usage: /usr/bin/python3 test/runtime/model/torch-step-cpu.py [mlp|conv] [identity|sparse] [steps]
+# usage: /usr/bin/python3 bench/torch-step-cpu.py [mlp|conv] [identity|sparse] [steps]
 # PyTorch reference step timed with process CPU time as well as wall time (imports torch_vae.py's models).
 import os, sys, time, json, statistics
 # torch.set_num_threads(1) does not bound Debian's libopenblas0-pthread, which otherwise runs its

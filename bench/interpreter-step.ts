@@ -1,17 +1,17 @@
 // Times a training step of a model built by the IR interpreter (not a vitest file).
-//   npx tsx test/runtime/model/step-timing.ts [--backend wasm] [--threads 1] [--arch mlp|conv]
+//   npx tsx bench/interpreter-step.ts [--backend wasm] [--threads 1] [--arch mlp|conv]
 //        [--mapping identity|sparse] [--batch 128] [--latent 50] [--steps 30]
 // Prints one JSON line per measurement: forward+backward alone, and a whole step with tfjs's
 // Adam and with runtime/ops' fused Adam, as the median ms over `steps` steps after 5 warm-up steps.
 import * as tf from "@tensorflow/tfjs";
 import { parseArgs } from "node:util";
-import { selectBackend, type BackendName } from "../../../runtime/backend/select";
-import { buildModel } from "../../../runtime/model/build";
-import { Adam } from "../../../runtime/ops/adam";
-import type { ModelIR } from "../../../compiler/ir/types";
-import { mlpVae, sparseMapping, Params, act, AT, dense } from "../fixtures/ir";
-import { buildVae } from "../../../bench/vae_models";
-import type { LayerIR } from "../../../compiler/ir/types";
+import { selectBackend, type BackendName } from "../runtime/backend/select";
+import { buildModel } from "../runtime/model/build";
+import { Adam } from "../runtime/ops/adam";
+import type { ModelIR } from "../compiler/ir/types";
+import { mlpVae, sparseMapping, Params, act, AT, dense } from "../test/runtime/fixtures/ir";
+import { buildVae } from "./vae_models";
+import type { LayerIR } from "../compiler/ir/types";
 
 const { values: a } = parseArgs({
   options: {
