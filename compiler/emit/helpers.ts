@@ -1,5 +1,5 @@
 // The helper functions written out verbatim into the emitted module on demand (batch norm, custom
-// gradients, numerically careful ops, hierarchy and flow biases), keyed by the name the emitters use.
+// gradients, numerically careful ops, hierarchy, clusters and flow biases), keyed by the name the emitters use.
 
 // ---------- helpers written out on demand ----------
 
@@ -127,5 +127,64 @@ function radialFlow(y: tf.Tensor2D, z0s: tf.Tensor[], alphas: tf.Tensor[], betas
     out = tf.add(out, tf.mul(tf.div(bHat, tf.add(a, r)), d));
   }
   return out;
+}`,
+  householderQ: `/** Q = H₁⋯H_n·[I_M; 0] : [D, M], Hᵢ = I − 2·vᵢvᵢᵀ/‖vᵢ‖²: orthonormal columns */
+function householderQ(vs: tf.Tensor, d: number): tf.Tensor2D {
+  const n = vs.shape[0]!;
+  const unit = tf.div(vs, tf.sqrt(tf.add(tf.sum(tf.square(vs), 1, true), 1e-12)));
+  const rows = tf.unstack(unit) as tf.Tensor1D[];
+  let x: tf.Tensor2D = tf.eye(d, n);
+  for (let i = n - 1; i >= 0; i--) {
+    const v = tf.reshape(rows[i]!, [d, 1]) as tf.Tensor2D;
+    x = tf.sub(x, tf.mul(2, tf.matMul(v, tf.matMul(v, x, true, false))));
+  }
+  return x;
+}`,
+  sylvesterFlow: `/** Sylvester flows: y + Q·R·tanh(R̃·Qᵀ·y + b), R and R̃ upper triangular with tanh'd diagonals (invertible) */
+function sylvesterFlow(y: tf.Tensor2D, qs: tf.Tensor[], r1s: tf.Tensor[], r2s: tf.Tensor[], bs: tf.Tensor[], triangular: boolean): tf.Tensor {
+  const d = y.shape[1]!;
+  const tri = (raw: tf.Tensor): tf.Tensor2D => {
+    const m = raw.shape[0]!;
+    const upper = new Float32Array(m * m);
+    for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) upper[i * m + j] = 1;
+    const eye = tf.eye(m);
+    const diag = tf.sum(tf.mul(eye, tf.tanh(raw)), 1);
+    return tf.add(tf.mul(raw, tf.tensor2d(upper, [m, m])), tf.mul(eye, diag)) as tf.Tensor2D;
+  };
+  let z = y;
+  for (let l = 0; l < r1s.length; l++) {
+    const r1 = tri(r1s[l]!);
+    const r2 = tri(r2s[l]!);
+    const q = triangular ? null : householderQ(qs[l]!, d);
+    const reverse = triangular && l % 2 === 1;
+    const toM = (x: tf.Tensor2D): tf.Tensor2D => (q ? tf.matMul(x, q) : reverse ? tf.reverse(x, 1) : x);
+    const fromM = (x: tf.Tensor2D): tf.Tensor2D => (q ? tf.matMul(x, q, false, true) : reverse ? tf.reverse(x, 1) : x);
+    const h = tf.tanh(tf.add(tf.matMul(toM(z), r2, false, true), bs[l]!) as tf.Tensor2D);
+    z = tf.add(z, fromM(tf.matMul(h, r1, false, true)));
+  }
+  return z;
+}`,
+  clustersProduct: `/** K = ∏ kᵢ clusters: the prelude's clusters(k: kᵢ) on each plane (y[2i], y[2i+1]), sectors from π/2 */
+function clustersProduct(y: tf.Tensor2D, ks: number[], c1: number, c2: number, eps: number): tf.Tensor {
+  const [b, d] = y.shape;
+  const n = ks.length;
+  const short = d < 2 * n;
+  const offset = Math.PI / 2;
+  const p = short ? tf.concat([y, tf.zeros([b, 1])], 1) : y;
+  const [u3, v3] = tf.split(tf.reshape(tf.slice(p, [0, 0], [b, 2 * n]), [b, n, 2]), 2, 2);
+  const u = tf.reshape(u3!, [b, n]);
+  const v = tf.reshape(v3!, [b, n]);
+  const w = tf.tensor1d(ks.map((k) => (2 * Math.PI) / k));
+  const halfW = tf.tensor1d(ks.map((k) => (2 * Math.PI) / k / 2));
+  const r2 = tf.add(tf.square(u), tf.square(v));
+  const theta = tf.sub(tf.atan2(v, tf.where(tf.greater(r2, 0), u, tf.onesLike(u))), offset);
+  const lo = tf.add(offset, tf.mul(tf.floor(tf.div(theta, w)), w));
+  const hi = tf.add(lo, w);
+  const dis = tf.maximum(tf.minimum(tf.sub(tf.mul(v, tf.cos(lo)), tf.mul(u, tf.sin(lo))), tf.sub(tf.mul(u, tf.sin(hi)), tf.mul(v, tf.cos(hi)))), 0);
+  const mid = tf.add(lo, halfW);
+  const push = tf.mul(c1, tf.sub(tf.pow(tf.add(dis, eps), c2), eps ** c2));
+  const out = tf.reshape(tf.stack([tf.add(u, tf.mul(push, tf.cos(mid))), tf.add(v, tf.mul(push, tf.sin(mid)))], 2), [b, 2 * n]) as tf.Tensor2D;
+  if (short) return tf.slice(out, [0, 0], [b, d]);
+  return 2 * n === d ? out : tf.concat([out, tf.slice(y, [0, 2 * n], [b, d - 2 * n])], 1);
 }`,
 };

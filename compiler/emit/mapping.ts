@@ -298,6 +298,19 @@ export class MappingEmitter {
       case "radial_flow":
         this.e.helpers.add("radialFlow");
         return { expr: `radialFlow(${v.v} as tf.Tensor2D, ${list(ids("z0"))}, ${list(ids("alpha"))}, ${list(ids("beta"))})`, batched: true, rank: 1 };
+      case "sylvester_flow": {
+        // same schema as runtime/mapping/sylvester.ts; "triangular" has no reflection vectors
+        const triangular = a?.kind === "triangular";
+        this.e.helpers.add("sylvesterFlow");
+        this.e.helpers.add("householderQ"); // sylvesterFlow names it even where Q is fixed
+        const qs = triangular ? "[]" : list(ids("q"));
+        return { expr: `sylvesterFlow(${v.v} as tf.Tensor2D, ${qs}, ${list(ids("r1"))}, ${list(ids("r2"))}, ${list(ids("b"))}, ${triangular})`, batched: true, rank: 1 };
+      }
+      case "clusters_product": {
+        this.e.helpers.add("clustersProduct");
+        const ks = a?.ks as number[];
+        return { expr: `clustersProduct(${v.v} as tf.Tensor2D, ${arr(ks)}, ${num(numAttr(a, "c1", 5))}, ${num(numAttr(a, "c2", 0.2))}, ${num(numAttr(a, "eps", 1e-6))})`, batched: true, rank: 1 };
+      }
       default:
         throw new EmitError(`intel compile does not know the built-in '${fn}'`);
     }

@@ -7,6 +7,9 @@ import { activate } from "../model/network";
 import { registerBuiltin, type BuiltinContext } from "./builtins";
 import type { Val } from "./values";
 import type { Activation } from "../../compiler/ir/types";
+import "./clusters"; // clusters_product
+import "./planar"; // planar_flow
+import "./sylvester"; // sylvester_flow
 
 function ids(node: NodeIR, key: string, n: number): string[] {
   const v = node.attrs?.[key];
@@ -53,26 +56,6 @@ registerBuiltin("hierarchy", ([v], node, ctx) => {
     zs.push(act === "relu" ? h : activate(h, act));
   }
   return { t: zs.length === 1 ? zs[0]! : tf.concat(zs, 1), batched: true };
-});
-
-/**
- * planar_flow: attrs { layers: L, u: id[L], w: id[L], b: id[L] } (u, w : [D], b : [] or [1]);
- * f(y) = y + û·tanh(wᵀy + b) with û = u + (softplus(wᵀu) − 1 − wᵀu)·w/‖w‖², invertible (Rezende & Mohamed).
- */
-registerBuiltin("planar_flow", ([v], node, ctx) => {
-  let y = batched(v!);
-  const n = layers(node);
-  const [us, ws, bs] = (["u", "w", "b"] as const).map((k) => ids(node, k, n));
-  for (let l = 0; l < n; l++) {
-    const u = param(ctx, us![l]!);
-    const w = param(ctx, ws![l]!);
-    const b = tf.reshape(param(ctx, bs![l]!), []);
-    const wu = tf.sum(tf.mul(w, u));
-    const uHat = tf.add(u, tf.mul(tf.div(tf.sub(tf.sub(tf.softplus(wu), 1), wu), tf.add(tf.sum(tf.square(w)), 1e-12)), w));
-    const lin = tf.add(tf.sum(tf.mul(y, w), 1, true), b); // [B, 1], no transposed matmul
-    y = tf.add(y, tf.mul(tf.tanh(lin), uHat));
-  }
-  return { t: y, batched: true };
 });
 
 /**

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { compileSource } from "../../../compiler/compile";
 import { buildModel } from "../../../runtime/model/build";
 import { gradCheck, rng, useTestBackend } from "../model/gradcheck";
+import { tinySpec } from "../../tiny-spec";
 
 // [name, dim of y, mapping, step]. The step is 1e-3 (float32 rounding of the loss stays below the
 // tolerance, kinks of the ReLU networks are rarely crossed); sparse_penalty's entropy of |y| has a
@@ -25,15 +26,7 @@ const CASES: [string, number, string, number?][] = [
   ["hierarchy (built-in)", 4, "hierarchy(y, splits: [2, 2])"],
 ];
 
-const spec = (d: number, mapping: string) => `import "prelude"
-model m {
-  data x : Real[2] ~ ring(n: 100)
-  encoder q(y | x) = mlp_encoder(hidden: [6])
-  intermediary y : Real[${d}] ~ Normal(0, I)
-  mapping z = ${mapping}
-  decoder p(x | z) : Gaussian(sigma: 0.5) = mlp_decoder(hidden: [6])
-}
-`;
+const spec = (d: number, mapping: string) => tinySpec({ d, mapping });
 
 beforeAll(useTestBackend);
 

@@ -20,6 +20,19 @@ const unit: Gen = (r, n) => Array.from({ length: n }, () => 1.6 * r() - 0.8);
 /** integers plus a fraction in [0.15, 0.35]: away from the steps of floor and round */
 const steps: Gen = (r, n) => Array.from({ length: n }, () => Math.floor(6 * r()) - 3 + 0.15 + 0.2 * r());
 
+/** planes (2i, 2i+1) at angles within ±0.3·w of a sector's middle (w = 2π/kᵢ, offset π/2), radius in [0.7, 1.5]: away from clusters' kinks */
+const sectorCentred =
+  (ks: number[]): Gen =>
+  (r, n) =>
+    Array.from({ length: n / D }, () =>
+      ks.flatMap((k) => {
+        const w = (2 * Math.PI) / k;
+        const theta = Math.PI / 2 + (Math.floor(r() * k) + 0.5 + 0.3 * (2 * r() - 1)) * w;
+        const rad = 0.7 + 0.8 * r();
+        return [rad * Math.cos(theta), rad * Math.sin(theta)];
+      }),
+    ).flat();
+
 function evaluate(graph: GraphIR, y: tf.Tensor, params: Map<string, tf.Variable>): MapResult {
   const ev = new GraphEvaluator(graph);
   const ctx = {
@@ -159,6 +172,17 @@ const CASES: Case[] = [
     build: (g) => g.node("builtin", [0], [D], { fn: "radial_flow", layers: 2, z0: ["z0", "z1"], alpha: ["a0", "a1"], beta: ["b0", "b1"] }),
     params: { z0: [[D], general], a0: [[], general], b0: [[], general], z1: [[D], general], a1: [[], general], b1: [[], general] },
   },
+  {
+    name: "sylvester_flow ×2 (orthogonal, M = 3)",
+    build: (g) => g.node("builtin", [0], [D], { fn: "sylvester_flow", layers: 2, rank: 3, kind: "orthogonal", q: ["q0", "q1"], r1: ["r0", "r1"], r2: ["s0", "s1"], b: ["b0", "b1"] }),
+    params: { q0: [[3, D], away], r0: [[3, 3], general], s0: [[3, 3], general], b0: [[3], general], q1: [[3, D], away], r1: [[3, 3], general], s1: [[3, 3], general], b1: [[3], general] },
+  },
+  {
+    name: "sylvester_flow ×2 (triangular)",
+    build: (g) => g.node("builtin", [0], [D], { fn: "sylvester_flow", layers: 2, rank: D, kind: "triangular", r1: ["r0", "r1"], r2: ["s0", "s1"], b: ["b0", "b1"] }),
+    params: { r0: [[D, D], general], s0: [[D, D], general], b0: [[D], general], r1: [[D, D], general], s1: [[D, D], general], b1: [[D], general] },
+  },
+  { name: "clusters_product [3, 2]", build: fn("clusters_product", { ks: [3, 2], c1: 5, c2: 0.2, eps: 1e-6 }), gen: sectorCentred([3, 2]) },
   { name: "dot(y, param)", build: (g) => g.node("builtin", [0, p("v")(g, [D])], [], { fn: "dot" }), params: { v: [[D], general] } },
 ];
 
