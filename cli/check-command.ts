@@ -1,5 +1,7 @@
 // `intel check SPEC...`: diagnostics for people or (--json) for tools. Exit 0 clean, 1 on errors.
-import { checkFile } from "../compiler/check";
+import { checkFile, type CheckResult } from "../compiler/check";
+import { lower, type LowerResult } from "../compiler/compile";
+import { describeModel } from "../compiler/describe";
 import { hasErrors, type Diagnostic } from "../compiler/diagnostics/diagnostic";
 import { diagnosticsToJson, renderDiagnostics, summary } from "../compiler/diagnostics/render";
 import { parseArgs, UsageError } from "./args";
@@ -7,18 +9,21 @@ import { expandSpecPaths } from "./files";
 import type { Io } from "./io";
 
 export function checkCommand(argv: readonly string[], io: Io): number {
-  const args = parseArgs(argv, [], ["json", "quiet"]);
+  const args = parseArgs(argv, [], ["json", "quiet", "verbose"]);
   if (args.positionals.length === 0) throw new UsageError("intel check needs at least one spec file or folder");
   const files = expandSpecPaths(args.positionals);
   if (files.length === 0) throw new UsageError(`no .intel files in ${args.positionals.join(", ")}`);
   const all: Diagnostic[] = [];
   const sources = new Map<string, string>();
   const seen = new Set<string>();
+  const described: string[] = [];
   for (const f of files) {
     const r = checkFile(f);
+    const lowered = hasErrors(r.diagnostics) ? [] : lowerModels(r);
+    if (args.flags.has("verbose")) for (const m of lowered) if (m.ir) described.push(`${r.program.file}:`, ...describeModel(m.ir));
     for (const [k, v] of r.sources) sources.set(k, v);
     // An imported file checked through two specs reports its problems once.
-    for (const d of r.diagnostics) {
+    for (const d of [...r.diagnostics, ...lowered.flatMap((m) => m.diagnostics)]) {
       const key = `${d.code}|${d.span.file}|${d.span.offset}|${d.message}`;
       if (!seen.has(key)) {
         seen.add(key);
@@ -29,7 +34,16 @@ export function checkCommand(argv: readonly string[], io: Io): number {
   if (args.flags.has("json")) io.out(diagnosticsToJson(all) + "\n");
   else {
     if (all.length) io.out(renderDiagnostics(all, sources, { color: io.color }) + "\n");
+    if (described.length) io.out(described.join("\n") + "\n");
     if (!args.flags.has("quiet") || all.length) io.out(`${files.length} file${files.length === 1 ? "" : "s"} checked: ${summary(all)}\n`);
   }
   return hasErrors(all) ? 1 : 0;
+}
+
+/**
+ * Each model of a clean spec, lowered: some argument values can only be judged against resolved
+ * shapes (a flow's rank against D), and `intel check` must report them as `intel train` would.
+ */
+function lowerModels(r: CheckResult): LowerResult[] {
+  return r.program.items.flatMap((item) => (item.kind === "ModelDecl" ? [lower(r, item.name.name)] : []));
 }

@@ -7,7 +7,8 @@ import { processIo, type Io } from "./io";
 const USAGE = `usage: intel <command> [options]
 
 commands:
-  check SPEC...              check specs (files or folders): syntax, names; --json for tools
+  check SPEC...              check specs (files or folders): syntax, names, types, biases; --json
+                             for tools, --verbose to summarise each model (baseline or not, KL kind)
   fmt SPEC [--write|--check] print the spec in canonical layout; --write rewrites it,
                              --check exits 1 when it is not formatted
   train SPEC [options]       train a model into runs/NAME-TIMESTAMP/: --backend auto|tensorflow-gpu|

@@ -31,7 +31,11 @@ export const PRIORS: readonly Builtin[] = [
   prior("Laplace", [opt("loc", "Real", 0), opt("scale", "Real", 1)], "baseline: independent Laplace(loc, scale) coordinates, a sparsity-inducing prior; Monte Carlo KL"),
   prior(
     "SpikeAndSlab",
-    [opt("alpha", "Real", 0.5, "slab probability, in (0, 1)")],
+    [
+      opt("alpha", "Real", 0.5, "slab probability, in (0, 1)"),
+      opt("sharpness", "Real", 50, "the relaxed spike selection's sharpness c at the start of training"),
+      opt("sharpness_end", "Real", 200, "c at the end of training, reached linearly (evaluation uses it)"),
+    ],
     "baseline VSC (Tonolini et al., UAI 2019): each coordinate is N(0, 1) with probability alpha, else exactly 0; the encoder gains a spike-probability head; analytic KL",
   ),
 ];

@@ -25,8 +25,13 @@ export interface EmitOptions {
 
 /** Why the runtime would refuse this IR (the emitted program refuses it the same way), or null. */
 function unsupported(ir: ModelIR): string | null {
-  if (ir.latent.prior.kind !== "normal") return `the runtime does not implement the '${ir.latent.prior.kind}' prior yet (only N(0, I))`;
-  if (ir.objective.kind !== "elbo") return `intel compile does not write out the '${ir.objective.kind}' objective yet (only the ELBO)`;
+  if (ir.latent.prior.kind !== "normal") return `intel compile does not emit baseline priors yet (the '${ir.latent.prior.kind}' prior); \`intel train\` runs them`;
+  const o = ir.objective;
+  if (o.qFlow) return `intel compile does not write out encoder flows yet (q_flow: "${o.qFlow.kind}"); \`intel train\` runs them`;
+  if (o.kind !== "elbo") return `intel compile does not write out the '${o.kind}' objective yet (only the ELBO)`;
+  // the emitted loss is the one-sample ELBO with the analytic KL
+  if ((o.samples ?? 1) !== 1) return `intel compile does not write out the ELBO with samples: ${o.samples} yet (only 1); \`intel train\` runs it`;
+  if (o.kl === "mc") return `intel compile does not write out the ELBO's Monte Carlo KL (kl: "mc") yet; \`intel train\` runs it`;
   return null;
 }
 

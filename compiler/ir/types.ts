@@ -86,7 +86,13 @@ export type PriorIR =
       init?: "data" | "normal";
     }
   | { kind: "laplace"; loc: number; scale: number; kl: "monte_carlo" }
-  | { kind: "spike_slab"; alpha: number; kl: "analytic" };
+  | {
+      kind: "spike_slab";
+      alpha: number;
+      /** the relaxed selection's sharpness c, warmed up linearly from [0] to [1] over training */
+      sharpness: [number, number];
+      kl: "analytic";
+    };
 
 // ---------- networks ----------
 
@@ -192,12 +198,25 @@ export type ObjectiveIR =
       kind: "elbo";
       beta: number;
       warmup: number;
-      /** Monte Carlo samples of y per datapoint (default 1) */
+      /** Monte Carlo samples of y per datapoint (default 1), rows sample-major like IWAE's */
       samples?: number;
-      /** "auto": analytic where it exists (default) */
+      /** "auto": analytic where it exists (default); "mc": log q(y|x) − log p(y) on the sampled y */
       kl?: "auto" | "analytic" | "mc";
+      qFlow?: QFlowIR;
     }
-  | { kind: "iwae"; k: number; /** epochs of ELBO training first (default 0) */ warmup?: number };
+  | { kind: "iwae"; k: number; /** epochs of ELBO training first (default 0) */ warmup?: number; qFlow?: QFlowIR };
+
+/**
+ * An encoder flow: q(y|x) is y = f(y₀), y₀ ~ N(μ(x), σ²(x)), f = f_L ∘ … ∘ f_1 with global (not
+ * amortised) parameters; log q(y|x) = log N(y₀; μ, σ²) − log|det ∂f/∂y₀|, so the KL is Monte Carlo.
+ * Param ids per layer l, each list of length `layers`:
+ *  - planar: u [D], w [D], b [] (runtime/mapping/planar.ts);
+ *  - sylvester: q [D, D] Householder vectors (Q orthonormal, rank M = D), r1, r2 [D, D] raw R, R̃,
+ *    b [D] (runtime/mapping/sylvester.ts, the "orthogonal" kind).
+ */
+export type QFlowIR =
+  | { kind: "planar"; layers: number; params: { u: string[]; w: string[]; b: string[] } }
+  | { kind: "sylvester"; layers: number; params: { q: string[]; r1: string[]; r2: string[]; b: string[] } };
 
 export interface TrainIR {
   optimizer: { kind: "adam" | "sgd" | "rmsprop"; lr: number } & Record<string, number | string>;

@@ -15,10 +15,16 @@ import { Subst } from "../types/dims";
 /** The repository root: `at.file` is relative to it, so the IR does not depend on the machine. */
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
+/**
+ * A spec the lowering cannot turn into an IR. Without a code it is our limitation or bug (IV9001);
+ * with one (IV5004: an argument value only the lowering can judge, e.g. a flow's rank against D) it
+ * is the user's to fix, and `intel check` reports it like any other diagnostic.
+ */
 export class LowerError extends Error {
   constructor(
     message: string,
     readonly span?: Span,
+    readonly code?: "IV5004",
   ) {
     super(message);
   }

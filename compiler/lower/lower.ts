@@ -32,6 +32,7 @@ export function lower(check: CheckResult, model?: string): LowerResult {
   } catch (e) {
     const span = e instanceof LowerError && e.span ? e.span : decl.span;
     const detail = e instanceof Error ? e.message : String(e);
+    if (e instanceof LowerError && e.code) return { diagnostics: [diagnostic(e.code, span, detail)] };
     return {
       diagnostics: [
         diagnostic("IV9001", span, `internal error while lowering '${decl.name.name}' to the IR: ${detail}`, {
@@ -93,7 +94,7 @@ function lowerModel(lw: Lowering, decl: ModelDecl): ModelIR {
     mapping,
     decoder,
     likelihood,
-    objective: lowerObjective(lw, decl),
+    objective: lowerObjective(lw, decl, dim),
     train: lowerTrain(lw, decl, dataIR),
     evaluate: lowerMetrics(lw, decl),
     params: lw.params,

@@ -6,9 +6,10 @@ import type { Builtin } from "../builtins/types";
 import { TRAIN_SETTINGS } from "../builtins";
 import { lookupBuiltin } from "../builtins";
 import { constValue } from "../rules/const-eval";
-import type { DataIR, LikelihoodIR, MetricIR, ObjectiveIR, PriorIR, TrainIR, Value } from "../ir/types";
+import type { DataIR, LikelihoodIR, MetricIR, ObjectiveIR, PriorIR, QFlowIR, TrainIR, Value } from "../ir/types";
 import { bindArgs } from "../types/context";
 import { LowerError, type Lowering } from "./context";
+import { planarParams, sylvesterParams, type ParamMaker } from "./mappings";
 
 export type Item<K extends ModelItem["kind"]> = Extract<ModelItem, { kind: K }>;
 
@@ -109,7 +110,7 @@ export function lowerPrior(lw: Lowering, e: Expr, dim: number, data: number[]): 
     case "Laplace":
       return { kind: "laplace", loc: n("loc"), scale: n("scale"), kl: "monte_carlo" };
     case "SpikeAndSlab":
-      return { kind: "spike_slab", alpha: n("alpha"), kl: "analytic" };
+      return { kind: "spike_slab", alpha: n("alpha"), sharpness: [n("sharpness"), n("sharpness_end")], kl: "analytic" };
   }
   throw new LowerError(`the prior '${builtin.name}' has no lowering`, call.span);
 }
@@ -141,13 +142,30 @@ export function lowerLikelihood(lw: Lowering, e: Expr, data: number[]): Likeliho
 
 // ---------- objective, training, evaluation ----------
 
-export function lowerObjective(lw: Lowering, m: ModelDecl): ObjectiveIR {
+/** The objective; `dim` is D, the size of y that an encoder flow acts on. */
+export function lowerObjective(lw: Lowering, m: ModelDecl, dim: number): ObjectiveIR {
   const it = item(m, "ObjectiveItem");
   const s = it ? slot(lw, it.value) : { builtin: lookupBuiltin("objective", "elbo")!, args: argValues({ kind: "Call", callee: { kind: "Ident", name: "elbo", span: m.span }, args: [], span: m.span }, lookupBuiltin("objective", "elbo")!), call: undefined };
-  const n = (k: string) => num(s.args[k]!, `${s.builtin.name}'s ${k}`, it?.span ?? m.span);
-  if (s.builtin.name === "iwae") return { kind: "iwae", k: n("k"), warmup: n("warmup") };
+  const span = it?.span ?? m.span;
+  const n = (k: string) => num(s.args[k]!, `${s.builtin.name}'s ${k}`, span);
+  // the flow's parameters come last (after the prior's), so models without one keep their init seeds
+  const qFlow = lowerQFlow(lw, s.args.q_flow, n("q_flow_layers"), dim, span);
+  const flow = qFlow ? { qFlow } : {};
+  if (s.builtin.name === "iwae") return { kind: "iwae", k: n("k"), warmup: n("warmup"), ...flow };
   const kl = s.args.kl;
-  return { kind: "elbo", beta: n("beta"), warmup: n("warmup"), samples: n("samples"), kl: kl === "analytic" || kl === "mc" ? kl : "auto" };
+  if (kl !== "auto" && kl !== "analytic" && kl !== "mc") throw new LowerError(`elbo's kl must be "auto", "analytic" or "mc", got ${JSON.stringify(kl)}`, span);
+  return { kind: "elbo", beta: n("beta"), warmup: n("warmup"), samples: n("samples"), kl, ...flow };
+}
+
+/** The encoder flow's IR and its parameters, ids "q_flow/layer_<l>/<tensor>" (the mapping flows' inits). */
+function lowerQFlow(lw: Lowering, kind: Value, layers: number, d: number, span: Span): QFlowIR | undefined {
+  if (kind === "none" || kind === null) return undefined;
+  if (!Number.isInteger(layers) || layers < 1) throw new LowerError(`q_flow_layers must be an integer ≥ 1, got ${layers}`, span);
+  const path = lw.scope("q_flow");
+  const param: ParamMaker = (id, shape, init) => lw.param(`${path}/${id}`, shape, init, span);
+  if (kind === "planar") return { kind, layers, params: planarParams(param, layers, d) };
+  if (kind === "sylvester") return { kind, layers, params: sylvesterParams(param, layers, d, d, true) };
+  throw new LowerError(`q_flow must be "none", "planar" or "sylvester", got ${JSON.stringify(kind)}`, span);
 }
 
 /** Settings with a TrainIR field of their own; the others go to TrainIR.settings. */

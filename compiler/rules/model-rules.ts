@@ -7,7 +7,7 @@ import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic";
 import type { NameCheck } from "../names/check-names";
 import type { LoadedModules } from "../names/modules";
 import { argExpr, constValue } from "./const-eval";
-import { describeRange, inRange, RANGES } from "./ranges";
+import { CHOICES, describeChoices, describeRange, inRange, RANGES } from "./ranges";
 
 /** Value ranges of the data sources whose values are known before loading. */
 const DATA_RANGE: Record<string, [number, number]> = {
@@ -72,8 +72,12 @@ function checkModel(m: ModelDecl, names: NameCheck, out: Diagnostic[]): void {
     }
   }
 
+  const objective = item(m, "ObjectiveItem");
+  const objSlot = objective && slotBuiltin(objective.value, names);
+  if (objSlot && prior) checkObjective(objSlot, prior, out);
+
   const slots: Slot[] = [];
-  for (const e of [data?.source, inter?.prior, decoder?.likelihood, item(m, "ObjectiveItem")?.value, ...(item(m, "EvaluateItem")?.metrics ?? [])]) {
+  for (const e of [data?.source, inter?.prior, decoder?.likelihood, objective?.value, ...(item(m, "EvaluateItem")?.metrics ?? [])]) {
     const s = e && slotBuiltin(e, names);
     if (s) slots.push(s);
   }
@@ -116,9 +120,55 @@ function checkPrior(m: ModelDecl, { call, builtin }: Slot, out: Diagnostic[]): v
   }
 }
 
+/**
+ * The objective's KL options against the prior (IV5006): "analytic" needs a closed form, which an
+ * encoder flow never has; a Monte Carlo KL (kl: "mc", any q_flow) needs log p(y) and a Gaussian q,
+ * which spike-and-slab does not give (its q and prior mix a point mass at 0 with a Gaussian).
+ */
+function checkObjective({ call, builtin }: Slot, prior: Slot, out: Diagnostic[]): void {
+  const str = (name: string): { value: string; e: Expr } | null => {
+    const e = argExpr(call, builtin, name);
+    const v = e && constValue(e);
+    return e && typeof v === "string" ? { value: v, e } : null;
+  };
+  const kl = builtin.name === "elbo" ? str("kl") : null;
+  const flow = str("q_flow");
+  const withFlow = flow !== null && (flow.value === "planar" || flow.value === "sylvester");
+  const p = prior.builtin.name;
+  if (kl?.value === "analytic" && withFlow) {
+    out.push(
+      diagnostic("IV5006", kl.e.span, `kl: "analytic" is impossible with an encoder flow: q(y|x) is no longer Gaussian, so the KL has no closed form`, {
+        labels: [{ span: flow.e.span, message: "the encoder flow" }],
+        hint: 'write kl: "auto" or "mc" (with a flow both are the Monte Carlo KL)',
+      }),
+    );
+  } else if (kl?.value === "analytic" && !ANALYTIC_KL.has(p)) {
+    out.push(
+      diagnostic("IV5006", kl.e.span, `kl: "analytic" is impossible with the ${p} prior: its KL against a Gaussian q has no closed form`, {
+        labels: [{ span: prior.call.span, message: "the prior" }],
+        hint: 'write kl: "auto" (Monte Carlo for this prior)',
+      }),
+    );
+  }
+  if (p === "SpikeAndSlab" && (withFlow || kl?.value === "mc")) {
+    const what = withFlow ? `an encoder flow (q_flow: ${JSON.stringify(flow.value)})` : 'kl: "mc"';
+    out.push(
+      diagnostic("IV5006", (withFlow ? flow : kl)!.e.span, `${what} needs a Gaussian q and a prior density, but the SpikeAndSlab prior's q and p put a point mass at 0`, {
+        labels: [{ span: prior.call.span, message: "the prior" }],
+        hint: "the spike-and-slab KL is analytic: drop the option, or use another prior",
+      }),
+    );
+  }
+}
+
 function checkRange(key: string, what: string, e: Expr, out: Diagnostic[]): void {
-  const range = RANGES.get(key);
   const v = constValue(e);
+  const choices = CHOICES.get(key);
+  if (choices && typeof v === "string" && !choices.includes(v)) {
+    out.push(diagnostic("IV5004", e.span, `${what} must be ${describeChoices(choices)}, got ${JSON.stringify(v)}`));
+    return;
+  }
+  const range = RANGES.get(key);
   // A fractional value where a whole number belongs is a type error (IV3002), reported by the type checker.
   if (!range || typeof v !== "number" || (range.int && !Number.isInteger(v)) || inRange(range, v)) return;
   out.push(diagnostic("IV5004", e.span, `${what} must be ${describeRange(range)}, got ${v}`));

@@ -1,4 +1,5 @@
-// Valid ranges of hyperparameters, checked before any tensor exists (IV5004).
+// Valid ranges of hyperparameters, checked before any tensor exists (IV5004), and the closed sets
+// of values of string hyperparameters.
 // Keyed "context:builtin.param"; train settings are "train:setting". Interval notation, "int" marks
 // whole numbers.
 export interface Range {
@@ -25,8 +26,10 @@ const TABLE: Record<string, string> = {
   "objective:elbo.beta": NONNEG,
   "objective:elbo.warmup": NONNEG_INT,
   "objective:elbo.samples": COUNT,
+  "objective:elbo.q_flow_layers": COUNT,
   "objective:iwae.k": COUNT,
   "objective:iwae.warmup": NONNEG_INT,
+  "objective:iwae.q_flow_layers": COUNT,
   "optimizer:adam.lr": POSITIVE,
   "optimizer:adam.beta1": "[0, 1)",
   "optimizer:adam.beta2": "[0, 1)",
@@ -55,6 +58,8 @@ const TABLE: Record<string, string> = {
   "prior:VampPrior.k": COUNT,
   "prior:Laplace.scale": POSITIVE,
   "prior:SpikeAndSlab.alpha": "(0, 1)",
+  "prior:SpikeAndSlab.sharpness": POSITIVE,
+  "prior:SpikeAndSlab.sharpness_end": POSITIVE,
   "likelihood:Gaussian.sigma": POSITIVE,
   "likelihood:Laplace.scale": POSITIVE,
   "metric:iwae_nll.k": COUNT,
@@ -66,6 +71,21 @@ const TABLE: Record<string, string> = {
 };
 
 export const RANGES: ReadonlyMap<string, Range> = new Map(Object.entries(TABLE).map(([k, v]) => [k, R(v)]));
+
+const Q_FLOWS = ["none", "planar", "sylvester"];
+
+/** String hyperparameters with a closed set of values (also IV5004), keyed like TABLE. */
+export const CHOICES: ReadonlyMap<string, readonly string[]> = new Map([
+  ["objective:elbo.kl", ["auto", "analytic", "mc"]],
+  ["objective:elbo.q_flow", Q_FLOWS],
+  ["objective:iwae.q_flow", Q_FLOWS],
+]);
+
+/** `"a", "b" or "c"` */
+export function describeChoices(cs: readonly string[]): string {
+  const q = cs.map((c) => JSON.stringify(c));
+  return q.length === 1 ? q[0]! : `${q.slice(0, -1).join(", ")} or ${q.at(-1)}`;
+}
 
 export function inRange(r: Range, v: number): boolean {
   if (r.int && !Number.isInteger(v)) return false;

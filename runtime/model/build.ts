@@ -3,7 +3,10 @@ import * as tf from "@tensorflow/tfjs";
 import { IR_VERSION, type ModelIR, type NetworkIR, type SourceRef } from "../../compiler/ir/types";
 import { GraphEvaluator, type MapResult } from "../mapping/graph";
 import { likelihoodMean, logLikelihood } from "../objectives/likelihood";
+import { elboEstimator } from "../objectives/elbo-mc";
 import { elboTerms, iwaeEstimate, iwaeTerms, reparam, type Forward, type StageSeeds } from "../objectives/objective";
+import { makeQFlow, type QFlow } from "../objectives/q-flow";
+import { encoderHeads, makePrior, type Posterior, type Prior } from "../priors";
 import type { CompiledModel, LossOptions, LossTerms, NonFiniteOrigin } from "./compiled";
 import { runNetwork } from "./network";
 import { makeVariables } from "./params";
@@ -13,12 +16,12 @@ const asFloat = (x: tf.Tensor): tf.Tensor => (x.dtype === "float32" ? x : tf.cas
 
 function checkIR(ir: ModelIR): void {
   if (ir.irVersion !== IR_VERSION) throw new Error(`IR version ${ir.irVersion} is not the runtime's ${IR_VERSION}: recompile the spec`);
-  if (ir.latent.prior.kind !== "normal") {
-    throw new Error(`the runtime does not implement the '${ir.latent.prior.kind}' prior yet (only N(0, I))`);
-  }
   const d = ir.latent.dim;
+  const heads = encoderHeads(ir.latent.prior);
   const encOut = ir.encoder.output.reduce((a, b) => a * b, 1);
-  if (encOut !== 2 * d) throw new Error(`internal error: the encoder emits ${encOut} values per datapoint, not 2·${d} (mean, log-variance)`);
+  if (encOut !== heads * d) {
+    throw new Error(`internal error: the encoder emits ${encOut} values per datapoint, not ${heads}·${d} (mean, log-variance${heads === 3 ? ", spike logits" : ""})`);
+  }
   const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
   if (size(ir.decoder.output) !== size(ir.data.shape)) {
     throw new Error(`internal error: the decoder emits [${ir.decoder.output}] for data [${ir.data.shape}]`);
@@ -39,6 +42,11 @@ class Model implements CompiledModel, Forward {
   readonly variables: Map<string, tf.Variable>;
   readonly state: Map<string, tf.Variable>;
   readonly latentDim: number;
+  /** a baseline's prior; null for N(0, I) */
+  readonly prior: Prior | null;
+  /** the encoder flow of ObjectiveIR.qFlow; null: q(y|x) is the encoder's Gaussian */
+  readonly qFlow: QFlow | null;
+  readonly initFromData?: (pick: (k: number) => tf.Tensor) => void;
   private readonly graph: GraphEvaluator;
   /** seeds for calls that gave none (dropout in training without a seed): deterministic per model */
   private autoSeed = 0;
@@ -52,6 +60,11 @@ class Model implements CompiledModel, Forward {
     this.variables = makeVariables(ir.params, seed, true);
     this.state = makeVariables(ir.state, seed, false, ir.params.length);
     this.graph = new GraphEvaluator(ir.mapping);
+    this.qFlow = makeQFlow(ir.objective.qFlow, this.variables);
+    // The VampPrior encodes its pseudo-inputs in evaluation mode (see runtime/priors/vamp.ts).
+    this.prior = makePrior(ir.latent.prior, { latentDim: this.latentDim, params: this.variables, encode: (u) => this.encode(u, false, 1) });
+    const init = this.prior?.initFromData;
+    if (init) this.initFromData = (pick) => init(pick);
   }
 
   private nextSeed(seed: number | undefined, stream: number): number {
@@ -62,11 +75,20 @@ class Model implements CompiledModel, Forward {
     return runNetwork(net, x, { params: this.variables, state: this.state, training, seed, inputIsData });
   }
 
-  encode(x: tf.Tensor, training: boolean, seed?: number): { mean: tf.Tensor2D; logvar: tf.Tensor2D } {
+  encode(x: tf.Tensor, training: boolean, seed?: number): Posterior {
     const d = this.latentDim;
+    const heads = this.prior?.heads ?? 2;
     let out = this.net(this.ir.encoder, x, training, this.nextSeed(seed, STREAM.encoder), true);
-    if (out.rank !== 2) out = tf.reshape(out, [-1, 2 * d]);
-    return { mean: tf.slice(out, [0, 0], [-1, d]) as tf.Tensor2D, logvar: tf.slice(out, [0, d], [-1, d]) as tf.Tensor2D };
+    if (out.rank !== 2) out = tf.reshape(out, [-1, heads * d]);
+    const q: Posterior = { mean: tf.slice(out, [0, 0], [-1, d]) as tf.Tensor2D, logvar: tf.slice(out, [0, d], [-1, d]) as tf.Tensor2D };
+    if (heads === 3) q.logits = tf.slice(out, [0, 2 * d], [-1, d]) as tf.Tensor2D;
+    return q;
+  }
+
+  representation(x: tf.Tensor): tf.Tensor2D {
+    const q = this.encode(x, false);
+    const y0 = this.prior?.representation ? this.prior.representation(q) : q.mean;
+    return this.qFlow ? this.qFlow.apply(y0) : y0; // f(μ(x)) with an encoder flow
   }
 
   map(y: tf.Tensor2D, training = false, seed?: number): MapResult {
@@ -96,7 +118,7 @@ class Model implements CompiledModel, Forward {
     const s = stageSeeds(seed);
     const terms = tf.tidy(() => {
       x = asFloat(x);
-      const t = obj.kind === "iwae" ? iwaeTerms(this, x, obj.k, s, training) : elboTerms(this, x, s, training, opts.beta ?? obj.beta);
+      const t = obj.kind === "iwae" ? iwaeTerms(this, x, obj.k, s, training) : elboTerms(this, x, s, training, opts.beta ?? obj.beta, opts.progress, elboEstimator(obj));
       return t as unknown as tf.TensorContainer;
     });
     return terms as unknown as LossTerms;
@@ -111,9 +133,16 @@ class Model implements CompiledModel, Forward {
     tf.engine().startScope();
     try {
       const xf = asFloat(x);
-      const { mean, logvar } = this.encode(xf, true, s.encoder);
-      if (!finite(mean) || !finite(logvar)) return { what: "the encoder's output", at: lastLayer(this.ir.encoder) };
-      const y = reparam(mean, logvar, reparamNoise(s.call, xf.shape[0]!, this.latentDim, 0));
+      const q = this.encode(xf, true, s.encoder);
+      const { mean, logvar } = q;
+      if (!finite(mean) || !finite(logvar) || (q.logits && !finite(q.logits))) return { what: "the encoder's output", at: lastLayer(this.ir.encoder) };
+      const eps = reparamNoise(s.call, xf.shape[0]!, this.latentDim, 0);
+      // the prior's y is the ELBO's (spike-and-slab: at its final sharpness, the replay has no schedule)
+      const p = this.prior?.elbo(q, eps, { seed: s.call, chunk: 0 });
+      if (p && !finite(p.kl)) return { what: `the ${this.prior!.kind} prior's KL term`, at: this.ir.latent.at };
+      const y0 = p ? p.y : reparam(mean, logvar, eps);
+      const y = this.qFlow ? this.qFlow.apply(y0) : y0;
+      if (this.qFlow && !finite(y)) return { what: "the encoder flow's output", at: null };
       const ms = s.mapping;
       const node = this.graph.firstNonFinite(y, {
         params: this.variables,
@@ -136,7 +165,7 @@ class Model implements CompiledModel, Forward {
 
   sample(n: number, seed: number): tf.Tensor {
     return tf.tidy(() => {
-      const y = standardNormal([n, this.latentDim], deriveSeed(seed, STREAM.prior)) as tf.Tensor2D;
+      const y = this.prior ? this.prior.sample(n, seed) : (standardNormal([n, this.latentDim], deriveSeed(seed, STREAM.prior)) as tf.Tensor2D);
       const { z } = this.map(y, false, deriveSeed(seed, STREAM.mapping));
       return likelihoodMean(this.ir.likelihood, this.decode(z, false, deriveSeed(seed, STREAM.decoder)));
     });
@@ -145,6 +174,7 @@ class Model implements CompiledModel, Forward {
   dispose(): void {
     for (const v of this.variables.values()) v.dispose();
     for (const v of this.state.values()) v.dispose();
+    this.prior?.dispose?.();
     this.graph.dispose();
   }
 }

@@ -23,6 +23,11 @@ export interface LossOptions {
    * (runtime/objectives/objective.ts) to warm β up. Ignored by the IWAE objective.
    */
   beta?: number;
+  /**
+   * Fraction of training done, in [0, 1], for schedules inside the objective (the spike-and-slab
+   * prior's selection sharpness); undefined outside training, where schedules take their end value.
+   */
+  progress?: number;
 }
 
 /** Where a NaN or infinity first appears in the forward pass: a stage and its spec line. */
@@ -46,8 +51,22 @@ export interface CompiledModel {
    * call). Call it inside tf.tidy / variableGrads: the returned scalars belong to the caller.
    */
   loss(x: tf.Tensor, seed: number, training: boolean, opts?: LossOptions): LossTerms;
-  /** q(y|x): mean and log-variance, each [B, D]; `seed` drives dropout (training only) */
-  encode(x: tf.Tensor, training: boolean, seed?: number): { mean: tf.Tensor2D; logvar: tf.Tensor2D };
+  /**
+   * q(y|x): mean and log-variance, each [B, D], and for the spike-and-slab prior its spike logits;
+   * `seed` drives dropout (training only)
+   */
+  encode(x: tf.Tensor, training: boolean, seed?: number): { mean: tf.Tensor2D; logvar: tf.Tensor2D; logits?: tf.Tensor2D };
+  /**
+   * The point estimate of y that representations g(·) are taken at, [B, D], evaluation mode: μ(x),
+   * or the prior's posterior mean where that differs (spike-and-slab: γ ⊙ μ), then through the
+   * encoder flow if the objective has one (f(μ(x))). Absent: use encode's mean.
+   */
+  representation?(x: tf.Tensor): tf.Tensor2D;
+  /**
+   * Before training starts (never on resume): lets a prior set parameters from training points
+   * (VampPrior init "data"); `pick(k)` returns k training points [k, ...data shape], seeded by the run.
+   */
+  initFromData?(pick: (k: number) => tf.Tensor): void;
   /** z = g(y) and the mapping's penalties for this batch (training: batch norm / dropout in `apply` networks) */
   map(y: tf.Tensor2D, training?: boolean, seed?: number): { z: tf.Tensor; penalties: Record<string, tf.Scalar> };
   /** the decoder's output for z: logits (Bernoulli) or means, [B, ...data shape] */

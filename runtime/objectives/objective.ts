@@ -5,12 +5,19 @@ import type { ObjectiveIR } from "../../compiler/ir/types";
 import type { LossTerms } from "../model/compiled";
 import type { MapResult } from "../mapping/graph";
 import { reparamNoise } from "../model/random";
+import type { Posterior, Prior } from "../priors";
+import { elboTermsGeneral, isGeneralElbo, type ElboEstimator } from "./elbo-mc";
 import { klStdNormal, logPriorMinusLogQ } from "./likelihood";
+import { sampleLogRatio, tilePosterior, type QFlow } from "./q-flow";
 
 /** What the objectives need from a model; seeds are already derived per stage. */
 export interface Forward {
   readonly latentDim: number;
-  encode(x: tf.Tensor, training: boolean, seed: number): { mean: tf.Tensor2D; logvar: tf.Tensor2D };
+  /** a baseline's prior; absent for N(0, I), whose analytic path stays exactly as it is */
+  readonly prior?: Prior | null;
+  /** the encoder flow y = f(y₀) (ObjectiveIR.qFlow); absent or null: q is the encoder's Gaussian */
+  readonly qFlow?: QFlow | null;
+  encode(x: tf.Tensor, training: boolean, seed: number): Posterior;
   map(y: tf.Tensor2D, training: boolean, seed: number): MapResult;
   decode(z: tf.Tensor, training: boolean, seed: number): tf.Tensor;
   /** log p(x | decoder output) per datapoint: [rows] */
@@ -50,49 +57,73 @@ export function reparam(mean: tf.Tensor2D, logvar: tf.Tensor2D, eps: tf.Tensor2D
   return tf.reshape(tf.add(mean, tf.mul(sd, e3)), [-1, d]) as tf.Tensor2D;
 }
 
-/** −E_q log p(x|g(y)) + β·KL + Σ penalties with one sample of y per datapoint. */
-export function elboTerms(fw: Forward, x: tf.Tensor, s: StageSeeds, training: boolean, beta: number): LossTerms {
+/**
+ * −E_q log p(x|g(y)) + β·KL + Σ penalties with one sample of y per datapoint. A baseline prior gives
+ * y and the KL (analytic, or Monte Carlo on that same y); `progress` drives its schedules. `est`:
+ * the objective's samples and kl options (absent: one sample, kl "auto").
+ */
+export function elboTerms(fw: Forward, x: tf.Tensor, s: StageSeeds, training: boolean, beta: number, progress?: number, est?: ElboEstimator): LossTerms {
+  // several samples, or a Monte Carlo KL (asked for, or made by an encoder flow): elbo-mc.ts
+  if (est && isGeneralElbo(fw, est)) return elboTermsGeneral(fw, x, s, training, beta, est, progress);
   const b = x.shape[0]!;
-  const { mean, logvar } = fw.encode(x, training, s.encoder);
-  const y = reparam(mean, logvar, reparamNoise(s.call, b, fw.latentDim, 0));
+  const q = fw.encode(x, training, s.encoder);
+  const { mean, logvar } = q;
+  const eps = reparamNoise(s.call, b, fw.latentDim, 0);
+  const p = fw.prior ? fw.prior.elbo(q, eps, { seed: s.call, chunk: 0, progress }) : null;
+  const y = p ? p.y : reparam(mean, logvar, eps);
   const { z, penalties } = fw.map(y, training, s.mapping);
   const recon = tf.neg(tf.mean(fw.logLik(x, fw.decode(z, training, s.decoder)))) as tf.Scalar;
-  const kl = tf.mean(klStdNormal(mean, logvar)) as tf.Scalar;
+  const kl = tf.mean(p ? p.kl : klStdNormal(mean, logvar)) as tf.Scalar;
   let loss = beta === 0 ? recon : (tf.add(recon, beta === 1 ? kl : tf.mul(kl, beta)) as tf.Scalar);
   const pen = sumPenalties(penalties);
   if (pen) loss = tf.add(loss, pen);
   return { loss, recon, kl, penalties };
 }
 
-/** log-weights log p(x|g(y_c)) + log N(y_c) − log q(y_c|x), [k, B], for k samples drawn as chunk `chunk`. */
+/** [B, D] → [k·B, D], sample-major (row c·B + b is datapoint b). */
+function tileRows(t: tf.Tensor2D, k: number): tf.Tensor2D {
+  return k === 1 ? t : (tf.reshape(tf.broadcastTo(t, [k, ...t.shape]), [k * t.shape[0], -1]) as tf.Tensor2D);
+}
+
+/**
+ * log-weights log p(x|g(y_c)) + log p(y_c) − log q(y_c|x), [k, B], for k samples drawn as chunk
+ * `chunk`; p = N(0, I) unless the model has a baseline prior. Also the log-ratio log p(y) − log q(y|x).
+ */
 function logWeights(
   fw: Forward,
   x: tf.Tensor,
-  mean: tf.Tensor2D,
-  logvar: tf.Tensor2D,
+  q: Posterior,
   k: number,
   s: StageSeeds,
   chunk: number,
   training: boolean,
-): { lw: tf.Tensor2D; ll: tf.Tensor2D; penalties: Record<string, tf.Scalar> } {
+): { lw: tf.Tensor2D; ll: tf.Tensor2D; ratio: tf.Tensor2D; penalties: Record<string, tf.Scalar> } {
+  const { mean, logvar } = q;
   const b = x.shape[0]!;
   const eps = reparamNoise(s.call, k * b, fw.latentDim, chunk);
-  const y = reparam(mean, logvar, eps);
+  // an encoder flow: log p(y) − log q(y|x) with the flow's log-det (q-flow.ts), for any prior
+  const p = fw.qFlow
+    ? sampleLogRatio(tilePosterior(q, k), eps, fw.qFlow, fw.prior)
+    : fw.prior
+    ? fw.prior.importance({ mean: tileRows(mean, k), logvar: tileRows(logvar, k), logits: q.logits && tileRows(q.logits, k) }, eps, { seed: s.call, chunk })
+    : null;
+  const y = p ? p.y : reparam(mean, logvar, eps);
   const { z, penalties } = fw.map(y, training, s.mapping);
   const xs = k === 1 ? x : tf.reshape(tf.broadcastTo(tf.expandDims(x, 0), [k, ...x.shape]), [k * b, ...x.shape.slice(1)]);
   const ll = tf.reshape(fw.logLik(xs, fw.decode(z, training, s.decoder)), [k, b]) as tf.Tensor2D;
-  const lv = k === 1 ? logvar : (tf.reshape(tf.broadcastTo(logvar, [k, b, fw.latentDim]), [k * b, -1]) as tf.Tensor2D);
-  const lw = tf.add(ll, tf.reshape(logPriorMinusLogQ(y, eps, lv), [k, b])) as tf.Tensor2D;
-  return { lw, ll, penalties };
+  const ratio = tf.reshape(p ? p.logRatio : logPriorMinusLogQ(y, eps, tileRows(logvar, k)), [k, b]) as tf.Tensor2D;
+  const lw = tf.add(ll, ratio) as tf.Tensor2D;
+  return { lw, ll, ratio, penalties };
 }
 
 /** The IWAE(K) bound as a training objective: loss = −mean_b IWAE_b + Σ penalties (the mapping sees all K·B rows). */
 export function iwaeTerms(fw: Forward, x: tf.Tensor, k: number, s: StageSeeds, training: boolean): LossTerms {
-  const { mean, logvar } = fw.encode(x, training, s.encoder);
-  const { lw, ll, penalties } = logWeights(fw, x, mean, logvar, k, s, 0, training);
+  const q = fw.encode(x, training, s.encoder);
+  const { lw, ll, ratio, penalties } = logWeights(fw, x, q, k, s, 0, training);
   const bound = tf.sub(tf.logSumExp(lw, 0), Math.log(k));
   const recon = tf.neg(tf.mean(tf.slice(ll, [0, 0], [1, -1]))) as tf.Scalar; // sample 0, for reporting
-  const kl = tf.mean(klStdNormal(mean, logvar)) as tf.Scalar;
+  // reported KL: analytic for N(0, I); for a baseline prior or an encoder flow sample 0's log q − log p (Monte Carlo)
+  const kl = tf.mean(fw.prior || fw.qFlow ? tf.neg(tf.slice(ratio, [0, 0], [1, -1])) : klStdNormal(q.mean, q.logvar)) as tf.Scalar;
   let loss = tf.neg(tf.mean(bound)) as tf.Scalar;
   const pen = sumPenalties(penalties);
   if (pen) loss = tf.add(loss, pen);
@@ -109,12 +140,12 @@ export function iwaeEstimate(fw: Forward, x: tf.Tensor, k: number, s: StageSeeds
   const b = x.shape[0]!;
   const per = Math.max(1, Math.min(k, Math.floor(maxRows / Math.max(1, b))));
   return tf.tidy(() => {
-    const { mean, logvar } = fw.encode(x, false, s.encoder);
+    const q = fw.encode(x, false, s.encoder);
     const parts: tf.Tensor2D[] = [];
     for (let c = 0, done = 0; done < k; c++) {
       const kc = Math.min(per, k - done);
       // each chunk in its own scope: only its [kc, B] log-weights survive it
-      parts.push(tf.tidy(() => logWeights(fw, x, mean, logvar, kc, s, c, false).lw));
+      parts.push(tf.tidy(() => logWeights(fw, x, q, kc, s, c, false).lw));
       done += kc;
     }
     const lw = parts.length === 1 ? parts[0]! : tf.concat(parts, 0);

@@ -11,7 +11,7 @@ import { likelihoodMean } from "../objectives/likelihood";
 import { deriveSeed } from "../random/seeds";
 import { batchCount, batchTensor } from "../train/terms";
 import { CheckpointError } from "../run/checkpoint";
-import { drawSamples, encodeData, loadTrainedRun, runData, type DataRole, type LoadedRun } from "../run/inference";
+import { drawSamples, encodeData, loadTrainedRun, pointEstimate, runData, type DataRole, type LoadedRun } from "../run/inference";
 import { imageGridPng, imageLayout } from "../run/outputs";
 import { openRunDir, readMetrics, RUN_FILES, RunDirError, type OpenedRun } from "../run/run-dir";
 import type { ModelFactory } from "../run/session";
@@ -140,7 +140,7 @@ function firstN(ds: Dataset, n: number): Dataset {
   return n >= ds.n ? ds : subset(ds, Array.from({ length: n }, (_, i) => i));
 }
 
-/** Decoder means at z = g(μ(x)) for every datapoint of ds. */
+/** Decoder means at z = g(μ(x)) for every datapoint of ds (μ: the prior's point estimate, γ⊙μ for VSC). */
 function reconstruct(run: LoadedRun, ds: Dataset): Float32Array {
   const batch = run.config.train.batch;
   const out = new Float32Array(ds.x.length);
@@ -149,8 +149,8 @@ function reconstruct(run: LoadedRun, ds: Dataset): Float32Array {
     const start = b * batch;
     const end = Math.min(ds.n, start + batch);
     const v = tf.tidy(() => {
-      const { mean } = run.model.encode(batchTensor(ds, null, start, end), false);
-      return likelihoodMean(run.model.ir.likelihood, run.model.decode(run.model.map(mean, false).z, false)).dataSync() as Float32Array;
+      const y = pointEstimate(run.model, batchTensor(ds, null, start, end));
+      return likelihoodMean(run.model.ir.likelihood, run.model.decode(run.model.map(y, false).z, false)).dataSync() as Float32Array;
     });
     out.set(v, off);
     off += v.length;

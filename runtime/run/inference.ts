@@ -71,8 +71,7 @@ export function evaluateSplit(model: CompiledModel, ds: Dataset, opts: { k: numb
     tf.tidy(() => {
       const x = batchTensor(ds, null, start, end);
       logpx += tf.sum(model.iwae(x, opts.k, seedAt(1, b))).dataSync()[0]!;
-      const { mean } = model.encode(x, false);
-      const xhat = likelihoodMean(model.ir.likelihood, model.decode(model.map(mean, false).z, false));
+      const xhat = likelihoodMean(model.ir.likelihood, model.decode(model.map(pointEstimate(model, x), false).z, false));
       se += tf.sum(tf.squaredDifference(x, xhat.reshape(x.shape))).dataSync()[0]!;
     });
   }
@@ -80,7 +79,12 @@ export function evaluateSplit(model: CompiledModel, ds: Dataset, opts: { k: numb
   return { n: ds.n, ...terms, elbo: -(terms.recon + terms.kl), iwae_nll: -logpx / ds.n, k: opts.k, recon_mse: se / (ds.n * size) };
 }
 
-/** y ~ N(0, I) → z = g(y) → decoder mean: [n, ...data shape] as a flat array. */
+/** The y that representations are taken at: the model's hook (spike-and-slab: γ ⊙ μ), else μ(x). */
+export function pointEstimate(model: CompiledModel, x: tf.Tensor): tf.Tensor2D {
+  return model.representation ? model.representation(x) : model.encode(x, false).mean;
+}
+
+/** y ~ p(y) (N(0, I) or the baseline's prior) → z = g(y) → decoder mean: [n, ...data shape] as a flat array. */
 export function drawSamples(model: CompiledModel, n: number, seed: number): Float32Array {
   return tf.tidy(() => model.sample(n, seed).dataSync() as Float32Array).slice();
 }
@@ -91,7 +95,8 @@ export function encodeData(model: CompiledModel, ds: Dataset, batch: number): { 
 }
 
 /**
- * Latent codes of every datapoint, [n, dim]: which = "y" gives the encoder mean μ(x) (or a draw
+ * Latent codes of every datapoint, [n, dim]: which = "y" gives the point estimate (pointEstimate: μ(x),
+ * or γ ⊙ μ for spike-and-slab) (or a draw
  * y ~ q(y|x) with `sample`); "z" gives the representation g(μ(x)) (or g(y), y ~ q(y|x)).
  */
 export function latentCodes(model: CompiledModel, ds: Dataset, which: "y" | "z", o: { batch: number; sample?: boolean; seed?: number }): { z: Float32Array; dim: number } {
@@ -101,9 +106,13 @@ export function latentCodes(model: CompiledModel, ds: Dataset, which: "y" | "z",
     const start = b * o.batch;
     const end = Math.min(ds.n, start + o.batch);
     tf.tidy(() => {
-      const { mean, logvar } = model.encode(batchTensor(ds, null, start, end), false);
-      let y: tf.Tensor2D = mean;
-      if (o.sample) y = tf.add(mean, tf.mul(tf.exp(tf.mul(logvar, 0.5)), tf.randomNormal(mean.shape, 0, 1, "float32", deriveSeed(o.seed ?? 1, "eval", 9 * 2 ** 22 + b))));
+      const x = batchTensor(ds, null, start, end);
+      let y: tf.Tensor2D;
+      if (o.sample) {
+        // a draw from the Gaussian part of q(y|x) (spike-and-slab: its slab)
+        const { mean, logvar } = model.encode(x, false);
+        y = tf.add(mean, tf.mul(tf.exp(tf.mul(logvar, 0.5)), tf.randomNormal(mean.shape, 0, 1, "float32", deriveSeed(o.seed ?? 1, "eval", 9 * 2 ** 22 + b))));
+      } else y = pointEstimate(model, x);
       const out = which === "y" ? y : model.map(y, false).z;
       dim = out.size / (end - start);
       rows.push((out.dataSync() as Float32Array).slice());

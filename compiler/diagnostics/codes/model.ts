@@ -11,4 +11,5 @@ export const MODEL_CODES = {
   IV5003: { severity: "error", title: "the likelihood cannot model data in this range" },
   IV5004: { severity: "error", title: "hyperparameter out of range" },
   IV5005: { severity: "error", title: "metric applied to something it does not measure" },
+  IV5006: { severity: "error", title: "the objective's KL cannot be computed as asked with this prior or encoder flow" },
 } as const satisfies Record<string, CatalogEntry>;

@@ -1,0 +1,92 @@
+// `intel check --verbose`: what the compiler decided about a model, read off its IR: InteL-VAE or
+// baseline, an encoder flow, the prior and how its KL is computed (analytic or Monte Carlo: an encoder
+// flow or kl: "mc" makes it Monte Carlo whatever the prior), the mapping's size and penalties, the
+// objective, the likelihood and the parameter count.
+import type { ModelIR, PriorIR } from "./ir/types";
+
+const PRIOR_NAMES: Record<PriorIR["kind"], string> = {
+  normal: "N(0, I)",
+  mog: "a mixture of Gaussians",
+  vamp: "a VampPrior",
+  laplace: "Laplace",
+  spike_slab: "spike-and-slab (VSC)",
+};
+
+/** Why the KL is Monte Carlo whatever the prior: an encoder flow, or `kl: "mc"`; null otherwise. */
+function forcedMonteCarlo(ir: ModelIR): string | null {
+  const o = ir.objective;
+  const per = o.kind === "elbo" && (o.samples ?? 1) > 1 ? `${o.samples} samples` : "one sample";
+  if (o.qFlow) return `KL by Monte Carlo (log q(${ir.latent.name}|x) − log p(${ir.latent.name}) on ${per} per datapoint: the encoder flow makes q non-Gaussian)`;
+  if (o.kind === "elbo" && o.kl === "mc") return `KL by Monte Carlo (log q(${ir.latent.name}|x) − log p(${ir.latent.name}) on ${per} per datapoint, as kl: "mc" asks)`;
+  return null;
+}
+
+function priorLine(ir: ModelIR): string {
+  const p = ir.latent.prior;
+  const y = `${ir.latent.name} : Real[${ir.latent.dim}] ~ ${PRIOR_NAMES[p.kind]}`;
+  const mc = forcedMonteCarlo(ir);
+  if (mc) return `${y}; ${mc}`;
+  switch (p.kind) {
+    case "normal":
+      return `${y}; KL analytic (Gaussian against N(0, I))`;
+    case "mog":
+      return `${y} (${p.k} components, ${p.learnable ? "learned means, stds and weights" : "fixed"}); KL by Monte Carlo (one sample of ${ir.latent.name} per datapoint: no closed form)`;
+    case "vamp":
+      return `${y} (${p.k} learned pseudo-inputs, initialised from ${p.init === "normal" ? "N(0, 1) noise" : "training points"}); KL by Monte Carlo (one sample per datapoint: no closed form)`;
+    case "laplace":
+      return `${y} (loc ${p.loc}, scale ${p.scale}); KL by Monte Carlo (one sample per datapoint: no closed form against a Gaussian q)`;
+    case "spike_slab":
+      return `${y} (slab probability ${p.alpha}); KL analytic (spike-and-slab q against the prior, per coordinate)`;
+  }
+}
+
+function objectiveLine(ir: ModelIR): string {
+  const o = ir.objective;
+  if (o.kind !== "elbo") return `IWAE, K = ${o.k}`;
+  const samples = (o.samples ?? 1) > 1 ? `, ${o.samples} samples of ${ir.latent.name} per datapoint` : "";
+  return `ELBO, β = ${o.beta}${o.warmup > 0 ? ` warmed up over ${o.warmup} epochs` : ""}${samples}`;
+}
+
+const FLOW_NAMES = { planar: "planar", sylvester: "Sylvester (orthogonal Q, rank D)" } as const;
+
+/** The encoder flow, when there is one (the planar and Sylvester baselines). */
+function encoderLine(ir: ModelIR): string[] {
+  const f = ir.objective.qFlow;
+  if (!f) return [];
+  const y = ir.latent.name;
+  return [
+    `  encoder     q(${y}|x): ${y} = f(${y}₀), ${y}₀ ~ N(μ(x), σ²(x)), f = ${f.layers} ${FLOW_NAMES[f.kind]} flow layer${f.layers === 1 ? "" : "s"} with global (non-amortised) parameters; log q subtracts log|det ∂f/∂${y}₀|; representations g(f(μ(x)))`,
+  ];
+}
+
+function likelihoodLine(ir: ModelIR): string {
+  const l = ir.likelihood;
+  if (l.kind === "bernoulli") return "Bernoulli (decoder logits)";
+  if (l.kind === "gaussian") return `Gaussian, σ ${l.sigma === "learned" ? "learned per coordinate" : `= ${l.sigma}`}`;
+  return `Laplace, scale ${l.scale === "learned" ? "learned per coordinate" : `= ${l.scale}`}`;
+}
+
+function kindLine(ir: ModelIR): string {
+  const flow = ir.objective.qFlow ? `an encoder flow (q_flow: "${ir.objective.qFlow.kind}")` : null;
+  if (ir.kind !== "intel-vae") return `a baseline (its prior is not N(0, I))${flow ? `, with ${flow}` : ""}`;
+  return flow ? `a baseline: ${flow} makes q(${ir.latent.name}|x) non-Gaussian; the prior is N(0, I) and the mapping applies as usual` : "an InteL-VAE";
+}
+
+/** One model's summary, a line per aspect, for people. */
+export function describeModel(ir: ModelIR): string[] {
+  const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+  const count = ir.params.reduce((a, p) => a + size(p.shape), 0);
+  const ops = ir.mapping.nodes.filter((n) => n.op !== "input").length;
+  const penalties = ir.mapping.penalties.map((p) => p.name);
+  const z = ir.mapping.nodes[ir.mapping.output]?.shape ?? [];
+  return [
+    `model ${ir.name}: ${kindLine(ir)}`,
+    `  data        ${ir.data.name} : Real[${ir.data.shape.join(", ")}] from ${ir.data.source}`,
+    ...encoderLine(ir),
+    `  prior       ${priorLine(ir)}`,
+    `  mapping     ${ops === 0 ? "identity" : `${ops} op${ops === 1 ? "" : "s"}`} → z : Real[${z.join(", ")}]; penalties: ${penalties.length ? penalties.join(", ") : "none"}`,
+    `  likelihood  ${likelihoodLine(ir)}`,
+    `  objective   ${objectiveLine(ir)}`,
+    `  parameters  ${count.toLocaleString("en-US")} in ${ir.params.length} tensors`,
+  ];
+}

@@ -1,0 +1,59 @@
+// Mixture of Gaussians: fixed (the IR's means, one shared std, equal weights) or learnable (means =
+// IR means + offsets, std_k = exp(logStd_k), weights = softmax(logits)). No analytic KL: Monte Carlo.
+import * as tf from "@tensorflow/tfjs";
+import type { PriorIR } from "../../compiler/ir/types";
+import { deriveSeed, standardNormal, STREAM } from "../model/random";
+import { logMixture, MonteCarloPrior } from "./gaussian";
+
+type MogIR = Extract<PriorIR, { kind: "mog" }>;
+
+function param(params: Map<string, tf.Variable>, id: string): tf.Variable {
+  const v = params.get(id);
+  if (!v) throw new Error(`internal error: the mixture prior's parameter '${id}' is not in the IR`);
+  return v;
+}
+
+export class MixturePrior extends MonteCarloPrior {
+  readonly kind = "mog";
+  private readonly base: tf.Tensor2D;
+  private readonly learned: { offsets: tf.Variable; logStd: tf.Variable; logits: tf.Variable } | null;
+
+  constructor(
+    private readonly ir: MogIR,
+    params: Map<string, tf.Variable>,
+  ) {
+    super();
+    this.base = tf.keep(tf.tensor2d(ir.means));
+    if (ir.learnable && !ir.params) throw new Error("internal error: a learnable mixture prior without parameter ids");
+    this.learned =
+      ir.learnable && ir.params ? { offsets: param(params, ir.params.meanOffsets), logStd: param(params, ir.params.logStd), logits: param(params, ir.params.logits) } : null;
+  }
+
+  /** means [K, D], log-stds [K, 1], normalised log-weights [K] (tensors of the caller's scope) */
+  components(): { means: tf.Tensor2D; logSd: tf.Tensor2D; logW: tf.Tensor1D } {
+    const k = this.ir.k;
+    if (!this.learned) {
+      return { means: this.base, logSd: tf.fill([k, 1], Math.log(this.ir.std)) as tf.Tensor2D, logW: tf.fill([k], -Math.log(k)) as tf.Tensor1D };
+    }
+    const l = this.learned;
+    return { means: tf.add(this.base, l.offsets), logSd: tf.reshape(l.logStd, [k, 1]), logW: tf.logSoftmax(l.logits) as tf.Tensor1D };
+  }
+
+  logDensity(y: tf.Tensor2D): tf.Tensor1D {
+    const c = this.components();
+    return logMixture(y, c.means, c.logSd, c.logW);
+  }
+
+  sample(n: number, seed: number): tf.Tensor2D {
+    return tf.tidy(() => {
+      const c = this.components();
+      const pick = tf.reshape(tf.multinomial(tf.expandDims(c.logW, 0) as tf.Tensor2D, n, deriveSeed(seed, STREAM.prior, 1)), [n]) as tf.Tensor1D;
+      const eps = standardNormal([n, this.base.shape[1]], deriveSeed(seed, STREAM.prior));
+      return tf.add(tf.gather(c.means, pick), tf.mul(tf.exp(tf.gather(c.logSd, pick)), eps)) as tf.Tensor2D;
+    });
+  }
+
+  dispose(): void {
+    this.base.dispose();
+  }
+}
