@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openRunDir, RUN_FILES } from "../runtime/run/run-dir";
+import { loopSettings } from "../runtime/train/settings";
 import { resumeRun, startRun, type RunOutcome } from "../runtime/run/session";
 import { parseArgs, UsageError } from "./args";
 import type { Io } from "./io";
@@ -96,8 +97,12 @@ export function makeTrainCommand(overrides: Partial<RunDeps> = {}) {
       );
       return 128 + SIGNAL_CODE[signal ?? "SIGINT"];
     }
-    const best = st.best ? `; best ${outcome.config.train.validation > 0 ? "validation" : "training"} loss ${st.best.value.toFixed(4)} at epoch ${st.best.epoch}` : "";
-    const how = result.status === "early_stopped" ? `stopped early after ${st.epoch} epochs` : `${st.epoch} epochs done`;
+    const loop = loopSettings(outcome.config.train);
+    const watched = outcome.config.train.validation > 0 && loop.monitor === "validation_loss" ? "validation" : "training";
+    const best = st.best ? `; best ${watched} loss ${st.best.value.toFixed(4)} at epoch ${st.best.epoch}` : "";
+    const capped = loop.maxSteps !== null && st.step >= loop.maxSteps;
+    const how =
+      result.status === "early_stopped" ? `stopped early after ${st.epoch} epochs` : capped ? `max_steps reached: ${st.step} steps (${st.epoch} whole epochs)` : `${st.epoch} epochs done`;
     io.out(`${how}${best}\nrun: ${dir}\n`);
     if (resume && outcome.config.resumes.at(-1)?.fromStep === st.step) {
       io.out(st.earlyStopped ? "the run had already stopped early: nothing to do\n" : "the run had already finished; pass --epochs N to train longer\n");

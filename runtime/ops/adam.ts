@@ -52,7 +52,8 @@ interface HeapMoments {
 }
 
 export class Adam {
-  readonly lr: number;
+  /** the step size; schedules change it between steps (setLearningRate) */
+  private lrNow: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly eps: number;
@@ -64,11 +65,21 @@ export class Adam {
   private vt: tf.Tensor[] = [];
 
   constructor(cfg: AdamConfig) {
-    this.lr = cfg.lr;
+    this.lrNow = cfg.lr;
     this.beta1 = cfg.beta1 ?? 0.9;
     this.beta2 = cfg.beta2 ?? 0.999;
     this.eps = cfg.eps ?? 1e-8;
-    if (!(this.lr > 0)) throw new Error(`adam: lr must be > 0 (got ${this.lr})`);
+    if (!(cfg.lr > 0)) throw new Error(`adam: lr must be > 0 (got ${cfg.lr})`);
+  }
+
+  get lr(): number {
+    return this.lrNow;
+  }
+
+  /** A schedule's rate for the next steps; 0 is allowed (the first step of a warm-up). */
+  setLearningRate(lr: number): void {
+    if (!(lr >= 0 && Number.isFinite(lr))) throw new Error(`adam: learning rate must be ≥ 0, got ${lr}`);
+    this.lrNow = lr;
   }
 
   /** Steps taken so far. */

@@ -1,15 +1,18 @@
 // Starting and resuming training runs: data, model, optimizer, run directory, checkpoints, metrics.
 // The CLI's `intel train` is a thin layer over startRun/resumeRun; tests call them directly.
 import type * as tf from "@tensorflow/tfjs";
+import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ModelIR, TrainIR } from "../../compiler/ir/types";
 import { loadTrainingData, type DataSplits } from "../data/load";
 import type { CompiledModel } from "../model/compiled";
-import { deriveSeed } from "../random/seeds";
+import type { Dataset } from "../data/dataset";
+import { deriveSeed, shuffledIndices } from "../random/seeds";
 import { trainModel, type CheckpointSlot, type TrainHooks, type TrainResult, type TrainState } from "../train/loop";
 import { makeOptimizer, TrainSettingsError } from "../train/optimizer";
+import { loopSettings } from "../train/settings";
 import { Progress, type ProgressSink } from "../train/progress";
-import { batchCount } from "../train/terms";
+import { batchCount, batchTensor } from "../train/terms";
 import { removeStaleTemps, writeFileAtomic } from "./atomic";
 import { captureCheckpoint, encodeCheckpoint, readCheckpoint, restoreCheckpoint } from "./checkpoint";
 import {
@@ -80,6 +83,7 @@ export function effectiveTrain(ir: ModelIR, epochs?: number, seed?: number): Tra
   if (!Number.isInteger(t.batch) || t.batch < 1) throw new TrainSettingsError(`batch must be a positive integer, got ${t.batch}`);
   // The hold-out count lives in TrainIR; older lowering may leave it on the data's arguments only.
   if (!t.validation && typeof ir.data.args.validation === "number") t.validation = ir.data.args.validation;
+  loopSettings(t); // the other `train { … }` settings, checked before a run directory exists
   return t;
 }
 
@@ -106,6 +110,7 @@ export async function startRun(o: StartRunOptions): Promise<RunOutcome> {
   try {
     createRunDir(dir, o.ir, o.specText, config);
     model = await o.buildModel(o.ir, deriveSeed(train.seed, "init", 0));
+    initFromData(model, data.train, train.seed);
   } catch (e) {
     optimizer.dispose();
     throw e;
@@ -113,6 +118,20 @@ export async function startRun(o: StartRunOptions): Promise<RunOutcome> {
   const metrics = new MetricsWriter(join(dir, RUN_FILES.metrics), 0);
   const result = await runTraining(o, dir, model, train, data, undefined, null, metrics, optimizer);
   return { dir, result, config };
+}
+
+/**
+ * Before the first step of a new run (never on resume: the checkpoint has the trained values), a
+ * prior may take training points (VampPrior init "data"): k of them, in an order seeded by the run.
+ */
+function initFromData(model: CompiledModel, train: Dataset, seed: number): void {
+  if (!model.initFromData) return;
+  model.initFromData((k) => {
+    const order = shuffledIndices(train.n, deriveSeed(seed, "init", 1));
+    // more pseudo-inputs than points: go round the shuffled order again
+    const rows = Int32Array.from({ length: k }, (_, i) => order[i % train.n]!);
+    return batchTensor(train, rows, 0, k);
+  });
 }
 
 export async function resumeRun(o: ResumeRunOptions): Promise<RunOutcome> {
@@ -163,7 +182,9 @@ async function runTraining(
   optimizer: tf.Optimizer,
 ): Promise<TrainResult> {
   const batches = batchCount(data.train.n, train.batch);
-  const left = Math.max(0, (train.epochs - (state?.epoch ?? 0)) * batches - (state?.batch ?? 0));
+  const { keepCheckpoints, maxSteps } = loopSettings(train);
+  const byEpochs = Math.max(0, (train.epochs - (state?.epoch ?? 0)) * batches - (state?.batch ?? 0));
+  const left = maxSteps === null ? byEpochs : Math.min(byEpochs, Math.max(0, maxSteps - (state?.step ?? 0)));
   const progress = o.progress ? new Progress(o.progress, left) : undefined;
   const checkpoint = async (s: TrainState, slots: CheckpointSlot[]): Promise<string> => {
     const bytes = encodeCheckpoint(await captureCheckpoint(model, optimizer, train.optimizer.kind, s, metrics.lines));
@@ -173,6 +194,7 @@ async function runTraining(
       writeFileAtomic(path, bytes);
       if (slot === "last") lastPath = path;
     }
+    if (slots.includes("periodic")) prunePeriodic(dir, keepCheckpoints);
     return lastPath;
   };
   try {
@@ -194,4 +216,14 @@ async function runTraining(
     optimizer.dispose();
     model.dispose();
   }
+}
+
+/** Keeps the `keep` most recent periodic checkpoints (epoch-NNNN.ckpt); best and last are apart. */
+function prunePeriodic(dir: string, keep: number): void {
+  const ckptDir = join(dir, RUN_FILES.checkpoints);
+  const periodic = readdirSync(ckptDir)
+    .map((f) => ({ f, epoch: /^epoch-(\d+)\.ckpt$/.exec(f)?.[1] }))
+    .filter((p): p is { f: string; epoch: string } => p.epoch !== undefined)
+    .sort((a, b) => Number(a.epoch) - Number(b.epoch));
+  for (const p of periodic.slice(0, Math.max(0, periodic.length - keep))) rmSync(join(ckptDir, p.f), { force: true });
 }

@@ -25,7 +25,9 @@ export class TrainingDivergedError extends Error {
     const place = at ? `${at.file}:${at.line}:${at.col}` : "";
     const where = origin ? `; it first appears in ${origin}${place ? ` at ${place}` : ""}` : place ? ` (defined at ${place})` : "";
     const back = lastCheckpoint ? `the last good checkpoint is ${lastCheckpoint}` : "no checkpoint was written before it";
-    super(`loss term '${term}' became ${value} at step ${step} (epoch ${epoch})${where}; training stopped, ${back}`);
+    // "gradient norm" comes from gradient clipping (clip_norm): the loss was finite, a gradient not.
+    const what = term === "gradient norm" ? "the gradient norm" : `loss term '${term}'`;
+    super(`${what} became ${value} at step ${step} (epoch ${epoch})${where}; training stopped, ${back}`);
   }
 }
 

@@ -1,7 +1,8 @@
 // The training loop. Everything random is a function of (run seed, epoch, step): the minibatch order
 // of epoch e is shuffle(seed, e), the noise of global step s is noise(seed, s), validation noise is
-// validation(seed, e·batches + b). So a run resumed from a checkpoint (weights, optimizer state,
-// position, running sums) computes exactly what the uninterrupted run would have.
+// validation(seed, e·batches + b), the learning rate of step s is schedule(s, e). So a run resumed
+// from a checkpoint (weights, optimizer state, position, running sums) computes exactly what the
+// uninterrupted run would have.
 //
 // The loop knows nothing of files: metrics lines and checkpoints go out through `hooks`.
 import * as tf from "@tensorflow/tfjs";
@@ -10,8 +11,12 @@ import type { Dataset } from "../data/dataset";
 import type { NonFiniteOrigin, CompiledModel, LossOptions, LossTerms } from "../model/compiled";
 import { betaAt } from "../objectives/objective";
 import { deriveSeed, shuffledIndices } from "../random/seeds";
+import { clipByGlobalNorm } from "./clip";
 import { firstBadTerm, termSource, TrainingDivergedError, type TermValues } from "./divergence";
+import { setLearningRate } from "./optimizer";
 import type { Progress } from "./progress";
+import { learningRateAt } from "./schedule";
+import { loopSettings, type LoopSettings } from "./settings";
 import { addTerms, batchCount, batchTensor, emptySums, evaluateTerms, meanTerms, readTerms, type TermSums } from "./terms";
 
 /** Where a run is; saved in every checkpoint. */
@@ -24,9 +29,10 @@ export interface TrainState {
   step: number;
   /** this epoch's training terms so far */
   sums: TermSums;
-  /** the monitored loss's best value (validation loss, or training loss without validation) */
+  /** the monitored loss's best value (`monitor`; the training loss when there is no validation data) */
   best: { value: number; epoch: number } | null;
-  /** epochs since the best, for early stopping */
+  /** checks of the monitored loss since the best (validations, or epochs when it is the training
+   * loss), for early stopping */
   badEpochs: number;
   /** early stopping ended the run */
   earlyStopped: boolean;
@@ -68,17 +74,27 @@ export interface TrainResult {
   lastCheckpoint: string | null;
 }
 
-/** β warm-up (ObjectiveIR.warmup, in epochs) follows the fraction of epochs done, step by step.
+/** β warm-up (ObjectiveIR.warmup, in epochs) follows the fraction of epochs done, step by step; so
+ * does `progress` (the fraction of all epochs), for schedules inside the objective (spike-and-slab).
  * Validation always uses the objective's full β, so the monitored loss means the same every epoch. */
-function lossOptions(model: CompiledModel, epochs: number): LossOptions {
+function lossOptions(model: CompiledModel, epochs: number, total: number): LossOptions {
   const obj = model.ir.objective;
-  return obj.kind === "elbo" && obj.warmup > 0 ? { beta: betaAt(obj, epochs) } : {};
+  const o: LossOptions = obj.kind === "elbo" && obj.warmup > 0 ? { beta: betaAt(obj, epochs) } : {};
+  if (model.ir.latent.prior.kind !== "normal") o.progress = Math.min(1, epochs / total);
+  return o;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 
-/** One optimizer step; returns the batch's terms, or the bad term without touching the weights. */
-function trainStep(model: CompiledModel, optimizer: tf.Optimizer, vars: tf.Variable[], x: tf.Tensor, seed: number, opts: LossOptions): TermValues {
+/** A step's terms, and the global gradient norm before clipping (only when clipping). */
+export type StepValues = TermValues & { gradNorm?: number };
+
+/**
+ * One optimizer step; returns the batch's terms, or the bad term without touching the weights. With
+ * `clipNorm`, the gradients are clipped to that global norm first; a non-finite norm (NaN or ±Inf in
+ * a gradient) leaves the weights untouched too: the caller sees it in `gradNorm`.
+ */
+export function trainStep(model: CompiledModel, optimizer: tf.Optimizer, vars: tf.Variable[], x: tf.Tensor, seed: number, opts: LossOptions, clipNorm: number | null = null): StepValues {
   let terms: LossTerms | undefined;
   const { value, grads } = tf.variableGrads(() => {
     terms = model.loss(x, seed, true, opts);
@@ -99,26 +115,40 @@ function trainStep(model: CompiledModel, optimizer: tf.Optimizer, vars: tf.Varia
   }
   // Every variable gets a gradient, in a fixed order: tfjs optimizers index their slots by position.
   const named = vars.map((v) => ({ name: v.name, tensor: grads[v.name] ?? tf.zerosLike(v) }));
-  optimizer.applyGradients(named);
-  tf.dispose(named.map((n) => n.tensor));
-  return values;
+  try {
+    if (clipNorm === null) {
+      optimizer.applyGradients(named);
+      return values;
+    }
+    const clipped = clipByGlobalNorm(named.map((n) => n.tensor), clipNorm);
+    if (Number.isFinite(clipped.norm)) optimizer.applyGradients(named.map((n, i) => ({ name: n.name, tensor: clipped.grads[i]! })));
+    tf.dispose(clipped.grads.filter((g, i) => g !== named[i]!.tensor));
+    return { ...values, gradNorm: clipped.norm };
+  } finally {
+    tf.dispose(named.map((n) => n.tensor));
+  }
 }
 
 export async function trainModel(o: TrainOptions): Promise<TrainResult> {
-  const { model, optimizer, train, validation, settings, runSeed, hooks } = o;
+  const { model, optimizer, train, validation, runSeed, hooks } = o;
+  const s = loopSettings(o.settings);
   const state: TrainState = structuredClone(o.state ?? initialState());
   const vars = [...model.variables.values()];
-  const batches = batchCount(train.n, settings.batch);
-  const valBatches = validation ? batchCount(validation.n, settings.batch) : 0;
+  const batches = batchCount(train.n, s.batch);
+  const valBatches = validation ? batchCount(validation.n, s.batch) : 0;
+  const lrAt = (step: number, epoch: number): number => learningRateAt(s, step, epoch, batches);
+  let lrSet = s.lr; // the optimizer was made with the base rate; set it only when it changes
   let lastCheckpoint = o.lastCheckpoint ?? null;
+  let unsaved = false; // steps taken since the last checkpoint
   const save = async (slots: CheckpointSlot[]): Promise<void> => {
     const path = await hooks.checkpoint(state, slots);
     if (slots.includes("last")) lastCheckpoint = path;
+    unsaved = false;
   };
 
-  while (state.epoch < settings.epochs && !state.earlyStopped) {
+  while (state.epoch < s.epochs && !state.earlyStopped) {
     const e = state.epoch;
-    const order = shuffledIndices(train.n, deriveSeed(runSeed, "shuffle", e));
+    const order = s.shuffle ? shuffledIndices(train.n, deriveSeed(runSeed, "shuffle", e)) : null;
     const epochStart = Date.now();
     let samples = 0;
     while (state.batch < batches) {
@@ -126,18 +156,30 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
         await save(["last"]);
         return { status: "interrupted", state, lastCheckpoint };
       }
-      const start = state.batch * settings.batch;
-      const end = Math.min(train.n, start + settings.batch);
+      if (s.maxSteps !== null && state.step >= s.maxSteps) {
+        // Mid-epoch: "last" holds the position; a resume finds nothing left to do.
+        if (unsaved) await save(["last"]);
+        o.progress?.message(`stopped after max_steps = ${s.maxSteps} optimizer steps`);
+        return { status: "completed", state, lastCheckpoint };
+      }
+      const lr = lrAt(state.step, e);
+      if (lr !== lrSet) {
+        setLearningRate(optimizer, lr);
+        lrSet = lr;
+      }
+      const start = state.batch * s.batch;
+      const end = Math.min(train.n, start + s.batch);
       const x = batchTensor(train, order, start, end);
       const seed = deriveSeed(runSeed, "noise", state.step);
-      let terms: TermValues;
+      let values: StepValues;
       let bad: ReturnType<typeof firstBadTerm>;
       let origin: NonFiniteOrigin | null = null;
       try {
-        terms = trainStep(model, optimizer, vars, x, seed, lossOptions(model, e + state.batch / batches));
-        bad = firstBadTerm(terms);
+        values = trainStep(model, optimizer, vars, x, seed, lossOptions(model, e + state.batch / batches, s.epochs), s.clipNorm);
+        bad = firstBadTerm(values);
         // The bad step was not applied, so the weights are those that produced it: find the op.
         if (bad) origin = model.locateNonFinite?.(x, seed) ?? null;
+        else if (values.gradNorm !== undefined && !Number.isFinite(values.gradNorm)) bad = { term: GRADIENT_NORM, value: values.gradNorm };
       } finally {
         x.dispose();
       }
@@ -146,19 +188,23 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
         o.progress?.clear();
         throw new TrainingDivergedError(bad.term, bad.value, e + 1, state.step + 1, origin?.at ?? termSource(model.ir, bad.term), lastCheckpoint, origin?.what);
       }
+      const { gradNorm, ...terms } = values;
       state.step++;
       state.batch++;
+      unsaved = true;
       samples += end - start;
       addTerms(state.sums, terms, end - start);
-      hooks.metric({ type: "step", epoch: e + 1, batch: state.batch, step: state.step, ...terms });
-      o.progress?.step({ epoch: e + 1, epochs: settings.epochs, batch: state.batch, batches, step: state.step, terms, samples: end - start });
+      if (state.step % s.logEvery === 0) {
+        hooks.metric({ type: "step", epoch: e + 1, batch: state.batch, step: state.step, lr, ...terms, ...(gradNorm !== undefined ? { grad_norm: gradNorm } : {}) });
+      }
+      o.progress?.step({ epoch: e + 1, epochs: s.epochs, batch: state.batch, batches, step: state.step, terms, samples: end - start });
       await hooks.afterStep?.(state);
       await yieldToEventLoop(); // lets SIGINT/SIGTERM handlers run
     }
 
     const trainMean = meanTerms(state.sums);
-    const valMean = validation
-      ? evaluateTerms(model, validation, settings.batch, (b) => deriveSeed(runSeed, "validation", e * valBatches + b))
+    const valMean = validation && (e + 1) % s.validationEvery === 0
+      ? evaluateTerms(model, validation, s.batch, (b) => deriveSeed(runSeed, "validation", e * valBatches + b))
       : null;
     if (valMean) {
       const bad = firstBadTerm(valMean);
@@ -167,26 +213,22 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
         throw new TrainingDivergedError(`validation ${bad.term}`, bad.value, e + 1, state.step, termSource(model.ir, bad.term), lastCheckpoint);
       }
     }
-    const monitored = (valMean ?? trainMean).loss;
-    const improved = state.best === null || monitored < state.best.value;
-    if (improved) {
-      state.best = { value: monitored, epoch: e + 1 };
-      state.badEpochs = 0;
-    } else state.badEpochs++;
+    const improved = updateBest(state, s, e + 1, monitoredLoss(s, validation !== null, trainMean, valMean));
     const seconds = (Date.now() - epochStart) / 1000;
     hooks.metric({
       type: "epoch",
       epoch: e + 1,
       step: state.step,
+      lr: lrAt(Math.max(0, state.step - 1), e), // the rate of the epoch's last step
       train: trainMean,
       validation: valMean,
       best: improved,
       wall_s: seconds,
       samples_per_s: seconds > 0 ? samples / seconds : null,
     });
-    o.progress?.epoch({ epoch: e + 1, epochs: settings.epochs, train: trainMean, validation: valMean, seconds, improved });
+    o.progress?.epoch({ epoch: e + 1, epochs: s.epochs, train: trainMean, validation: valMean, seconds, improved });
 
-    const stopEarly = settings.earlyStop > 0 && state.badEpochs >= settings.earlyStop;
+    const stopEarly = s.earlyStop > 0 && state.badEpochs >= s.earlyStop && e + 1 >= s.minEpochs;
     state.epoch++;
     state.batch = 0;
     state.sums = emptySums();
@@ -194,13 +236,38 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     // "last" goes last: a kill between the writes then repeats the epoch, rewriting best too.
     const slots: CheckpointSlot[] = [];
     if (improved) slots.push("best");
-    if (settings.checkpointEvery > 0 && state.epoch % settings.checkpointEvery === 0) slots.push("periodic");
+    if (s.checkpointEvery > 0 && state.epoch % s.checkpointEvery === 0) slots.push("periodic");
     slots.push("last");
     await save(slots);
     if (stopEarly) {
-      o.progress?.message(`early stopping: no improvement in ${settings.earlyStop} epochs (best ${state.best!.value} at epoch ${state.best!.epoch})`);
+      const checks = monitorsTrainLoss(s, validation !== null) ? "epochs" : "validations";
+      o.progress?.message(`early stopping: no improvement in ${s.earlyStop} ${checks} (best ${state.best!.value} at epoch ${state.best!.epoch})`);
       return { status: "early_stopped", state, lastCheckpoint };
     }
   }
   return { status: "completed", state, lastCheckpoint };
+}
+
+const GRADIENT_NORM = "gradient norm";
+
+/** The training loss is watched when asked for, or when there is no validation data to watch. */
+const monitorsTrainLoss = (s: LoopSettings, hasValidation: boolean): boolean => s.monitor === "train_loss" || !hasValidation;
+
+/** This epoch's value of the monitored loss; null when it is the validation loss and this epoch
+ * did not validate (`validation_every`). */
+function monitoredLoss(s: LoopSettings, hasValidation: boolean, train: TermValues, validation: TermValues | null): number | null {
+  if (monitorsTrainLoss(s, hasValidation)) return train.loss;
+  return validation ? validation.loss : null;
+}
+
+/** Records a check of the monitored loss; returns whether it is a new best. */
+function updateBest(state: TrainState, s: LoopSettings, epoch: number, monitored: number | null): boolean {
+  if (monitored === null) return false;
+  if (state.best === null || monitored < state.best.value) {
+    state.best = { value: monitored, epoch };
+    state.badEpochs = 0;
+    return true;
+  }
+  state.badEpochs++;
+  return false;
 }

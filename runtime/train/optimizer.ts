@@ -18,7 +18,8 @@ function setting(o: OptimizerSettings, key: string, fallback: number): number {
   return v;
 }
 
-/** Adam (β₁ 0.9, β₂ 0.999), SGD, RMSprop (decay 0.9, momentum 0) — the usual defaults. */
+/** Adam (β₁ 0.9, β₂ 0.999), SGD (momentum 0, optionally Nesterov), RMSprop (decay 0.9, momentum 0),
+ * as compiler/builtins/optimizers.ts declares them. */
 export function makeOptimizer(o: OptimizerSettings): tf.Optimizer {
   if (!(o.lr > 0)) throw new TrainSettingsError(`optimizer ${o.kind}: lr must be > 0, got ${o.lr}`);
   // epsilon: undefined lets tfjs use the backend's (1e-7 on cpu/wasm, 1e-4 on webgl float16).
@@ -27,13 +28,40 @@ export function makeOptimizer(o: OptimizerSettings): tf.Optimizer {
     case "adam":
       // As tf.train.adam did: no epsilon in the spec means the backend's (taken now, at construction).
       return new FusedAdamOptimizer(o.lr, setting(o, "beta1", 0.9), setting(o, "beta2", 0.999), eps ?? tf.backend().epsilon());
-    case "sgd":
-      return tf.train.sgd(o.lr);
+    case "sgd": {
+      const momentum = setting(o, "momentum", 0);
+      if (!(momentum >= 0 && momentum < 1)) throw new TrainSettingsError(`optimizer sgd: momentum must be in [0, 1), got ${momentum}`);
+      // Without momentum Nesterov changes nothing; plain SGD keeps such runs' checkpoints slot-free.
+      return momentum > 0 ? momentumOptimizer(o.lr, momentum, o.nesterov === 1 || o.nesterov === "true") : tf.train.sgd(o.lr);
+    }
     case "rmsprop":
       return tf.train.rmsprop(o.lr, setting(o, "decay", 0.9), setting(o, "momentum", 0), eps, o.centered === 1 || o.centered === "true");
     default:
       throw new TrainSettingsError(`unknown optimizer '${String((o as { kind: string }).kind)}' (expected adam, sgd or rmsprop)`);
   }
+}
+
+/** tf.train.momentum, whose dispose() (tfjs 4.22) forgets SGD's learning-rate scalar `c`. */
+function momentumOptimizer(lr: number, momentum: number, nesterov: boolean): tf.Optimizer {
+  const opt = tf.train.momentum(lr, momentum, nesterov);
+  const dispose = opt.dispose.bind(opt);
+  opt.dispose = () => {
+    dispose();
+    (opt as unknown as { c?: tf.Tensor }).c?.dispose();
+  };
+  return opt;
+}
+
+/**
+ * Sets the rate of the next steps (learning-rate schedules). FusedAdam and tfjs's SGD and momentum
+ * optimizers have setLearningRate; RMSprop reads its `learningRate` field at every step but has no
+ * setter. (Duck-typed: tf.Optimizer's Symbol.hasInstance makes every optimizer `instanceof` any.)
+ */
+export function setLearningRate(opt: tf.Optimizer, lr: number): void {
+  const o = opt as unknown as { setLearningRate?: (lr: number) => void; learningRate?: number };
+  if (typeof o.setLearningRate === "function") o.setLearningRate(lr);
+  else if (typeof o.learningRate === "number") o.learningRate = lr;
+  else throw new Error(`no way to set the learning rate of ${opt.getClassName()}`);
 }
 
 /**
@@ -47,9 +75,16 @@ export class FusedAdamOptimizer extends tf.Optimizer {
   /** the variables' names and shapes, in the order of the moments (set by each step or a restore) */
   private slots: { name: string; shape: number[] }[] | null = null;
 
-  constructor(readonly learningRate: number, readonly beta1: number, readonly beta2: number, readonly epsilon: number) {
+  constructor(public learningRate: number, readonly beta1: number, readonly beta2: number, readonly epsilon: number) {
     super();
     this.adam = new Adam({ lr: learningRate, beta1, beta2, eps: epsilon });
+  }
+
+  /** Adam reads `lr` afresh at every step (step size lr/(1 − β₁ᵗ)); it is declared readonly there
+   * only because nothing else changed it. 0 is allowed (warm-up): the step leaves the weights be. */
+  setLearningRate(lr: number): void {
+    this.adam.setLearningRate(lr);
+    this.learningRate = lr;
   }
 
   applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {

@@ -33,7 +33,8 @@ const SPEC = "model ring_fixture {\n  # <b>escaped</b>\n}\n";
 function ringIR(): ModelIR {
   const ir = mlpVae({ data: [2], hidden: [8], latent: 3, activation: "tanh", likelihood: { kind: "gaussian", sigma: 0.1 }, mapping: (p, d) => sparseMapping(p, d, 5) });
   ir.data = { ...ir.data, source: "gaussian_clusters", args: { n: 80 }, shape: [2], range: null };
-  ir.train = { optimizer: { kind: "adam", lr: 0.01 }, batch: 16, epochs: 2, earlyStop: 0, seed: 5, validation: 16, checkpointEvery: 0 };
+  // log_every 1: a step line for each of the 10 steps (the default, 50, would give none)
+  ir.train = { optimizer: { kind: "adam", lr: 0.01 }, batch: 16, epochs: 2, earlyStop: 0, seed: 5, validation: 16, checkpointEvery: 0, settings: { log_every: 1 } };
   return ir;
 }
 

@@ -11,7 +11,7 @@ import { startFake } from "./helpers";
 
 const [mode, dir, spec] = process.argv.slice(2);
 fakeControls.stepDelayMs = 60;
-const train = { epochs: 4 };
+const train = { epochs: 4, settings: { log_every: 1 } }; // as kill.test.ts
 if (mode === "kill") {
   await selectBackend("cpu");
   await startFake(dir!, { train });

@@ -18,7 +18,8 @@ import { cleanupTmp, metricsOf, resumeFake, startFake, tmp, weightsOf } from "./
 afterAll(cleanupTmp);
 
 const CHILD = "test/runtime/train/child-train.ts";
-const train = { epochs: 4 };
+// a step line every step: the parent watches for epoch 2's
+const train = { epochs: 4, settings: { log_every: 1 } };
 
 let straight = "";
 beforeAll(async () => {
