@@ -1,4 +1,6 @@
-// Times a training step of a model built by the IR interpreter (not a vitest file).
+// Breaks down a training step of a model built by the IR interpreter from hand-written IR (test
+// fixtures; `--mapping sparse` adds the sparse mapping), for profiling. `npm run bench` times the
+// real thing: specs compiled by the front end and the training loop's own step (bench/step.ts).
 //   npx tsx bench/interpreter-step.ts [--backend wasm] [--threads 1] [--arch mlp|conv]
 //        [--mapping identity|sparse] [--batch 128] [--latent 50] [--steps 30]
 // Prints one JSON line per measurement: forward+backward alone, and a whole step with tfjs's
@@ -10,7 +12,6 @@ import { buildModel } from "../runtime/model/build";
 import { Adam } from "../runtime/ops/adam";
 import type { ModelIR } from "../compiler/ir/types";
 import { mlpVae, sparseMapping, Params, act, AT, dense } from "../test/runtime/fixtures/ir";
-import { buildVae } from "./vae_models";
 import type { LayerIR } from "../compiler/ir/types";
 
 const { values: a } = parseArgs({
@@ -22,8 +23,6 @@ const { values: a } = parseArgs({
     batch: { type: "string", default: "128" },
     latent: { type: "string", default: "50" },
     steps: { type: "string", default: "30" },
-    /** also time bench/vae_models.ts' hand-written model (same ops, no interpreter) in this process */
-    compare: { type: "boolean", default: false },
   },
 });
 const info = await selectBackend(a.backend as BackendName, { wasmThreads: Number(a.threads) });
@@ -117,11 +116,5 @@ const stepFused = median(() => {
   tf.dispose([value, ...Object.values(grads)]);
 }, steps);
 const common = { backend: info.name, detail: info.detail, arch: a.arch, mapping: a.mapping, batch, latent, steps };
-let hand: [number, number] | undefined;
-if (a.compare && a.mapping === "identity") {
-  const vb = buildVae({ arch: a.arch as "mlp" | "conv", impl: "fast", batch, latent, seed: 1 });
-  hand = median(() => void vb.step(), steps);
-  vb.dispose();
-}
 // [wall ms, cpu ms] medians
-console.log(JSON.stringify({ ...common, fwd_bwd: fwdBwd, step_tf_adam: stepTf, step_fused_adam: stepFused, ...(hand ? { hand_written_step: hand } : {}), final_loss: +loss.toFixed(3), tensors: tf.memory().numTensors }));
+console.log(JSON.stringify({ ...common, fwd_bwd: fwdBwd, step_tf_adam: stepTf, step_fused_adam: stepFused, final_loss: +loss.toFixed(3), tensors: tf.memory().numTensors }));

@@ -5,7 +5,7 @@ import os, sys, time, json, statistics
 # torch.set_num_threads(1) does not bound Debian's libopenblas0-pthread, which otherwise runs its
 # own threads (CPU time ≈ 2× wall on 2 cores): pin it for a real one-core comparison.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../../shared/reference"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../shared/reference"))
 import torch, torch.nn.functional as F
 import torch_vae as R
 torch.set_num_threads(1); torch.manual_seed(0)

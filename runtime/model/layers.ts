@@ -2,7 +2,7 @@
 // computed, so swapping in runtime/ops' fast kernels is a one-line change each.
 import * as tf from "@tensorflow/tfjs";
 import { conv2d, conv2dTranspose } from "../ops/conv";
-import { dense } from "../ops/dense";
+import { dense, denseChain, type ChainLayer } from "../ops/dense";
 import { batchNormTrain } from "../ops/norm";
 
 /**
@@ -11,6 +11,16 @@ import { batchNormTrain } from "../ops/norm";
  */
 export function denseLayer(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, relu: boolean, inputGrad: boolean): tf.Tensor2D {
   return dense(x, w, b, { activation: relu ? "relu" : "linear", inputGrad });
+}
+
+/**
+ * A run of dense layers (each with an optional ReLU) on x [N, in]: one op on wasm while training
+ * (runtime/ops/dense.ts denseChain), the same as denseLayer after denseLayer elsewhere.
+ */
+export function denseChainLayer(x: tf.Tensor2D, layers: ChainLayer[], inputGrad: boolean): tf.Tensor2D {
+  return layers.length === 1
+    ? denseLayer(x, layers[0]!.w, layers[0]!.b!, layers[0]!.activation === "relu", inputGrad)
+    : denseChain(x, layers, { inputGrad });
 }
 
 /** NHWC x, W [kh, kw, in, out] (tf's layout), b [out] */

@@ -2,7 +2,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Activation, LayerIR, NetworkIR } from "../../compiler/ir/types";
 import "./gradients";
-import { batchNormTrainLayer, conv2dLayer, conv2dTransposeLayer, denseLayer } from "./layers";
+import { batchNormTrainLayer, conv2dLayer, conv2dTransposeLayer, denseChainLayer, denseLayer } from "./layers";
 import { deriveSeed } from "./random";
 
 export interface NetContext {
@@ -83,6 +83,27 @@ export function runNetwork(net: NetworkIR, input: tf.Tensor, ctx: NetContext): t
         const b = lookup(ctx.params, l.bias, "parameter") as tf.Tensor as tf.Tensor1D;
         const next = layers[i + 1];
         const fuseRelu = next?.kind === "activation" && next.fn === "relu";
+        if (l.in.length === 1 && x.rank === 2) {
+          // A run of dense layers on vectors, each optionally followed by a ReLU: one op.
+          const run = [{ w, b, activation: fuseRelu ? ("relu" as const) : ("linear" as const) }];
+          let j = i + (fuseRelu ? 2 : 1);
+          for (;;) {
+            const d = layers[j];
+            if (d?.kind !== "dense" || d.in.length !== 1) break;
+            const a = layers[j + 1];
+            const relu = a?.kind === "activation" && a.fn === "relu";
+            run.push({
+              w: lookup(ctx.params, d.kernel, "parameter") as tf.Tensor as tf.Tensor2D,
+              b: lookup(ctx.params, d.bias, "parameter") as tf.Tensor as tf.Tensor1D,
+              activation: relu ? "relu" : "linear",
+            });
+            j += relu ? 2 : 1;
+          }
+          x = asShape(denseChainLayer(x as tf.Tensor2D, run, !dataInput), layers[j - 1]!.out);
+          i = j - 1;
+          dataInput = false;
+          break;
+        }
         const flat = x.rank === 2 ? (x as tf.Tensor2D) : (tf.reshape(x, [-1, l.in[l.in.length - 1]!]) as tf.Tensor2D);
         x = asShape(denseLayer(flat, w, b, fuseRelu, !dataInput), l.out);
         if (fuseRelu) i++;

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { dense, denseImplFor } from "../../runtime/ops/dense";
+import { dense, denseChain, denseImplFor, type ChainLayer } from "../../runtime/ops/dense";
+import { transpose2d } from "../../runtime/ops/layout";
 import { finiteDiff, gradsOf, maxAbsDiff, readout, relErr, seeded, use, values } from "./helpers";
 
 type T2 = tf.Tensor2D;
@@ -82,5 +83,58 @@ describe("dense on wasm", () => {
     expect(relErr(y, yRef)).toBeLessThan(1e-5);
     const g = gradsOf(f("custom"), [xw!, ww!, bw!, rw!]);
     for (let i = 0; i < 3; i++) expect(relErr(g[i]!, gRef[i]!)).toBeLessThan(1e-5);
+  });
+});
+
+describe("denseChain", () => {
+  // 7 → 6 (relu) → 5 (linear) → 4 (relu): the custom op against the sequence of tfjs dense layers.
+  const dims = [7, 6, 5, 4];
+  const acts = ["relu", "linear", "relu"] as const;
+  const mk = (asVariables: boolean) => {
+    const x = seeded([9, 7], 21) as T2;
+    const ps: tf.Tensor[] = [];
+    for (let i = 0; i < 3; i++) {
+      const w = seeded([dims[i]!, dims[i + 1]!], 22 + i, 0.5), b = seeded([dims[i + 1]!], 30 + i, 0.1);
+      ps.push(asVariables ? tf.variable(w) : w, asVariables ? tf.variable(b) : b);
+    }
+    return { x, ps, r: seeded([9, 4], 40) };
+  };
+  const layers = (ps: tf.Tensor[]): ChainLayer[] => acts.map((a, i) => ({ w: ps[2 * i] as T2, b: ps[2 * i + 1] as tf.Tensor1D, activation: a }));
+  const run = (impl: "custom" | "tfjs", r: tf.Tensor, inputGrad = true) => (x: tf.Tensor, ...ps: tf.Tensor[]) =>
+    readout(denseChain(x as T2, layers(ps), { impl, inputGrad }), r);
+
+  for (const backend of ["cpu", "wasm"] as const) {
+    it(`${backend}: forward and gradients equal the tfjs sequence (weights as tensors and as variables)`, async () => {
+      await use(backend);
+      for (const asVariables of [false, true]) {
+        const { x, ps, r } = mk(asVariables);
+        const ref = values(denseChain(x, layers(ps), { impl: "tfjs" })).slice();
+        expect(relErr(values(denseChain(x, layers(ps), { impl: "custom" })), ref)).toBeLessThan(1e-5);
+        const gRef = gradsOf(run("tfjs", r), [x, ...ps]);
+        const got = gradsOf(run("custom", r), [x, ...ps]);
+        for (let i = 0; i < gRef.length; i++) expect(relErr(got[i]!, gRef[i]!)).toBeLessThan(1e-5);
+        // without the input gradient, the parameters' gradients are the same numbers
+        const wb = tf.grads((...p: tf.Tensor[]) => run("custom", r, false)(x, ...p))(ps).map((g) => values(g));
+        for (let i = 0; i < ps.length; i++) expect(maxAbsDiff(wb[i]!, got[i + 1]!)).toBe(0);
+        tf.dispose([x, ...ps, r]);
+      }
+    });
+  }
+
+  it("rejects layers that do not chain", () => {
+    const x = seeded([3, 4], 1) as T2;
+    expect(() => denseChain(x, [{ w: seeded([4, 5], 2) as T2 }, { w: seeded([4, 5], 3) as T2 }])).toThrow(/do not chain/);
+    expect(() => denseChain(x, [{ w: seeded([4, 5], 2) as T2, b: seeded([4], 4) as tf.Tensor1D }])).toThrow(/bias/);
+  });
+});
+
+describe("transpose2d", () => {
+  it("equals tf.transpose on wasm, also for the split (rows a multiple of 128) shapes", async () => {
+    await use("wasm");
+    for (const shape of [[128, 7], [256, 3], [384, 5], [100, 6]] as [number, number][]) {
+      const x = seeded(shape, 50) as T2;
+      expect(transpose2d(x).shape).toEqual([shape[1], shape[0]]);
+      expect(maxAbsDiff(values(transpose2d(x)), values(tf.transpose(x)))).toBe(0);
+    }
   });
 });
