@@ -1,0 +1,51 @@
+// docs/builtins.md is generated from the built-in tables (a golden test keeps the two in step), so
+// the reference a user reads is the one the name checker and the lowering use.
+import { builtinsIn, TRAIN_SETTINGS, type Builtin, type BuiltinContext, type BuiltinParam } from "./index";
+
+const SECTIONS: [BuiltinContext, string, string][] = [
+  ["data", "Data sources", "`data x ~ mnist(split: \"train\")`"],
+  ["prior", "Priors on the intermediary", "`intermediary y : Real[50] ~ Normal(0, I)`; any other prior makes the model a baseline"],
+  ["likelihood", "Likelihoods", "`decoder p(x | z) : Bernoulli = …`"],
+  ["objective", "Objectives", "`objective elbo(beta: 1)`"],
+  ["optimizer", "Optimizers", "`train { optimizer: adam(lr: 1e-3) }`"],
+  ["metric", "Metrics", "`evaluate { hoyer(z), iwae_nll(k: 500) }`"],
+  ["network", "Built-in networks", "as an encoder or decoder, or as a `param` of a bias"],
+  ["layer", "Layers", "one per line in a `network` body"],
+  ["initializer", "Initialisers", "right-hand side of `param`"],
+  ["function", "Functions and built-in mappings", "in bias bodies and `mapping z = …`"],
+  ["constant", "Constants", ""],
+];
+
+/** Table cells must not break the table: pipes escaped, newlines folded. */
+const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+function param(p: BuiltinParam): string {
+  const dflt = p.default === undefined ? "" : ` = ${JSON.stringify(p.default)}`;
+  return `\`${p.name}: ${p.type}${dflt}\`${p.doc ? ` ${p.doc}` : ""}`;
+}
+
+function row(b: Builtin): string {
+  const args = b.params.map(param).join("; ") + (b.variadic ? " (repeatable)" : "");
+  return `| \`${b.name}\` | ${cell(args)} | ${cell(b.doc)} |`;
+}
+
+export function builtinsMarkdown(): string {
+  const lines = [
+    "# Built-in names",
+    "",
+    "Generated from `compiler/builtins/` (`UPDATE_GOLDEN=1 npm test` rewrites this file). Arguments",
+    "without a default are required; `mapping z = …` also accepts every `bias` of `specs/prelude.intel`.",
+    "",
+  ];
+  for (const [context, title, where] of SECTIONS) {
+    const list = builtinsIn(context);
+    if (list.length === 0) continue;
+    lines.push(`## ${title}`, "", ...(where ? [where + ".", ""] : []), "| name | arguments | meaning |", "|---|---|---|");
+    for (const b of list) lines.push(row(b));
+    lines.push("");
+  }
+  lines.push("## Training settings", "", "`train { batch: 100, epochs: 50, … }`; command-line flags (`--epochs`, `--backend`) override.", "", "| setting | meaning |", "|---|---|");
+  for (const s of TRAIN_SETTINGS) lines.push(`| ${cell(param({ ...s, doc: "" }))} | ${cell(s.doc ?? "")} |`);
+  lines.push("");
+  return lines.join("\n");
+}
