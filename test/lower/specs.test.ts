@@ -169,12 +169,12 @@ describe("facts about particular specs", () => {
     const vamp = ir("specs/paper/circle-vamp.intel");
     expect(vamp.latent.prior).toEqual({ kind: "vamp", k: 30, pseudoInputs: "prior/pseudo_inputs", init: "data", kl: "monte_carlo" });
     expect(vamp.params.find((p) => p.id === "prior/pseudo_inputs")!.shape).toEqual([30, 2]);
-    expect(ir("specs/paper/fashion-vsc.intel").latent.prior).toEqual({ kind: "spike_slab", alpha: 0.5, kl: "analytic" });
+    expect(ir("specs/paper/fashion-vsc.intel").latent.prior).toEqual({ kind: "spike_slab", alpha: 0.5, sharpness: [50, 200], kl: "analytic" });
     for (const p of ["specs/paper/two-gaussians-mog.intel", "specs/paper/circle-vamp.intel", "specs/paper/fashion-vsc.intel"]) expect(ir(p).kind).toBe("baseline");
   });
 
-  it("the learned split point of mnist01-proportions is one scalar parameter", () => {
-    const m = ir("specs/paper/mnist01-proportions.intel");
+  it("the learned split point of mnist01-proportions-25 is one scalar parameter", () => {
+    const m = ir("specs/paper/mnist01-proportions-25.intel");
     expect(m.params.filter((p) => p.id.startsWith("mapping/"))).toEqual([
       { id: "mapping/split_learned/u", shape: [], init: { kind: "zeros" }, at: { file: "specs/prelude.intel", line: expect.any(Number), col: 3 } },
     ]);
