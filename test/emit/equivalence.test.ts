@@ -139,8 +139,8 @@ describe("emitted program = interpreter (cpu, first 3 steps, 1e-5 relative)", ()
   it("specs/paper/infinity-intel.intel", async () => {
     await compare("infinity", spec("specs/paper/infinity-intel.intel"));
   });
-  it("specs/paper/mnist01-proportions.intel", async () => {
-    await compare("proportions", spec("specs/paper/mnist01-proportions.intel"));
+  it("specs/paper/mnist01-proportions-25.intel", async () => {
+    await compare("proportions", spec("specs/paper/mnist01-proportions-25.intel"));
   });
   slow("specs/paper/hierarchy.intel (hierarchy built-in, 28×28 conv model)", async () => {
     await compare("hierarchy", spec("specs/paper/hierarchy.intel"), 2);

@@ -16,6 +16,8 @@ const REFUSED: Record<string, string> = {
   "specs/paper/circle-vamp.intel": "vamp",
   "specs/paper/fashion-vsc.intel": "spike_slab",
   "specs/paper/two-gaussians-mog.intel": "mog",
+  "specs/paper/mnist01-mog.intel": "mog",
+  "specs/paper/mnist01-vamp.intel": "vamp",
 };
 
 const specs = [...intelFilesUnder("specs/examples"), ...intelFilesUnder("specs/paper")];

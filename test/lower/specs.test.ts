@@ -173,8 +173,8 @@ describe("facts about particular specs", () => {
     for (const p of ["specs/paper/two-gaussians-mog.intel", "specs/paper/circle-vamp.intel", "specs/paper/fashion-vsc.intel"]) expect(ir(p).kind).toBe("baseline");
   });
 
-  it("the learned split point of mnist01-proportions is one scalar parameter", () => {
-    const m = ir("specs/paper/mnist01-proportions.intel");
+  it("the learned split point of mnist01-proportions-25 is one scalar parameter", () => {
+    const m = ir("specs/paper/mnist01-proportions-25.intel");
     expect(m.params.filter((p) => p.id.startsWith("mapping/"))).toEqual([
       { id: "mapping/split_learned/u", shape: [], init: { kind: "zeros" }, at: { file: "specs/prelude.intel", line: expect.any(Number), col: 3 } },
     ]);

@@ -1,0 +1,81 @@
+// docs/results.md from the finished arms: per experiment, the paper's claim, our numbers as
+// mean ± std over seeds, the verdict and the rule that gave it, and how to rerun it.
+import type { Experiment, Means } from "./experiments";
+import type { ArmResult } from "./run-arm";
+
+export interface ExperimentResults {
+  experiment: Experiment;
+  /** by arm name: one result per seed that finished */
+  runs: Map<string, ArmResult[]>;
+}
+
+export function meanStd(xs: number[]): { mean: number; std: number } {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const v = xs.length > 1 ? xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1) : 0;
+  return { mean, std: Math.sqrt(v) };
+}
+
+/** Means over seeds of each quantity, per arm (null when no seed gave a number). */
+export function means(r: ExperimentResults): Means {
+  const out: Means = {};
+  for (const arm of r.experiment.arms) {
+    const runs = r.runs.get(arm.name) ?? [];
+    out[arm.name] = r.experiment.quantities.map((q) => {
+      const xs = runs.map((x) => q.read(x.metrics)).filter((v): v is number => v !== null);
+      return xs.length ? meanStd(xs).mean : null;
+    });
+  }
+  return out;
+}
+
+function cell(xs: number[], digits: number): string {
+  if (xs.length === 0) return "n/a";
+  const { mean, std } = meanStd(xs);
+  return xs.length > 1 ? `${mean.toFixed(digits)} ± ${std.toFixed(digits)}` : mean.toFixed(digits);
+}
+
+function section(r: ExperimentResults): string {
+  const e = r.experiment;
+  const lines: string[] = [`<a id="${e.name}"></a>`, "", `## ${e.name}: ${e.title}`, "", `**Paper:** ${e.paper}.`, ""];
+  lines.push(`| arm | spec | seeds | ${e.quantities.map((q) => q.label).join(" | ")} | train s/run |`);
+  lines.push(`|---|---|---|${e.quantities.map(() => "---|").join("")}---|`);
+  for (const arm of e.arms) {
+    const runs = r.runs.get(arm.name) ?? [];
+    const cols = e.quantities.map((q) => cell(runs.map((x) => q.read(x.metrics)).filter((v): v is number => v !== null), q.digits ?? 3));
+    const secs = runs.length ? meanStd(runs.map((x) => x.trainSeconds)).mean.toFixed(0) : "n/a";
+    lines.push(`| ${arm.name} | \`${arm.spec}\` | ${runs.map((x) => x.seed).join(", ") || "none"} | ${cols.join(" | ")} | ${secs} |`);
+  }
+  const complete = e.arms.every((a) => (r.runs.get(a.name) ?? []).length > 0);
+  const v = complete ? e.judge(means(r)) : { held: false, why: "not every arm has finished" };
+  const backends = [...new Set([...r.runs.values()].flat().map((x) => x.backend))].join(", ") || "n/a";
+  lines.push("", `**Verdict: ${complete ? (v.held ? "held" : "not held") : "incomplete"}.** ${v.why}.`, "");
+  const codes = [...new Set([...r.runs.values()].flat().map((x) => x.code))].join(", ") || "n/a";
+  lines.push(`Backend: ${backends}. Code: ${codes}. Command: \`npm run reproduce -- ${e.name}\`.`, "");
+  return lines.join("\n");
+}
+
+export function resultsMarkdown(all: ExperimentResults[], meta: { command: string; date: string; machine: string }): string {
+  const head = [
+    "# Results: the paper's claims, reproduced from specs",
+    "",
+    "Written by `npm run reproduce` (bench/reproduce/); do not edit by hand. Every number is a mean ± std",
+    "over the seeds listed (sample std), measured on this machine with the command shown. Each claim is",
+    "judged by a rule fixed in bench/reproduce/experiments.ts before the runs, on the means.",
+    "",
+    "The paper's own tables are not quoted: the paper is not available on this offline machine and we do",
+    "not quote numbers from memory. Its claims are stated in words; our scale is far smaller (MLPs, the",
+    "bundled 10 000 MNIST digits, 9 000 Fashion-MNIST images, a few minutes per run on a 2-core CPU), so",
+    "only the direction of each effect is comparable, not the values.",
+    "",
+    `Last command: \`${meta.command}\` (${meta.date}; ${meta.machine}).`,
+    "",
+    "| experiment | claim | verdict |",
+    "|---|---|---|",
+  ];
+  for (const r of all) {
+    const complete = r.experiment.arms.every((a) => (r.runs.get(a.name) ?? []).length > 0);
+    const verdict = complete ? (r.experiment.judge(means(r)).held ? "held" : "**not held**") : "incomplete";
+    head.push(`| [${r.experiment.name}](#${r.experiment.name}) | ${r.experiment.paper} | ${verdict} |`);
+  }
+  return [...head, "", ...all.map(section)].join("\n");
+}
