@@ -62,7 +62,8 @@ class Model implements CompiledModel, Forward {
     this.graph = new GraphEvaluator(ir.mapping);
     this.qFlow = makeQFlow(ir.objective.qFlow, this.variables);
     // The VampPrior encodes its pseudo-inputs in evaluation mode (see runtime/priors/vamp.ts).
-    this.prior = makePrior(ir.latent.prior, { latentDim: this.latentDim, params: this.variables, encode: (u) => this.encode(u, false, 1) });
+    // Its pseudo-inputs are learnable, so the encoder must pass gradients back to its input for them.
+    this.prior = makePrior(ir.latent.prior, { latentDim: this.latentDim, params: this.variables, encode: (u) => this.encodeInput(u, false, 1, false) });
     const init = this.prior?.initFromData;
     if (init) this.initFromData = (pick) => init(pick);
   }
@@ -76,9 +77,14 @@ class Model implements CompiledModel, Forward {
   }
 
   encode(x: tf.Tensor, training: boolean, seed?: number): Posterior {
+    return this.encodeInput(x, training, seed, true);
+  }
+
+  /** q(·|x); `inputIsData`: x needs no gradient (data), so the fast dense chain may skip it. */
+  private encodeInput(x: tf.Tensor, training: boolean, seed: number | undefined, inputIsData: boolean): Posterior {
     const d = this.latentDim;
     const heads = this.prior?.heads ?? 2;
-    let out = this.net(this.ir.encoder, x, training, this.nextSeed(seed, STREAM.encoder), true);
+    let out = this.net(this.ir.encoder, x, training, this.nextSeed(seed, STREAM.encoder), inputIsData);
     if (out.rank !== 2) out = tf.reshape(out, [-1, heads * d]);
     const q: Posterior = { mean: tf.slice(out, [0, 0], [-1, d]) as tf.Tensor2D, logvar: tf.slice(out, [0, d], [-1, d]) as tf.Tensor2D };
     if (heads === 3) q.logits = tf.slice(out, [0, 2 * d], [-1, d]) as tf.Tensor2D;
