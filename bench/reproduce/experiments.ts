@@ -115,10 +115,11 @@ export const EXPERIMENTS: Experiment[] = [
       { name: "intel-circle", spec: P("circle-intel") },
       { name: "vanilla", spec: P("circle-vanilla") },
       { name: "vamp", spec: P("circle-vamp") },
+      { name: "vamp-normal-init", spec: P("circle-vamp-normal-init") },
       { name: "sylvester-q", spec: P("circle-sylvester") },
     ],
     quantities: [q("sample mass in the hole (r < 1)", (m) => field(m, "region_mass")), q("IWAE NLL", (m) => field(m, "iwae_nll"))],
-    judge: (m) => lowestBy(m, "intel-circle", ["vanilla", "vamp", "sylvester-q"], 0.5, 0, "hole mass"),
+    judge: (m) => lowestBy(m, "intel-circle", ["vanilla", "vamp", "vamp-normal-init", "sylvester-q"], 0.5, 0, "hole mass"),
   },
   {
     name: "infinity",
