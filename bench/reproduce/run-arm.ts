@@ -22,11 +22,12 @@ export interface ArmResult {
 const ROOT = join(import.meta.dirname, "..", "..");
 const INTEL = join(ROOT, "bin", "intel.js");
 
-/** Which code produced a number: HEAD, marked when tracked source files differ from it. */
+/** Which code produced a number: HEAD, marked "+changes" when tracked files other than docs differ from it. */
 export function codeVersion(): string {
   const git = (...a: string[]) => spawnSync("git", ["-C", ROOT, ...a], { encoding: "utf8" });
   const head = git("rev-parse", "--short", "HEAD").stdout.trim() || "unknown";
-  const dirty = git("status", "--porcelain", "--untracked-files=no").stdout.trim() !== "";
+  // documentation edits do not change a number: only tracked files other than *.md count
+  const dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)*.md").stdout.trim() !== "";
   return dirty ? `${head}+changes` : head;
 }
 
