@@ -18,19 +18,26 @@ export interface QFlow {
   apply(y0: tf.Tensor2D): tf.Tensor2D;
 }
 
+type FlowFn = (y: tf.Tensor2D, withLogDet: boolean) => { z: tf.Tensor2D; logDet: tf.Tensor1D | null };
+
+/** A QFlow from a layer stack's function, which gives the log-det only when asked. */
+function qFlowOf(kind: QFlowIR["kind"], run: FlowFn): QFlow {
+  return {
+    kind,
+    forward: (y0) => {
+      const r = run(y0, true);
+      return { y: r.z, logDet: r.logDet! };
+    },
+    apply: (y0) => run(y0, false).z,
+  };
+}
+
 /** The encoder flow of an objective, reading its layers from the model's variables; null for none. */
 export function makeQFlow(ir: QFlowIR | undefined, params: Map<string, tf.Variable>): QFlow | null {
   if (!ir) return null;
   if (ir.kind === "planar") {
     const layers = planarLayers(ir.params, ir.layers, params);
-    return {
-      kind: ir.kind,
-      forward: (y0) => {
-        const r = planarFlow(y0, layers, true);
-        return { y: r.z, logDet: r.logDet! };
-      },
-      apply: (y0) => planarFlow(y0, layers).z,
-    };
+    return qFlowOf(ir.kind, (y, withLogDet) => planarFlow(y, layers, withLogDet));
   }
   if (ir.kind === "sylvester") {
     const get = (id: string | undefined): tf.Variable => {
@@ -41,14 +48,7 @@ export function makeQFlow(ir: QFlowIR | undefined, params: Map<string, tf.Variab
     const p = ir.params;
     // Householder Q of rank M = D ("orthogonal" kind): compiler/lower/slots.ts lowerQFlow
     const layers: SylvesterLayer[] = Array.from({ length: ir.layers }, (_, l) => ({ q: get(p.q[l]), r1: get(p.r1[l]), r2: get(p.r2[l]), b: get(p.b[l]) }));
-    return {
-      kind: ir.kind,
-      forward: (y0) => {
-        const r = sylvesterFlow(y0, layers, true);
-        return { y: r.z, logDet: r.logDet! };
-      },
-      apply: (y0) => sylvesterFlow(y0, layers).z,
-    };
+    return qFlowOf(ir.kind, (y, withLogDet) => sylvesterFlow(y, layers, withLogDet));
   }
   const bad: never = ir;
   throw new Error(`internal error: unknown encoder flow ${JSON.stringify(bad)}`);
