@@ -182,7 +182,7 @@ function clustersProduct(y: tf.Tensor2D, ks: number[], c1: number, c2: number, e
   const hi = tf.add(lo, w);
   const dis = tf.maximum(tf.minimum(tf.sub(tf.mul(v, tf.cos(lo)), tf.mul(u, tf.sin(lo))), tf.sub(tf.mul(u, tf.sin(hi)), tf.mul(v, tf.cos(hi)))), 0);
   const mid = tf.add(lo, halfW);
-  const push = tf.mul(c1, tf.sub(tf.pow(tf.add(dis, eps), c2), eps ** c2));
+  const push = tf.mul(c1, tf.where(tf.greater(dis, eps), tf.pow(tf.maximum(dis, eps), c2), tf.mul(dis, eps ** (c2 - 1))));
   const out = tf.reshape(tf.stack([tf.add(u, tf.mul(push, tf.cos(mid))), tf.add(v, tf.mul(push, tf.sin(mid)))], 2), [b, 2 * n]) as tf.Tensor2D;
   if (short) return tf.slice(out, [0, 0], [b, d]);
   return 2 * n === d ? out : tf.concat([out, tf.slice(y, [0, 2 * n], [b, d - 2 * n])], 1);

@@ -3,7 +3,8 @@
 // formula step for step so that both give the same numbers:
 //   θ = atan2(v, u) − offset (guarded at the origin), sector = floor(θ / w), w = 2π/kᵢ,
 //   lo = offset + sector·w, hi = lo + w, dis = max(min(v·cos lo − u·sin lo, u·sin hi − v·cos hi), 0),
-//   mid = lo + w/2, z = (u, v) + c₁·((dis + ε)^c₂ − ε^c₂)·(cos mid, sin mid),
+//   mid = lo + w/2, z = (u, v) + push(dis)·(cos mid, sin mid), push as the prelude's cluster_push:
+//   c₁·dis^c₂ for dis ≥ ε, the chord c₁·ε^(c₂−1)·dis below ε (finite slope at the boundary),
 // offset = π/2, so kᵢ = 2 splits on the sign of u alone. The planes are done together (w per plane).
 // A last factor kᵢ = 2 may have its plane cut short (D = 2·len(ks) − 1): v is a zero pad, as in
 // the prelude's 1-D case.
@@ -53,8 +54,10 @@ export function clustersProduct(y: tf.Tensor2D, o: ClustersSettings): tf.Tensor2
   const hi = tf.add(lo, w);
   const dis = tf.maximum(tf.minimum(tf.sub(tf.mul(v, tf.cos(lo)), tf.mul(u, tf.sin(lo))), tf.sub(tf.mul(u, tf.sin(hi)), tf.mul(v, tf.cos(hi)))), 0);
   const mid = tf.add(lo, halfW);
-  // (dis + ε)^c₂ − ε^c₂: 0 at dis = 0 with a finite slope (|·|^c₂ has an infinite one there)
-  const push = tf.mul(o.c1, tf.sub(tf.pow(tf.add(dis, o.eps), o.c2), o.eps ** o.c2));
+  // exact c₁·dis^c₂ away from the boundary; |·|^c₂ has an infinite slope at 0, so the chord below ε
+  const far = tf.greater(dis, o.eps);
+  const power = tf.pow(tf.maximum(dis, o.eps), o.c2);
+  const push = tf.mul(o.c1, tf.where(far, power, tf.mul(dis, o.eps ** (o.c2 - 1))));
   const nu = tf.add(u, tf.mul(push, tf.cos(mid)));
   const nv = tf.add(v, tf.mul(push, tf.sin(mid)));
   const out = tf.reshape(tf.stack([nu, nv], 2), [b, 2 * n]) as tf.Tensor2D;

@@ -61,18 +61,18 @@ export function createVariables(seed: number): { params: Vars; state: Vars } {
   };
   const params: Vars = new Map();
   const state: Vars = new Map();
-  params.set("encoder/dense_0/kernel", variable("encoder/dense_0/kernel", true, () => glorotUniform([2, 10], 2, 10, deriveSeed(seed, STREAM.param, 0)))); // prelude.intel:181
-  params.set("encoder/dense_0/bias", variable("encoder/dense_0/bias", true, () => tf.zeros([10]))); // prelude.intel:181
-  params.set("encoder/dense_1/kernel", variable("encoder/dense_1/kernel", true, () => glorotUniform([10, 10], 10, 10, deriveSeed(seed, STREAM.param, 2)))); // prelude.intel:181
-  params.set("encoder/dense_1/bias", variable("encoder/dense_1/bias", true, () => tf.zeros([10]))); // prelude.intel:181
+  params.set("encoder/dense_0/kernel", variable("encoder/dense_0/kernel", true, () => glorotUniform([2, 10], 2, 10, deriveSeed(seed, STREAM.param, 0)))); // prelude.intel:192
+  params.set("encoder/dense_0/bias", variable("encoder/dense_0/bias", true, () => tf.zeros([10]))); // prelude.intel:192
+  params.set("encoder/dense_1/kernel", variable("encoder/dense_1/kernel", true, () => glorotUniform([10, 10], 10, 10, deriveSeed(seed, STREAM.param, 2)))); // prelude.intel:192
+  params.set("encoder/dense_1/bias", variable("encoder/dense_1/bias", true, () => tf.zeros([10]))); // prelude.intel:192
   params.set("encoder/head/kernel", variable("encoder/head/kernel", true, () => glorotUniform([10, 4], 10, 4, deriveSeed(seed, STREAM.param, 4)))); // circle.intel:10
   params.set("encoder/head/bias", variable("encoder/head/bias", true, () => tf.zeros([4]))); // circle.intel:10
-  params.set("decoder/dense_0/kernel", variable("decoder/dense_0/kernel", true, () => glorotUniform([2, 10], 2, 10, deriveSeed(seed, STREAM.param, 6)))); // prelude.intel:189
-  params.set("decoder/dense_0/bias", variable("decoder/dense_0/bias", true, () => tf.zeros([10]))); // prelude.intel:189
-  params.set("decoder/dense_1/kernel", variable("decoder/dense_1/kernel", true, () => glorotUniform([10, 10], 10, 10, deriveSeed(seed, STREAM.param, 8)))); // prelude.intel:189
-  params.set("decoder/dense_1/bias", variable("decoder/dense_1/bias", true, () => tf.zeros([10]))); // prelude.intel:189
-  params.set("decoder/dense_2/kernel", variable("decoder/dense_2/kernel", true, () => glorotUniform([10, 2], 10, 2, deriveSeed(seed, STREAM.param, 10)))); // prelude.intel:192
-  params.set("decoder/dense_2/bias", variable("decoder/dense_2/bias", true, () => tf.zeros([2]))); // prelude.intel:192
+  params.set("decoder/dense_0/kernel", variable("decoder/dense_0/kernel", true, () => glorotUniform([2, 10], 2, 10, deriveSeed(seed, STREAM.param, 6)))); // prelude.intel:200
+  params.set("decoder/dense_0/bias", variable("decoder/dense_0/bias", true, () => tf.zeros([10]))); // prelude.intel:200
+  params.set("decoder/dense_1/kernel", variable("decoder/dense_1/kernel", true, () => glorotUniform([10, 10], 10, 10, deriveSeed(seed, STREAM.param, 8)))); // prelude.intel:200
+  params.set("decoder/dense_1/bias", variable("decoder/dense_1/bias", true, () => tf.zeros([10]))); // prelude.intel:200
+  params.set("decoder/dense_2/kernel", variable("decoder/dense_2/kernel", true, () => glorotUniform([10, 2], 10, 2, deriveSeed(seed, STREAM.param, 10)))); // prelude.intel:203
+  params.set("decoder/dense_2/bias", variable("decoder/dense_2/bias", true, () => tf.zeros([2]))); // prelude.intel:203
   params.set("likelihood/log_sigma", variable("likelihood/log_sigma", true, () => tf.zeros([2]))); // circle.intel:13
   return { params, state };
 }
@@ -84,26 +84,26 @@ function safeRoot(s: tf.Tensor, p: number): tf.Tensor {
   return tf.where(pos, p === 2 ? tf.sqrt(safe) : tf.pow(safe, 1 / p), tf.zerosLike(s));
 }
 
-/** encoder mlp_encoder (prelude.intel:181): [B, 2] → [B, 4] */
+/** encoder mlp_encoder (prelude.intel:192): [B, 2] → [B, 4] */
 function encoderNet(input: tf.Tensor, c: NetContext): tf.Tensor {
   let x = input;
-  // prelude.intel:181 dense 10 + relu
+  // prelude.intel:192 dense 10 + relu
   x = dense(x as tf.Tensor2D, param(c.params, "encoder/dense_0/kernel") as tf.Tensor2D, param(c.params, "encoder/dense_0/bias") as tf.Tensor1D, { activation: "relu", inputGrad: false });
-  // prelude.intel:181 dense 10 + relu
+  // prelude.intel:192 dense 10 + relu
   x = dense(x as tf.Tensor2D, param(c.params, "encoder/dense_1/kernel") as tf.Tensor2D, param(c.params, "encoder/dense_1/bias") as tf.Tensor1D, { activation: "relu", inputGrad: true });
   // circle.intel:10 dense 4
   x = dense(x as tf.Tensor2D, param(c.params, "encoder/head/kernel") as tf.Tensor2D, param(c.params, "encoder/head/bias") as tf.Tensor1D, { activation: "linear", inputGrad: true });
   return x;
 }
 
-/** decoder mlp_decoder (prelude.intel:189): [B, 2] → [B, 2] */
+/** decoder mlp_decoder (prelude.intel:200): [B, 2] → [B, 2] */
 function decoderNet(input: tf.Tensor, c: NetContext): tf.Tensor {
   let x = input;
-  // prelude.intel:189 dense 10 + relu
+  // prelude.intel:200 dense 10 + relu
   x = dense(x as tf.Tensor2D, param(c.params, "decoder/dense_0/kernel") as tf.Tensor2D, param(c.params, "decoder/dense_0/bias") as tf.Tensor1D, { activation: "relu", inputGrad: true });
-  // prelude.intel:189 dense 10 + relu
+  // prelude.intel:200 dense 10 + relu
   x = dense(x as tf.Tensor2D, param(c.params, "decoder/dense_1/kernel") as tf.Tensor2D, param(c.params, "decoder/dense_1/bias") as tf.Tensor1D, { activation: "relu", inputGrad: true });
-  // prelude.intel:192 dense 2
+  // prelude.intel:203 dense 2
   x = dense(x as tf.Tensor2D, param(c.params, "decoder/dense_2/kernel") as tf.Tensor2D, param(c.params, "decoder/dense_2/bias") as tf.Tensor1D, { activation: "linear", inputGrad: true });
   return x;
 }
@@ -143,7 +143,7 @@ const klStdNormal = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => 
   return { value, gradFunc };
 }) as (mean: tf.Tensor2D, logvar: tf.Tensor2D) => tf.Tensor1D;
 
-/** log p(x | decoder output) per datapoint, summed over the data axes: [B] (gaussian; prelude.intel:192) */
+/** log p(x | decoder output) per datapoint, summed over the data axes: [B] (gaussian; prelude.intel:203) */
 function logLikelihood(x: tf.Tensor, out: tf.Tensor, params: Vars): tf.Tensor1D {
   const o = out;
   const logSigma = param(params, "likelihood/log_sigma");

@@ -17,7 +17,7 @@ export const MODEL: ModelInfo = {
   objective: { kind: "elbo", beta: 1, warmup: 0, samples: 1, kl: "auto" },
   train: { optimizer: { kind: "adam", lr: 0.001, beta1: 0.9, beta2: 0.999 }, batch: 100, epochs: 10, earlyStop: 5, seed: 1, validation: 1000, checkpointEvery: 1, settings: { min_epochs: 0, monitor: "validation_loss", validation_every: 1, keep_checkpoints: 2, log_every: 50, clip_norm: null, lr_schedule: "constant", lr_decay: 1, lr_warmup: 0, shuffle: true, max_steps: null, backend: "auto" } },
   evaluate: [{ name: "hoyer", args: { z: "z", sample: false }, at: { file: "specs/examples/mnist-sparse.intel", line: 17, col: 14 } }, { name: "iwae_nll", args: { k: 500, points: 1000 }, at: { file: "specs/examples/mnist-sparse.intel", line: 17, col: 24 } }, { name: "fewshot", args: { z: "z", sizes: [10, 100, 1000], classifier: "logistic", repeats: 5 }, at: { file: "specs/examples/mnist-sparse.intel", line: 17, col: 42 } }],
-  penalties: [{ name: "sparsity", node: 10, at: { file: "specs/prelude.intel", line: 142, col: 3 } }],
+  penalties: [{ name: "sparsity", node: 10, at: { file: "specs/prelude.intel", line: 153, col: 3 } }],
 };
 
 type Vars = Map<string, tf.Variable>;
@@ -61,52 +61,52 @@ export function createVariables(seed: number): { params: Vars; state: Vars } {
   };
   const params: Vars = new Map();
   const state: Vars = new Map();
-  params.set("encoder/conv2d_0/weights", variable("encoder/conv2d_0/weights", true, () => glorotUniform([4, 4, 1, 32], 16, 512, deriveSeed(seed, STREAM.param, 0)))); // prelude.intel:203
-  params.set("encoder/conv2d_0/bias", variable("encoder/conv2d_0/bias", true, () => tf.zeros([32]))); // prelude.intel:203
-  params.set("encoder/batch_norm_0/gamma", variable("encoder/batch_norm_0/gamma", true, () => tf.ones([32]))); // prelude.intel:204
-  params.set("encoder/batch_norm_0/beta", variable("encoder/batch_norm_0/beta", true, () => tf.zeros([32]))); // prelude.intel:204
-  params.set("encoder/conv2d_1/weights", variable("encoder/conv2d_1/weights", true, () => glorotUniform([4, 4, 32, 64], 512, 1024, deriveSeed(seed, STREAM.param, 4)))); // prelude.intel:203
-  params.set("encoder/conv2d_1/bias", variable("encoder/conv2d_1/bias", true, () => tf.zeros([64]))); // prelude.intel:203
-  params.set("encoder/batch_norm_1/gamma", variable("encoder/batch_norm_1/gamma", true, () => tf.ones([64]))); // prelude.intel:204
-  params.set("encoder/batch_norm_1/beta", variable("encoder/batch_norm_1/beta", true, () => tf.zeros([64]))); // prelude.intel:204
-  params.set("encoder/conv2d_2/weights", variable("encoder/conv2d_2/weights", true, () => glorotUniform([4, 4, 64, 128], 1024, 2048, deriveSeed(seed, STREAM.param, 8)))); // prelude.intel:203
-  params.set("encoder/conv2d_2/bias", variable("encoder/conv2d_2/bias", true, () => tf.zeros([128]))); // prelude.intel:203
-  params.set("encoder/batch_norm_2/gamma", variable("encoder/batch_norm_2/gamma", true, () => tf.ones([128]))); // prelude.intel:204
-  params.set("encoder/batch_norm_2/beta", variable("encoder/batch_norm_2/beta", true, () => tf.zeros([128]))); // prelude.intel:204
+  params.set("encoder/conv2d_0/weights", variable("encoder/conv2d_0/weights", true, () => glorotUniform([4, 4, 1, 32], 16, 512, deriveSeed(seed, STREAM.param, 0)))); // prelude.intel:214
+  params.set("encoder/conv2d_0/bias", variable("encoder/conv2d_0/bias", true, () => tf.zeros([32]))); // prelude.intel:214
+  params.set("encoder/batch_norm_0/gamma", variable("encoder/batch_norm_0/gamma", true, () => tf.ones([32]))); // prelude.intel:215
+  params.set("encoder/batch_norm_0/beta", variable("encoder/batch_norm_0/beta", true, () => tf.zeros([32]))); // prelude.intel:215
+  params.set("encoder/conv2d_1/weights", variable("encoder/conv2d_1/weights", true, () => glorotUniform([4, 4, 32, 64], 512, 1024, deriveSeed(seed, STREAM.param, 4)))); // prelude.intel:214
+  params.set("encoder/conv2d_1/bias", variable("encoder/conv2d_1/bias", true, () => tf.zeros([64]))); // prelude.intel:214
+  params.set("encoder/batch_norm_1/gamma", variable("encoder/batch_norm_1/gamma", true, () => tf.ones([64]))); // prelude.intel:215
+  params.set("encoder/batch_norm_1/beta", variable("encoder/batch_norm_1/beta", true, () => tf.zeros([64]))); // prelude.intel:215
+  params.set("encoder/conv2d_2/weights", variable("encoder/conv2d_2/weights", true, () => glorotUniform([4, 4, 64, 128], 1024, 2048, deriveSeed(seed, STREAM.param, 8)))); // prelude.intel:214
+  params.set("encoder/conv2d_2/bias", variable("encoder/conv2d_2/bias", true, () => tf.zeros([128]))); // prelude.intel:214
+  params.set("encoder/batch_norm_2/gamma", variable("encoder/batch_norm_2/gamma", true, () => tf.ones([128]))); // prelude.intel:215
+  params.set("encoder/batch_norm_2/beta", variable("encoder/batch_norm_2/beta", true, () => tf.zeros([128]))); // prelude.intel:215
   params.set("encoder/head/kernel", variable("encoder/head/kernel", true, () => glorotUniform([2048, 100], 2048, 100, deriveSeed(seed, STREAM.param, 12)))); // mnist-sparse.intel:10
   params.set("encoder/head/bias", variable("encoder/head/bias", true, () => tf.zeros([100]))); // mnist-sparse.intel:10
-  params.set("mapping/sparse/ds/dense_0/kernel", variable("mapping/sparse/ds/dense_0/kernel", true, () => glorotUniform([50, 10], 50, 10, deriveSeed(seed, STREAM.param, 14)))); // prelude.intel:139
-  params.set("mapping/sparse/ds/dense_0/bias", variable("mapping/sparse/ds/dense_0/bias", true, () => tf.zeros([10]))); // prelude.intel:139
-  params.set("mapping/sparse/ds/dense_1/kernel", variable("mapping/sparse/ds/dense_1/kernel", true, () => glorotUniform([10, 10], 10, 10, deriveSeed(seed, STREAM.param, 16)))); // prelude.intel:139
-  params.set("mapping/sparse/ds/dense_1/bias", variable("mapping/sparse/ds/dense_1/bias", true, () => tf.zeros([10]))); // prelude.intel:139
-  params.set("mapping/sparse/ds/dense_2/kernel", variable("mapping/sparse/ds/dense_2/kernel", true, () => glorotUniform([10, 50], 10, 50, deriveSeed(seed, STREAM.param, 18)))); // prelude.intel:139
-  params.set("mapping/sparse/ds/dense_2/bias", variable("mapping/sparse/ds/dense_2/bias", true, () => tf.zeros([50]))); // prelude.intel:139
-  params.set("decoder/dense_0/kernel", variable("decoder/dense_0/kernel", true, () => glorotUniform([50, 6272], 50, 6272, deriveSeed(seed, STREAM.param, 20)))); // prelude.intel:221
-  params.set("decoder/dense_0/bias", variable("decoder/dense_0/bias", true, () => tf.zeros([6272]))); // prelude.intel:221
-  params.set("decoder/batch_norm_0/gamma", variable("decoder/batch_norm_0/gamma", true, () => tf.ones([128]))); // prelude.intel:225
-  params.set("decoder/batch_norm_0/beta", variable("decoder/batch_norm_0/beta", true, () => tf.zeros([128]))); // prelude.intel:225
-  params.set("decoder/conv2d_transpose_0/weights", variable("decoder/conv2d_transpose_0/weights", true, () => glorotUniform([4, 4, 64, 128], 1024, 2048, deriveSeed(seed, STREAM.param, 24)))); // prelude.intel:227
-  params.set("decoder/conv2d_transpose_0/bias", variable("decoder/conv2d_transpose_0/bias", true, () => tf.zeros([64]))); // prelude.intel:227
-  params.set("decoder/batch_norm_1/gamma", variable("decoder/batch_norm_1/gamma", true, () => tf.ones([64]))); // prelude.intel:225
-  params.set("decoder/batch_norm_1/beta", variable("decoder/batch_norm_1/beta", true, () => tf.zeros([64]))); // prelude.intel:225
-  params.set("decoder/conv2d_transpose_1/weights", variable("decoder/conv2d_transpose_1/weights", true, () => glorotUniform([4, 4, 32, 64], 512, 1024, deriveSeed(seed, STREAM.param, 28)))); // prelude.intel:227
-  params.set("decoder/conv2d_transpose_1/bias", variable("decoder/conv2d_transpose_1/bias", true, () => tf.zeros([32]))); // prelude.intel:227
-  params.set("decoder/batch_norm_2/gamma", variable("decoder/batch_norm_2/gamma", true, () => tf.ones([32]))); // prelude.intel:229
-  params.set("decoder/batch_norm_2/beta", variable("decoder/batch_norm_2/beta", true, () => tf.zeros([32]))); // prelude.intel:229
-  params.set("decoder/conv2d_transpose_2/weights", variable("decoder/conv2d_transpose_2/weights", true, () => glorotUniform([4, 4, 1, 32], 16, 512, deriveSeed(seed, STREAM.param, 32)))); // prelude.intel:231
-  params.set("decoder/conv2d_transpose_2/bias", variable("decoder/conv2d_transpose_2/bias", true, () => tf.zeros([1]))); // prelude.intel:231
-  state.set("encoder/batch_norm_0/moving_mean", variable("encoder/batch_norm_0/moving_mean", false, () => tf.zeros([32]))); // prelude.intel:204
-  state.set("encoder/batch_norm_0/moving_var", variable("encoder/batch_norm_0/moving_var", false, () => tf.ones([32]))); // prelude.intel:204
-  state.set("encoder/batch_norm_1/moving_mean", variable("encoder/batch_norm_1/moving_mean", false, () => tf.zeros([64]))); // prelude.intel:204
-  state.set("encoder/batch_norm_1/moving_var", variable("encoder/batch_norm_1/moving_var", false, () => tf.ones([64]))); // prelude.intel:204
-  state.set("encoder/batch_norm_2/moving_mean", variable("encoder/batch_norm_2/moving_mean", false, () => tf.zeros([128]))); // prelude.intel:204
-  state.set("encoder/batch_norm_2/moving_var", variable("encoder/batch_norm_2/moving_var", false, () => tf.ones([128]))); // prelude.intel:204
-  state.set("decoder/batch_norm_0/moving_mean", variable("decoder/batch_norm_0/moving_mean", false, () => tf.zeros([128]))); // prelude.intel:225
-  state.set("decoder/batch_norm_0/moving_var", variable("decoder/batch_norm_0/moving_var", false, () => tf.ones([128]))); // prelude.intel:225
-  state.set("decoder/batch_norm_1/moving_mean", variable("decoder/batch_norm_1/moving_mean", false, () => tf.zeros([64]))); // prelude.intel:225
-  state.set("decoder/batch_norm_1/moving_var", variable("decoder/batch_norm_1/moving_var", false, () => tf.ones([64]))); // prelude.intel:225
-  state.set("decoder/batch_norm_2/moving_mean", variable("decoder/batch_norm_2/moving_mean", false, () => tf.zeros([32]))); // prelude.intel:229
-  state.set("decoder/batch_norm_2/moving_var", variable("decoder/batch_norm_2/moving_var", false, () => tf.ones([32]))); // prelude.intel:229
+  params.set("mapping/sparse/ds/dense_0/kernel", variable("mapping/sparse/ds/dense_0/kernel", true, () => glorotUniform([50, 10], 50, 10, deriveSeed(seed, STREAM.param, 14)))); // prelude.intel:150
+  params.set("mapping/sparse/ds/dense_0/bias", variable("mapping/sparse/ds/dense_0/bias", true, () => tf.zeros([10]))); // prelude.intel:150
+  params.set("mapping/sparse/ds/dense_1/kernel", variable("mapping/sparse/ds/dense_1/kernel", true, () => glorotUniform([10, 10], 10, 10, deriveSeed(seed, STREAM.param, 16)))); // prelude.intel:150
+  params.set("mapping/sparse/ds/dense_1/bias", variable("mapping/sparse/ds/dense_1/bias", true, () => tf.zeros([10]))); // prelude.intel:150
+  params.set("mapping/sparse/ds/dense_2/kernel", variable("mapping/sparse/ds/dense_2/kernel", true, () => glorotUniform([10, 50], 10, 50, deriveSeed(seed, STREAM.param, 18)))); // prelude.intel:150
+  params.set("mapping/sparse/ds/dense_2/bias", variable("mapping/sparse/ds/dense_2/bias", true, () => tf.zeros([50]))); // prelude.intel:150
+  params.set("decoder/dense_0/kernel", variable("decoder/dense_0/kernel", true, () => glorotUniform([50, 6272], 50, 6272, deriveSeed(seed, STREAM.param, 20)))); // prelude.intel:232
+  params.set("decoder/dense_0/bias", variable("decoder/dense_0/bias", true, () => tf.zeros([6272]))); // prelude.intel:232
+  params.set("decoder/batch_norm_0/gamma", variable("decoder/batch_norm_0/gamma", true, () => tf.ones([128]))); // prelude.intel:236
+  params.set("decoder/batch_norm_0/beta", variable("decoder/batch_norm_0/beta", true, () => tf.zeros([128]))); // prelude.intel:236
+  params.set("decoder/conv2d_transpose_0/weights", variable("decoder/conv2d_transpose_0/weights", true, () => glorotUniform([4, 4, 64, 128], 1024, 2048, deriveSeed(seed, STREAM.param, 24)))); // prelude.intel:238
+  params.set("decoder/conv2d_transpose_0/bias", variable("decoder/conv2d_transpose_0/bias", true, () => tf.zeros([64]))); // prelude.intel:238
+  params.set("decoder/batch_norm_1/gamma", variable("decoder/batch_norm_1/gamma", true, () => tf.ones([64]))); // prelude.intel:236
+  params.set("decoder/batch_norm_1/beta", variable("decoder/batch_norm_1/beta", true, () => tf.zeros([64]))); // prelude.intel:236
+  params.set("decoder/conv2d_transpose_1/weights", variable("decoder/conv2d_transpose_1/weights", true, () => glorotUniform([4, 4, 32, 64], 512, 1024, deriveSeed(seed, STREAM.param, 28)))); // prelude.intel:238
+  params.set("decoder/conv2d_transpose_1/bias", variable("decoder/conv2d_transpose_1/bias", true, () => tf.zeros([32]))); // prelude.intel:238
+  params.set("decoder/batch_norm_2/gamma", variable("decoder/batch_norm_2/gamma", true, () => tf.ones([32]))); // prelude.intel:240
+  params.set("decoder/batch_norm_2/beta", variable("decoder/batch_norm_2/beta", true, () => tf.zeros([32]))); // prelude.intel:240
+  params.set("decoder/conv2d_transpose_2/weights", variable("decoder/conv2d_transpose_2/weights", true, () => glorotUniform([4, 4, 1, 32], 16, 512, deriveSeed(seed, STREAM.param, 32)))); // prelude.intel:242
+  params.set("decoder/conv2d_transpose_2/bias", variable("decoder/conv2d_transpose_2/bias", true, () => tf.zeros([1]))); // prelude.intel:242
+  state.set("encoder/batch_norm_0/moving_mean", variable("encoder/batch_norm_0/moving_mean", false, () => tf.zeros([32]))); // prelude.intel:215
+  state.set("encoder/batch_norm_0/moving_var", variable("encoder/batch_norm_0/moving_var", false, () => tf.ones([32]))); // prelude.intel:215
+  state.set("encoder/batch_norm_1/moving_mean", variable("encoder/batch_norm_1/moving_mean", false, () => tf.zeros([64]))); // prelude.intel:215
+  state.set("encoder/batch_norm_1/moving_var", variable("encoder/batch_norm_1/moving_var", false, () => tf.ones([64]))); // prelude.intel:215
+  state.set("encoder/batch_norm_2/moving_mean", variable("encoder/batch_norm_2/moving_mean", false, () => tf.zeros([128]))); // prelude.intel:215
+  state.set("encoder/batch_norm_2/moving_var", variable("encoder/batch_norm_2/moving_var", false, () => tf.ones([128]))); // prelude.intel:215
+  state.set("decoder/batch_norm_0/moving_mean", variable("decoder/batch_norm_0/moving_mean", false, () => tf.zeros([128]))); // prelude.intel:236
+  state.set("decoder/batch_norm_0/moving_var", variable("decoder/batch_norm_0/moving_var", false, () => tf.ones([128]))); // prelude.intel:236
+  state.set("decoder/batch_norm_1/moving_mean", variable("decoder/batch_norm_1/moving_mean", false, () => tf.zeros([64]))); // prelude.intel:236
+  state.set("decoder/batch_norm_1/moving_var", variable("decoder/batch_norm_1/moving_var", false, () => tf.ones([64]))); // prelude.intel:236
+  state.set("decoder/batch_norm_2/moving_mean", variable("decoder/batch_norm_2/moving_mean", false, () => tf.zeros([32]))); // prelude.intel:240
+  state.set("decoder/batch_norm_2/moving_var", variable("decoder/batch_norm_2/moving_var", false, () => tf.ones([32]))); // prelude.intel:240
   return { params, state };
 }
 
@@ -133,80 +133,80 @@ function entropySpread(x: tf.Tensor, batched: boolean, eps: number): tf.Tensor {
   return tf.sub(tf.mean(h(p)), h(tf.mean(p, 0)));
 }
 
-/** encoder conv_encoder (prelude.intel:203): [B, 28, 28, 1] → [B, 100] */
+/** encoder conv_encoder (prelude.intel:214): [B, 28, 28, 1] → [B, 100] */
 function encoderNet(input: tf.Tensor, c: NetContext): tf.Tensor {
   let x = input;
-  // prelude.intel:203 conv2d 32 filters 4×4, stride 2×2, padding same
+  // prelude.intel:214 conv2d 32 filters 4×4, stride 2×2, padding same
   x = tf.add(conv2d(x as tf.Tensor4D, param(c.params, "encoder/conv2d_0/weights") as tf.Tensor4D, [2, 2], "same"), param(c.params, "encoder/conv2d_0/bias"));
-  // prelude.intel:204 batch_norm
+  // prelude.intel:215 batch_norm
   x = batchNorm(x, c, "encoder/batch_norm_0/gamma", "encoder/batch_norm_0/beta", "encoder/batch_norm_0/moving_mean", "encoder/batch_norm_0/moving_var", 0.99, 0.001);
-  x = tf.leakyRelu(x, 0.2); // prelude.intel:205 leaky_relu
-  // prelude.intel:203 conv2d 64 filters 4×4, stride 2×2, padding same
+  x = tf.leakyRelu(x, 0.2); // prelude.intel:216 leaky_relu
+  // prelude.intel:214 conv2d 64 filters 4×4, stride 2×2, padding same
   x = tf.add(conv2d(x as tf.Tensor4D, param(c.params, "encoder/conv2d_1/weights") as tf.Tensor4D, [2, 2], "same"), param(c.params, "encoder/conv2d_1/bias"));
-  // prelude.intel:204 batch_norm
+  // prelude.intel:215 batch_norm
   x = batchNorm(x, c, "encoder/batch_norm_1/gamma", "encoder/batch_norm_1/beta", "encoder/batch_norm_1/moving_mean", "encoder/batch_norm_1/moving_var", 0.99, 0.001);
-  x = tf.leakyRelu(x, 0.2); // prelude.intel:205 leaky_relu
-  // prelude.intel:203 conv2d 128 filters 4×4, stride 2×2, padding same
+  x = tf.leakyRelu(x, 0.2); // prelude.intel:216 leaky_relu
+  // prelude.intel:214 conv2d 128 filters 4×4, stride 2×2, padding same
   x = tf.add(conv2d(x as tf.Tensor4D, param(c.params, "encoder/conv2d_2/weights") as tf.Tensor4D, [2, 2], "same"), param(c.params, "encoder/conv2d_2/bias"));
-  // prelude.intel:204 batch_norm
+  // prelude.intel:215 batch_norm
   x = batchNorm(x, c, "encoder/batch_norm_2/gamma", "encoder/batch_norm_2/beta", "encoder/batch_norm_2/moving_mean", "encoder/batch_norm_2/moving_var", 0.99, 0.001);
-  x = tf.leakyRelu(x, 0.2); // prelude.intel:205 leaky_relu
-  // prelude.intel:207 flatten
+  x = tf.leakyRelu(x, 0.2); // prelude.intel:216 leaky_relu
+  // prelude.intel:218 flatten
   x = tf.reshape(x, [x.shape[0]!, 2048]);
   // mnist-sparse.intel:10 dense 100
   x = dense(x as tf.Tensor2D, param(c.params, "encoder/head/kernel") as tf.Tensor2D, param(c.params, "encoder/head/bias") as tf.Tensor1D, { activation: "linear", inputGrad: true });
   return x;
 }
 
-/** network mlp, applied at prelude.intel:140 in bias sparse: [B, 50] → [B, 50] */
+/** network mlp, applied at prelude.intel:151 in bias sparse: [B, 50] → [B, 50] */
 function mlpNet(input: tf.Tensor, c: NetContext): tf.Tensor {
   let x = input;
-  // prelude.intel:139 dense 10 + relu
+  // prelude.intel:150 dense 10 + relu
   x = dense(x as tf.Tensor2D, param(c.params, "mapping/sparse/ds/dense_0/kernel") as tf.Tensor2D, param(c.params, "mapping/sparse/ds/dense_0/bias") as tf.Tensor1D, { activation: "relu", inputGrad: true });
-  // prelude.intel:139 dense 10 + relu
+  // prelude.intel:150 dense 10 + relu
   x = dense(x as tf.Tensor2D, param(c.params, "mapping/sparse/ds/dense_1/kernel") as tf.Tensor2D, param(c.params, "mapping/sparse/ds/dense_1/bias") as tf.Tensor1D, { activation: "relu", inputGrad: true });
-  // prelude.intel:139 dense 50
+  // prelude.intel:150 dense 50
   x = dense(x as tf.Tensor2D, param(c.params, "mapping/sparse/ds/dense_2/kernel") as tf.Tensor2D, param(c.params, "mapping/sparse/ds/dense_2/bias") as tf.Tensor1D, { activation: "linear", inputGrad: true });
   return x;
 }
 
-/** decoder conv_decoder (prelude.intel:221): [B, 50] → [B, 28, 28, 1] */
+/** decoder conv_decoder (prelude.intel:232): [B, 50] → [B, 28, 28, 1] */
 function decoderNet(input: tf.Tensor, c: NetContext): tf.Tensor {
   let x = input;
-  // prelude.intel:221 dense 6272 + relu
+  // prelude.intel:232 dense 6272 + relu
   x = dense(x as tf.Tensor2D, param(c.params, "decoder/dense_0/kernel") as tf.Tensor2D, param(c.params, "decoder/dense_0/bias") as tf.Tensor1D, { activation: "relu", inputGrad: true });
-  // prelude.intel:223 reshape
+  // prelude.intel:234 reshape
   x = tf.reshape(x, [x.shape[0]!, 7, 7, 128]);
-  // prelude.intel:225 batch_norm
+  // prelude.intel:236 batch_norm
   x = batchNorm(x, c, "decoder/batch_norm_0/gamma", "decoder/batch_norm_0/beta", "decoder/batch_norm_0/moving_mean", "decoder/batch_norm_0/moving_var", 0.99, 0.001);
-  x = tf.relu(x); // prelude.intel:226 relu
-  // prelude.intel:227 conv2d_transpose 64 filters 4×4, stride 2×2, padding same
+  x = tf.relu(x); // prelude.intel:237 relu
+  // prelude.intel:238 conv2d_transpose 64 filters 4×4, stride 2×2, padding same
   x = tf.add(conv2dTranspose(x as tf.Tensor4D, param(c.params, "decoder/conv2d_transpose_0/weights") as tf.Tensor4D, [14, 14], [2, 2], "same"), param(c.params, "decoder/conv2d_transpose_0/bias"));
-  // prelude.intel:225 batch_norm
+  // prelude.intel:236 batch_norm
   x = batchNorm(x, c, "decoder/batch_norm_1/gamma", "decoder/batch_norm_1/beta", "decoder/batch_norm_1/moving_mean", "decoder/batch_norm_1/moving_var", 0.99, 0.001);
-  x = tf.relu(x); // prelude.intel:226 relu
-  // prelude.intel:227 conv2d_transpose 32 filters 4×4, stride 2×2, padding same
+  x = tf.relu(x); // prelude.intel:237 relu
+  // prelude.intel:238 conv2d_transpose 32 filters 4×4, stride 2×2, padding same
   x = tf.add(conv2dTranspose(x as tf.Tensor4D, param(c.params, "decoder/conv2d_transpose_1/weights") as tf.Tensor4D, [28, 28], [2, 2], "same"), param(c.params, "decoder/conv2d_transpose_1/bias"));
-  // prelude.intel:229 batch_norm
+  // prelude.intel:240 batch_norm
   x = batchNorm(x, c, "decoder/batch_norm_2/gamma", "decoder/batch_norm_2/beta", "decoder/batch_norm_2/moving_mean", "decoder/batch_norm_2/moving_var", 0.99, 0.001);
-  x = tf.relu(x); // prelude.intel:230 relu
-  // prelude.intel:231 conv2d_transpose 1 filters 4×4, stride 1×1, padding same
+  x = tf.relu(x); // prelude.intel:241 relu
+  // prelude.intel:242 conv2d_transpose 1 filters 4×4, stride 1×1, padding same
   x = tf.add(conv2dTranspose(x as tf.Tensor4D, param(c.params, "decoder/conv2d_transpose_2/weights") as tf.Tensor4D, [28, 28], [1, 1], "same"), param(c.params, "decoder/conv2d_transpose_2/bias"));
   return x;
 }
 
-/** bias sparse (prelude.intel:140) */
+/** bias sparse (prelude.intel:151) */
 function sparse(y: tf.Tensor, c: MapContext): [tf.Tensor, tf.Tensor] {
-  const n1 = mlpNet(y, { params: c.params, state: c.state, training: c.training, seed: deriveSeed(c.seed, 1) }); // prelude.intel:140 apply
-  const n2 = tf.sigmoid(n1); // prelude.intel:140 sigmoid
-  const n3 = tf.scalar(0.8); // prelude.intel:140 const
-  const n4 = tf.mul(n3, n2); // prelude.intel:140 mul
-  const n5 = tf.scalar(0.2); // prelude.intel:140 const
-  const n6 = tf.add(n5, n4); // prelude.intel:140 add
-  const n7 = tf.mul(y, n6); // prelude.intel:141 mul
-  const n8 = entropySpread(n6, true, 1e-8); // prelude.intel:142 entropy_spread
-  const n9 = tf.scalar(30); // prelude.intel:142 const
-  const n10 = tf.mul(n9, n8); // prelude.intel:142 mul
+  const n1 = mlpNet(y, { params: c.params, state: c.state, training: c.training, seed: deriveSeed(c.seed, 1) }); // prelude.intel:151 apply
+  const n2 = tf.sigmoid(n1); // prelude.intel:151 sigmoid
+  const n3 = tf.scalar(0.8); // prelude.intel:151 const
+  const n4 = tf.mul(n3, n2); // prelude.intel:151 mul
+  const n5 = tf.scalar(0.2); // prelude.intel:151 const
+  const n6 = tf.add(n5, n4); // prelude.intel:151 add
+  const n7 = tf.mul(y, n6); // prelude.intel:152 mul
+  const n8 = entropySpread(n6, true, 1e-8); // prelude.intel:153 entropy_spread
+  const n9 = tf.scalar(30); // prelude.intel:153 const
+  const n10 = tf.mul(n9, n8); // prelude.intel:153 mul
   return [n7, n10];
 }
 
@@ -215,7 +215,7 @@ function mapping(y: tf.Tensor, c: MapContext): { z: tf.Tensor; penalties: Record
   const [n7, n10] = sparse(y, c);
   const z = n7;
   const penalties: Record<string, tf.Scalar> = {};
-  penalties["sparsity"] = tf.mean(n10) as tf.Scalar; // prelude.intel:142 penalty
+  penalties["sparsity"] = tf.mean(n10) as tf.Scalar; // prelude.intel:153 penalty
   return { z, penalties };
 }
 
@@ -254,7 +254,7 @@ const klStdNormal = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => 
   return { value, gradFunc };
 }) as (mean: tf.Tensor2D, logvar: tf.Tensor2D) => tf.Tensor1D;
 
-/** log p(x | decoder output) per datapoint, summed over the data axes: [B] (bernoulli; prelude.intel:231) */
+/** log p(x | decoder output) per datapoint, summed over the data axes: [B] (bernoulli; prelude.intel:242) */
 function logLikelihood(x: tf.Tensor, out: tf.Tensor, params: Vars): tf.Tensor1D {
   const o = out;
   return bernoulliLogLik(o, x);
