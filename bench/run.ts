@@ -4,7 +4,7 @@
 //
 //   npm run bench                         all of it
 //   npm run bench -- --arch mlp           one architecture (mlp | conv)
-//   npm run bench -- --only step          only the step benchmark (step | frontend | emit)
+//   npm run bench -- --only step          only the step benchmark (step | frontend | emit | cli)
 //   npm run bench -- --quick              fewer steps, skips the slow baselines
 //   npm run bench -- --cpu-conv           also the conv VAE on tfjs's cpu backend (minutes per step)
 //   npm run bench -- --json out.json      also write the raw results
@@ -142,5 +142,10 @@ if (!o.only || o.only === "emit") {
   const { benchEmit } = await import("./emit");
   console.log("\nemitter");
   benchEmit();
+}
+if (!o.only || o.only === "cli") {
+  const { benchCli } = await import("./cli");
+  console.log(`\nthe intel command: process wall time (load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")})`);
+  results.cli = benchCli();
 }
 if (o.json) fs.writeFileSync(o.json, JSON.stringify(results, null, 2) + "\n");

@@ -1,7 +1,5 @@
 // The `intel` command. Exit codes: 0 success, 1 problems in the input, 2 usage error, 3 internal error.
 import { UsageError } from "./args";
-import { checkCommand } from "./check-command";
-import { fmtCommand } from "./fmt-command";
 import { processIo, type Io } from "./io";
 
 const USAGE = `usage: intel <command> [options]
@@ -26,14 +24,14 @@ commands:
 `;
 
 type Command = (argv: readonly string[], io: Io) => number | Promise<number>;
-// The run commands load tfjs: imported on use, so `intel check` stays quick.
+// Every command is imported on use: `intel help` loads none, `intel check` no tfjs.
 const lazy =
   (load: () => Promise<Command>): Command =>
   async (argv, io) =>
     (await load())(argv, io);
 const COMMANDS: Record<string, Command> = {
-  check: checkCommand,
-  fmt: fmtCommand,
+  check: lazy(async () => (await import("./check-command")).checkCommand),
+  fmt: lazy(async () => (await import("./fmt-command")).fmtCommand),
   train: lazy(async () => (await import("./train-command")).trainCommand),
   compile: lazy(async () => (await import("./compile-command")).compileCommand),
   eval: lazy(async () => (await import("./inference-commands")).evalCommand),

@@ -1,10 +1,10 @@
 // Where the compiler reads files from. The CLI uses the disk; editors and tests pass their own.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { packagePath } from "./package-root";
 
 /** The prelude ships with the compiler: `import "prelude"` names it. */
-export const PRELUDE_PATH = fileURLToPath(new URL("../specs/prelude.intel", import.meta.url));
+export const PRELUDE_PATH = packagePath("specs", "prelude.intel");
 
 export interface FileHost {
   /** the file's text, or undefined when it does not exist or cannot be read (then `readError` says why) */

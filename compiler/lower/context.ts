@@ -2,8 +2,8 @@
 // references, and size resolution. A LowerError is a lowering bug or an unsupported construct the
 // checker let through: it becomes one IV9001 diagnostic at its span, never an exception to the caller.
 import { isAbsolute, relative } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Span } from "../../grammar/ast";
+import { packageRoot } from "../package-root";
 import type { CheckResult } from "../check";
 import type { InitIR, ParamIR, SourceRef } from "../ir/types";
 import type { NameCheck } from "../names/check-names";
@@ -13,7 +13,7 @@ import { listAsTensor, type Type } from "../types/types";
 import { Subst } from "../types/dims";
 
 /** The repository root: `at.file` is relative to it, so the IR does not depend on the machine. */
-export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const REPO_ROOT = packageRoot();
 
 /**
  * A spec the lowering cannot turn into an IR. Without a code it is our limitation or bug (IV9001);

@@ -12,6 +12,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { ModelIR, TrainIR } from "../../compiler/ir/types";
+import { packagePath } from "../../compiler/package-root";
 import { writeFileAtomic } from "./atomic";
 
 export const RUN_FILES = {
@@ -45,7 +46,7 @@ export class RunDirError extends Error {
 
 export function intelVaeVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+    return (JSON.parse(readFileSync(packagePath("package.json"), "utf8")) as { version: string }).version;
   } catch {
     return "unknown";
   }

@@ -1,0 +1,31 @@
+// What the build bundles and how staleness is decided; shared by scripts/build.mjs and bin/intel.js.
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+/** output name (dist/NAME.js) → source entry */
+export const ENTRIES = { cli: "cli/main.ts", index: "index.ts", support: "runtime/support/index.ts" };
+/** folders whose .ts files are bundled */
+export const SOURCE_DIRS = ["grammar", "compiler", "runtime", "cli", "lsp"];
+export const STAMP = "dist/.stamp";
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestMtime(p));
+    else if (e.name.endsWith(".ts")) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * True when dist/ is missing or older than a source file. An installed package ships dist/ without
+ * the TypeScript sources, so it is never stale; in a checkout an edited source makes it stale.
+ */
+export function isStale(root) {
+  const stamp = join(root, STAMP);
+  if (!existsSync(stamp)) return true;
+  const built = statSync(stamp).mtimeMs;
+  const sources = [...SOURCE_DIRS.map((d) => join(root, d)), join(root, "index.ts")].filter(existsSync);
+  return sources.some((p) => (statSync(p).isDirectory() ? newestMtime(p) : statSync(p).mtimeMs) > built);
+}
