@@ -9,6 +9,7 @@ import { compileFile } from "../compiler/compile";
 import { renderDiagnostics } from "../compiler/diagnostics/render";
 import { typeCheckModule } from "../compiler/emit/check";
 import { emitModel, EmitError } from "../compiler/emit/emit";
+import { emitRefusal } from "../compiler/emit/refusal";
 import { parseArgs, UsageError } from "./args";
 import type { Io } from "./io";
 
@@ -42,11 +43,12 @@ export async function compileCommand(argv: readonly string[], io: Io): Promise<n
   const t0 = performance.now();
   let text: string;
   try {
-    text = emitModel(r.ir, { supportImport: supportImportFor(target), fileName: target });
+    text = emitModel(r.ir, { supportImport: supportImportFor(target), fileName: target, specText: r.check.sources.get(r.ir.source.file) ?? null });
   } catch (e) {
     if (!(e instanceof EmitError)) throw e;
-    io.err(`intel compile: internal error (a bug in intel-vae, not in your input; please report it): ${spec}: model ${r.ir.name}: ${e.message}\n`);
-    return 3;
+    // a model `intel train` runs but the emitter cannot write out: a diagnostic, and no file
+    io.err(renderDiagnostics([emitRefusal(e, r.ir, r.check.sources)], r.check.sources, { color: io.color }) + "\n");
+    return 1;
   }
   const ms = performance.now() - t0;
   if (args.flags.has("check")) {
