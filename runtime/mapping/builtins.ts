@@ -21,6 +21,9 @@ export function registerBuiltin(name: string, impl: BuiltinImpl): void {
   REGISTRY.set(name, impl);
 }
 
+/** The names of the registered built-ins (the emitter's tests check it writes out each). */
+export const builtinNames = (): string[] => [...REGISTRY.keys()].sort();
+
 export function runBuiltin(vals: Val[], node: NodeIR, ctx: BuiltinContext): Val {
   const name = node.attrs?.fn ?? node.attrs?.name;
   if (typeof name !== "string") throw new Error(`a 'builtin' node needs attrs.fn (the function's name)`);
