@@ -210,6 +210,24 @@ describe("emitted program = interpreter on the objective's options", () => {
   }
 });
 
+/** A small model whose mapping is `mapping` on y : Real[d]. */
+function flowSpec(d: number, mapping: string): ModelIR {
+  const r = compileSource(
+    `import "prelude"
+model m {
+  data x : Real[${d}] ~ gaussian_clusters(dim: ${d})
+  encoder q(y | x) = mlp_encoder(hidden: [8])
+  intermediary y : Real[${d}] ~ Normal(0, I)
+  mapping z = ${mapping}
+  decoder p(x | z) : Gaussian(sigma: 0.5) = mlp_decoder(hidden: [8])
+}
+`,
+    { file: "test/emit/flows.intel" },
+  );
+  expect(r.check.diagnostics.filter((x) => x.severity === "error")).toEqual([]);
+  return r.ir!;
+}
+
 describe("emitted program = interpreter on the mapping built-ins (fixture IRs)", () => {
   it("identity mapping (fixture MLP VAE, learned Gaussian σ)", async () => {
     await compare("identity", mlpVae({ data: [6], hidden: [8], latent: 3, likelihood: { kind: "gaussian", sigma: "learned" } }), 4);
@@ -236,35 +254,9 @@ describe("emitted program = interpreter on the mapping built-ins (fixture IRs)",
     await compare("sylvester_triangular_fixture", mlpVae({ data: [5], hidden: [8], latent: 3, mapping: sylvesterMapping("triangular", 3) }), 4);
   });
   it("clusters_product then sylvester_flow, lowered from a spec", async () => {
-    const r = compileSource(
-      `import "prelude"
-model m {
-  data x : Real[5] ~ gaussian_clusters(dim: 5)
-  encoder q(y | x) = mlp_encoder(hidden: [8])
-  intermediary y : Real[5] ~ Normal(0, I)
-  mapping z = sylvester_flow(clusters_product(y, ks: [3, 2]), layers: 2, rank: 4)
-  decoder p(x | z) : Gaussian(sigma: 0.5) = mlp_decoder(hidden: [8])
-}
-`,
-      { file: "test/emit/flows.intel" },
-    );
-    expect(r.check.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-    await compare("clusters_sylvester_spec", r.ir!, 4);
+    await compare("clusters_sylvester_spec", flowSpec(5, "sylvester_flow(clusters_product(y, ks: [3, 2]), layers: 2, rank: 4)"), 4);
   });
   it("planar_flow then radial_flow, lowered from a spec", async () => {
-    const r = compileSource(
-      `import "prelude"
-model m {
-  data x : Real[3] ~ gaussian_clusters(dim: 3)
-  encoder q(y | x) = mlp_encoder(hidden: [8])
-  intermediary y : Real[3] ~ Normal(0, I)
-  mapping z = radial_flow(planar_flow(y, layers: 2), layers: 2)
-  decoder p(x | z) : Gaussian(sigma: 0.5) = mlp_decoder(hidden: [8])
-}
-`,
-      { file: "test/emit/flows.intel" },
-    );
-    expect(r.check.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-    await compare("planar_radial_spec", r.ir!, 4);
+    await compare("planar_radial_spec", flowSpec(3, "radial_flow(planar_flow(y, layers: 2), layers: 2)"), 4);
   });
 });
