@@ -1,7 +1,7 @@
 // `intel compile SPEC [-o model.ts] [--check] [--model NAME]`: the spec's model as one standalone
-// TypeScript program (compiler/emit). Without -o the program goes to stdout. --check type-checks the
-// emitted file with the TypeScript compiler; an error there is a bug in intel-vae (exit 3), reported
-// against the spec it came from.
+// TypeScript program (compiler/emit). Without -o the program goes to stdout. A model the emitter
+// cannot write out is an IV5015 diagnostic (exit 1) and no file. --check type-checks the emitted
+// file with the TypeScript compiler; an error there is a bug in intel-vae (exit 3).
 import { existsSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +9,7 @@ import { compileFile } from "../compiler/compile";
 import { renderDiagnostics } from "../compiler/diagnostics/render";
 import { typeCheckModule } from "../compiler/emit/check";
 import { emitModel, EmitError } from "../compiler/emit/emit";
+import { emitRefusal } from "../compiler/emit/refusal";
 import { parseArgs, UsageError } from "./args";
 import type { Io } from "./io";
 
@@ -20,7 +21,8 @@ export function supportImportFor(outFile: string): string {
   return rel;
 }
 
-export async function compileCommand(argv: readonly string[], io: Io): Promise<number> {
+/** `intel compile`; `emit` is injectable so that tests can reach the refusal path. */
+export const makeCompileCommand = (emit: typeof emitModel = emitModel) => async (argv: readonly string[], io: Io): Promise<number> => {
   const args = parseArgs(argv, ["o", "out", "model"], ["check"]);
   if (args.positionals.length !== 1) throw new UsageError(`takes one spec, got ${args.positionals.length}`);
   const spec = args.positionals[0]!;
@@ -42,11 +44,12 @@ export async function compileCommand(argv: readonly string[], io: Io): Promise<n
   const t0 = performance.now();
   let text: string;
   try {
-    text = emitModel(r.ir, { supportImport: supportImportFor(target), fileName: target });
+    text = emit(r.ir, { supportImport: supportImportFor(target), fileName: target, specText: r.check.sources.get(r.ir.source.file) ?? null });
   } catch (e) {
     if (!(e instanceof EmitError)) throw e;
-    io.err(`intel compile: internal error (a bug in intel-vae, not in your input; please report it): ${spec}: model ${r.ir.name}: ${e.message}\n`);
-    return 3;
+    // a model `intel train` runs but the emitter cannot write out: a diagnostic, and no file
+    io.err(renderDiagnostics([emitRefusal(e, r.ir, r.check.sources)], r.check.sources, { color: io.color }) + "\n");
+    return 1;
   }
   const ms = performance.now() - t0;
   if (args.flags.has("check")) {
@@ -62,4 +65,6 @@ export async function compileCommand(argv: readonly string[], io: Io): Promise<n
     io.err(`wrote ${out} (model ${r.ir.name}, emitted in ${ms.toFixed(0)} ms${args.flags.has("check") ? ", type-checks" : ""}); train it with: npx tsx ${out} --epochs 1\n`);
   } else io.out(text);
   return 0;
-}
+};
+
+export const compileCommand = makeCompileCommand();

@@ -60,3 +60,12 @@ export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
       a.code.localeCompare(b.code),
   );
 }
+
+/** The span from a place (file:line:col, as the IR records it) to the end of its line in `text`. */
+export function spanOfPlace(at: { file: string; line: number; col: number }, text: string): Span {
+  const lines = text.split("\n");
+  const line = lines[at.line - 1] ?? "";
+  const offset = lines.slice(0, at.line - 1).reduce((n, l) => n + l.length + 1, 0) + at.col - 1;
+  const width = Math.max(1, line.trimEnd().length - (at.col - 1));
+  return { file: at.file, line: at.line, col: at.col, offset, end: offset + width, endLine: at.line, endCol: at.col + width };
+}

@@ -1,11 +1,18 @@
 // Shared pieces of the emitter: the error type, number/array/string formatting for emitted code,
 // the Lines buffer the emitted text is collected in, and the Emitter context passed between parts.
 import { basename } from "node:path";
-import type { NodeIR } from "../ir/types";
+import type { NodeIR, SourceRef } from "../ir/types";
 import { Names } from "./names";
 
+/** What the emitter cannot write out, with the spec place it came from where the IR has one. */
 export class EmitError extends Error {
   override readonly name = "EmitError";
+  constructor(
+    message: string,
+    readonly at?: SourceRef,
+  ) {
+    super(message);
+  }
 }
 
 // ---------- small formatting helpers ----------
@@ -37,6 +44,7 @@ export class Lines {
 
 export interface Emitter {
   lines: Lines;
-  helpers: Set<string>;
+  /** the runtime/support names the emitted code calls */
+  imports: Set<string>;
   names: Names;
 }

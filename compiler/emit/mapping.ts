@@ -1,5 +1,6 @@
 // Emits the mapping g: y → z as one function over the mapping graph (node by node, each bias in its
-// own function), with its penalties, matching runtime/mapping's evaluation.
+// own function), with its penalties, matching runtime/mapping's evaluation. Ops are tfjs calls;
+// built-ins with math of their own call the runtime's implementation (runtime/support).
 import type { GraphIR, ModelIR, NetworkIR, NodeIR, Value } from "../ir/types";
 import { arr, at, EmitError, num, numAttr, str, type Emitter } from "./common";
 import { BINARY, BUILTIN_UNARY, COMPARE, UNARY, valueShape, type Info } from "./mapping-ops";
@@ -147,7 +148,7 @@ export class MappingEmitter {
         const rank = keep ? v.rank : v.rank - axes.length;
         if (p === 1) return { expr: `tf.sum(tf.abs(${x}), ${arr(axes)}, ${keep})`, batched: v.batched, rank };
         if (p === Infinity) return { expr: `tf.max(tf.abs(${x}), ${arr(axes)}, ${keep})`, batched: v.batched, rank };
-        this.e.helpers.add("safeRoot");
+        this.e.imports.add("safeRoot");
         const s = p === 2 ? `tf.sum(tf.square(${x}), ${arr(axes)}, ${keep})` : `tf.sum(tf.pow(tf.abs(${x}), ${num(p)}), ${arr(axes)}, ${keep})`;
         return { expr: `safeRoot(${s}, ${num(p)})`, batched: v.batched, rank };
       }
@@ -160,17 +161,9 @@ export class MappingEmitter {
       }
       case "matmul": {
         const [x, y] = [ins[0]!, ins[1]!];
-        if (!y.batched && y.rank === 2) {
-          const xs = this.float(x);
-          return {
-            expr: `tf.reshape(tf.matMul(tf.reshape(${xs}, [-1, ${y.v}.shape[0]!]) as tf.Tensor2D, ${this.float(y)} as tf.Tensor2D), [...${x.v}.shape.slice(0, -1), ${y.v}.shape[1]!])`,
-            batched: x.batched,
-            rank: x.rank,
-          };
-        }
-        this.e.helpers.add("matmul");
-        const rank = Math.max(x.rank, y.rank) - (x.rank === 1 ? 1 : 0) - (y.rank === 1 ? 1 : 0);
-        return { expr: `matmul(${this.float(x)}, ${x.rank}, ${this.float(y)}, ${y.rank})`, batched: x.batched || y.batched, rank };
+        this.e.imports.add("matmul");
+        const rank = !y.batched && y.rank === 2 ? x.rank : Math.max(x.rank, y.rank) - (x.rank === 1 ? 1 : 0) - (y.rank === 1 ? 1 : 0);
+        return { expr: `matmul(${this.float(x)}, ${x.rank}, ${this.float(y)}, ${y.rank}, ${y.batched})`, batched: x.batched || y.batched, rank };
       }
       case "concat":
       case "stack": {
@@ -218,7 +211,7 @@ export class MappingEmitter {
         return { expr: `tf.reshape(${v.v}, ${v.batched ? `[${v.v}.shape[0]!${node.shape.map((d) => `, ${d}`).join("")}]` : arr(node.shape)})`, batched: v.batched, rank: node.shape.length };
       }
       case "entropy_spread": {
-        this.e.helpers.add("entropySpread");
+        this.e.imports.add("entropySpread");
         const v = ins[0]!;
         return { expr: `entropySpread(${this.float(v)}, ${v.batched}, ${num(numAttr(a, "eps", 1e-8))})`, batched: false, rank: 0 };
       }
@@ -235,8 +228,8 @@ export class MappingEmitter {
     const v = ins[0]!;
     const bu = BUILTIN_UNARY[fn];
     if (bu) {
-      if (fn === "stop_gradient") this.e.helpers.add("stopGradient");
-      if (fn === "normal_log_cdf") this.e.helpers.add("normalLogCdf");
+      if (fn === "stop_gradient") this.e.imports.add("stopGradient");
+      if (fn === "normal_log_cdf") this.e.imports.add("normalLogCdf");
       return { expr: bu(this.float(v)), batched: v.batched, rank: v.rank };
     }
     const ids = (key: string): string[] => {
@@ -244,7 +237,8 @@ export class MappingEmitter {
       if (!Array.isArray(x) || !x.every((s) => typeof s === "string")) throw new EmitError(`built-in '${fn}' needs attrs.${key}`);
       return x as string[];
     };
-    const list = (xs: string[]) => `[${xs.map((s) => `param(c.params, ${str(s)})`).join(", ")}]`;
+    const p = (id: string) => `param(c.params, ${str(id)})`;
+    const list = (xs: string[]) => `[${xs.map(p).join(", ")}]`;
     switch (fn) {
       case "sum":
       case "prod":
@@ -258,7 +252,8 @@ export class MappingEmitter {
         return { expr: `tf.${f}(${this.float(v)}, ${arr(axes)}, ${keep})`, batched: v.batched, rank: keep ? v.rank : v.rank - axes.length };
       }
       case "elu":
-        return { expr: `tf.where(tf.greater(${this.float(v)}, 0), ${this.float(v)}, tf.mul(tf.expm1(tf.minimum(${this.float(v)}, 0)), ${num(numAttr(a, "alpha", 1))}))`, batched: v.batched, rank: v.rank };
+        this.e.imports.add("elu");
+        return { expr: `elu(${this.float(v)}, ${num(numAttr(a, "alpha", 1))})`, batched: v.batched, rank: v.rank };
       case "mod": {
         const m: Info = ins[1] ?? { v: `tf.scalar(${num(numAttr(a, "m", 1))})`, batched: false, rank: 0, shape: [], bool: false };
         const { ts, batched, rank } = this.align([v, m]);
@@ -286,30 +281,33 @@ export class MappingEmitter {
         return { expr: this.gather(v, v.rank + (v.batched ? 1 : 0) - 1, (idx as number[]).map(Math.trunc), true), batched: v.batched, rank: v.rank };
       }
       case "hierarchy": {
-        this.e.helpers.add("hierarchy");
+        this.e.imports.add("hierarchy");
         const splits = a?.splits as number[];
         const act = String(a?.activation ?? "relu");
-        this.e.helpers.add("activate");
         return { expr: `hierarchy(${v.v} as tf.Tensor2D, ${arr(splits)}, ${str(act)}, ${list(ids("kernels"))}, ${list(ids("biases"))})`, batched: true, rank: 1 };
       }
-      case "planar_flow":
-        this.e.helpers.add("planarFlow");
-        return { expr: `planarFlow(${v.v} as tf.Tensor2D, ${list(ids("u"))}, ${list(ids("w"))}, ${list(ids("b"))})`, batched: true, rank: 1 };
+      case "planar_flow": {
+        this.e.imports.add("planarFlow");
+        const [us, ws, bs] = [ids("u"), ids("w"), ids("b")];
+        const layers = us.map((u, l) => `{ u: ${p(u)}, w: ${p(ws[l]!)}, b: ${p(bs[l]!)} }`);
+        return { expr: `planarFlow(${v.v} as tf.Tensor2D, [${layers.join(", ")}]).z`, batched: true, rank: 1 };
+      }
       case "radial_flow":
-        this.e.helpers.add("radialFlow");
+        this.e.imports.add("radialFlow");
         return { expr: `radialFlow(${v.v} as tf.Tensor2D, ${list(ids("z0"))}, ${list(ids("alpha"))}, ${list(ids("beta"))})`, batched: true, rank: 1 };
       case "sylvester_flow": {
-        // same schema as runtime/mapping/sylvester.ts; "triangular" has no reflection vectors
+        // the layers as runtime/mapping/sylvester.ts sylvesterLayers reads them; "triangular" has no reflections
         const triangular = a?.kind === "triangular";
-        this.e.helpers.add("sylvesterFlow");
-        this.e.helpers.add("householderQ"); // sylvesterFlow names it even where Q is fixed
-        const qs = triangular ? "[]" : list(ids("q"));
-        return { expr: `sylvesterFlow(${v.v} as tf.Tensor2D, ${qs}, ${list(ids("r1"))}, ${list(ids("r2"))}, ${list(ids("b"))}, ${triangular})`, batched: true, rank: 1 };
+        this.e.imports.add("sylvesterFlow");
+        const [r1, r2, bs] = [ids("r1"), ids("r2"), ids("b")];
+        const qs = triangular ? null : ids("q");
+        const layers = r1.map((r, l) => `{ q: ${qs ? p(qs[l]!) : "null"}, r1: ${p(r)}, r2: ${p(r2[l]!)}, b: ${p(bs[l]!)}, reverse: ${triangular && l % 2 === 1} }`);
+        return { expr: `sylvesterFlow(${v.v} as tf.Tensor2D, [${layers.join(", ")}]).z`, batched: true, rank: 1 };
       }
       case "clusters_product": {
-        this.e.helpers.add("clustersProduct");
+        this.e.imports.add("clustersProduct");
         const ks = a?.ks as number[];
-        return { expr: `clustersProduct(${v.v} as tf.Tensor2D, ${arr(ks)}, ${num(numAttr(a, "c1", 5))}, ${num(numAttr(a, "c2", 0.2))}, ${num(numAttr(a, "eps", 1e-6))})`, batched: true, rank: 1 };
+        return { expr: `clustersProduct(${v.v} as tf.Tensor2D, { ks: ${arr(ks)}, c1: ${num(numAttr(a, "c1", 5))}, c2: ${num(numAttr(a, "c2", 0.2))}, eps: ${num(numAttr(a, "eps", 1e-6))} })`, batched: true, rank: 1 };
       }
       default:
         throw new EmitError(`intel compile does not know the built-in '${fn}'`);
@@ -357,7 +355,7 @@ export class MappingEmitter {
           r = this.node(i, n);
         } catch (err) {
           if (!(err instanceof EmitError)) throw err;
-          throw new EmitError(`mapping node ${i} '${n.op}'${n.bias ? ` of bias ${n.bias}` : ""} (${n.at ? `${n.at.file}:${n.at.line}:${n.at.col}` : "?"}): ${err.message}`);
+          throw new EmitError(`mapping node ${i} '${n.op}'${n.bias ? ` of bias ${n.bias}` : ""} (${n.at ? `${n.at.file}:${n.at.line}:${n.at.col}` : "?"}): ${err.message}`, n.at);
         }
         const shape = n.op === "const" ? valueShape(n.attrs?.value as Value) : n.op === "param" ? this.ir.params.find((p) => p.id === n.attrs?.id)!.shape : n.shape;
         this.infos[i] = { ...this.infos[i]!, batched: r.batched, rank: r.rank, shape, bool: r.bool ?? false };
@@ -377,7 +375,7 @@ export class MappingEmitter {
       const first = nodes[gr.nodes[0]!]!;
       L.line(`/** bias ${gr.bias} (${at(first.at)}) */`);
       const ret = outputs.length === 1 ? "tf.Tensor" : `[${outputs.map(() => "tf.Tensor").join(", ")}]`;
-      L.line(`function ${fname}(${[...inputs.map((j) => `${this.infos[j]!.v}: tf.Tensor`), "c: MapContext"].join(", ")}): ${ret} {`);
+      L.line(`function ${fname}(${[...inputs.map((j) => `${this.infos[j]!.v}: tf.Tensor`), "c: NetContext"].join(", ")}): ${ret} {`);
       for (const s of fl) L.line(s);
       L.line(`return ${outputs.length === 1 ? this.infos[outputs[0]!]!.v : `[${outputs.map((j) => this.infos[j]!.v).join(", ")}]`};`);
       L.line("}");
@@ -387,7 +385,7 @@ export class MappingEmitter {
     }
     const outInfo = this.infos[g.output]!;
     L.line(`/** the mapping g: y [B, ${g.input.shape.join(", ")}] → z, with its penalties (each averaged over the batch) */`);
-    L.line(`function mapping(y: tf.Tensor, c: MapContext): { z: tf.Tensor; penalties: Record<string, tf.Scalar> } {`);
+    L.line(`function mapping(y: tf.Tensor2D, c: NetContext): MapResult {`);
     for (const s of body) L.line(s);
     L.line(outInfo.batched ? `const z = ${this.float(outInfo)};` : `const z = tf.broadcastTo(tf.expandDims(${this.float(outInfo)}, 0), [y.shape[0]!, ...${outInfo.v}.shape]);`);
     L.line("const penalties: Record<string, tf.Scalar> = {};");

@@ -1,13 +1,11 @@
 // Emits the networks: one function per encoder/decoder/applied network, its layers written out in
-// order (dense, conv, batch norm, activations, reshapes, dropout), as runtime/model/build.ts runs them.
+// order as calls to the runtime's layer functions (runtime/support), grouped exactly as
+// runtime/model/network.ts runNetwork groups them (a run of dense layers on vectors is one
+// denseChainLayer call), so both compute the same ops.
 import type { LayerIR, NetworkIR } from "../ir/types";
 import { arr, at, EmitError, eq, num, str, type Emitter } from "./common";
 
-// ---------- networks ----------
-
-type Layer<K extends LayerIR["kind"]> = Extract<LayerIR, { kind: K }>;
-
-function activationExpr(x: string, fn: string, alpha?: number): string {
+function activationExpr(e: Emitter, x: string, fn: string, alpha?: number): string {
   switch (fn) {
     case "relu":
       return `tf.relu(${x})`;
@@ -20,7 +18,9 @@ function activationExpr(x: string, fn: string, alpha?: number): string {
     case "softplus":
       return `tf.softplus(${x})`;
     case "elu":
-      return alpha === undefined || alpha === 1 ? `tf.elu(${x})` : `elu(${x}, ${num(alpha)})`;
+      if (alpha === undefined || alpha === 1) return `tf.elu(${x})`;
+      e.imports.add("elu");
+      return `elu(${x}, ${num(alpha)})`;
     case "linear":
       return x;
     default:
@@ -28,65 +28,95 @@ function activationExpr(x: string, fn: string, alpha?: number): string {
   }
 }
 
+const weight = (id: string, as: string) => `param(c.params, ${str(id)}) as tf.Tensor${as}`;
+
 /**
  * One function per network: x [B, ...] → [B, ...net.output], the layers written out in order.
  * `inputShape`: the incoming datapoint shape when known statically (reshapes are emitted only where
  * the runtime's asShape would reshape).
  */
-export function emitNetwork(e: Emitter, fnName: string, net: NetworkIR, inputIsData: boolean, inputShape: number[] | null, doc: string): void {
+export function emitNetwork(e: Emitter, fnName: string, net: NetworkIR, inputShape: number[] | null, doc: string): void {
   const L = e.lines;
   L.line(`/** ${doc}: [B, ${net.input.join(", ")}] → [B, ${net.output.join(", ")}] */`);
   L.line(`function ${fnName}(input: tf.Tensor, c: NetContext): tf.Tensor {`);
   let shape = inputShape;
-  const toShape = (target: number[], v = "x"): void => {
+  const toShape = (target: number[]): void => {
     if (eq(shape, target)) return;
-    L.line(`${v} = tf.reshape(${v}, [${v}.shape[0]!${target.map((d) => `, ${d}`).join("")}]);`);
+    L.line(`x = tf.reshape(x, [x.shape[0]!${target.map((d) => `, ${d}`).join("")}]);`);
     shape = target;
   };
   L.line("let x = input;");
   toShape(net.input);
-  let dataInput = inputIsData;
+  // the first weighted layer skips the input gradient when the input is data (runNetwork's rule)
+  let first = true;
+  const inputGrad = (): string => (first ? "!c.inputIsData" : "true");
   const layers = net.layers;
   for (let i = 0; i < layers.length; i++) {
     const l = layers[i]!;
     toShape(l.in);
     const where = at(l.at);
+    const reluAfter = (j: number) => layers[j + 1]?.kind === "activation" && (layers[j + 1] as Extract<LayerIR, { kind: "activation" }>).fn === "relu";
     switch (l.kind) {
       case "dense": {
-        const next = layers[i + 1];
-        const relu = next?.kind === "activation" && next.fn === "relu";
-        L.comment(`${where} dense ${l.units}${relu ? " + relu" : ""}`);
-        const flat = l.in.length === 1 ? "x as tf.Tensor2D" : `tf.reshape(x, [-1, ${l.in[l.in.length - 1]}]) as tf.Tensor2D`;
-        L.line(
-          `x = dense(${flat}, param(c.params, ${str(l.kernel)}) as tf.Tensor2D, param(c.params, ${str(l.bias)}) as tf.Tensor1D, { activation: ${str(relu ? "relu" : "linear")}, inputGrad: ${!dataInput} });`,
-        );
-        shape = l.in.length === 1 ? [l.units] : null;
-        toShape(l.out);
-        if (relu) i++;
-        dataInput = false;
+        if (l.in.length === 1) {
+          // a run of dense layers on vectors, each with an optional ReLU: one call
+          const run: string[] = [];
+          let j = i;
+          let last = l;
+          for (;;) {
+            const d = layers[j];
+            if (d?.kind !== "dense" || d.in.length !== 1) break;
+            last = d;
+            const relu = reluAfter(j);
+            L.comment(`${at(d.at)} dense ${d.units}${relu ? " + relu" : ""}`);
+            run.push(`{ w: ${weight(d.kernel, "2D")}, b: ${weight(d.bias, "1D")}, activation: ${str(relu ? "relu" : "linear")} }`);
+            j += relu ? 2 : 1;
+          }
+          e.imports.add("denseChainLayer");
+          L.line(`x = denseChainLayer(x as tf.Tensor2D, [`);
+          for (const r of run) L.line(`${r},`);
+          L.line(`], ${inputGrad()});`);
+          shape = [last.units];
+          toShape(layers[j - 1]!.out);
+          i = j - 1;
+        } else {
+          const relu = reluAfter(i);
+          e.imports.add("denseLayer");
+          L.comment(`${where} dense ${l.units}${relu ? " + relu" : ""}`);
+          L.line(`x = denseLayer(tf.reshape(x, [-1, ${l.in[l.in.length - 1]}]) as tf.Tensor2D, ${weight(l.kernel, "2D")}, ${weight(l.bias, "1D")}, ${relu}, ${inputGrad()});`);
+          shape = null;
+          toShape(l.out);
+          if (relu) i++;
+        }
+        first = false;
         break;
       }
       case "conv2d":
       case "conv2d_transpose": {
-        const w = `param(c.params, ${str(l.weights)}) as tf.Tensor4D`;
-        const b = `param(c.params, ${str(l.bias)})`;
+        const w = weight(l.weights, "4D");
+        const b = weight(l.bias, "1D");
         L.comment(`${where} ${l.kind} ${l.filters} filters ${l.kernel.join("×")}, stride ${l.stride.join("×")}, padding ${l.padding}`);
-        if (l.kind === "conv2d") L.line(`x = tf.add(conv2d(x as tf.Tensor4D, ${w}, ${arr(l.stride)}, ${str(l.padding)}), ${b});`);
-        else L.line(`x = tf.add(conv2dTranspose(x as tf.Tensor4D, ${w}, ${arr([l.out[0]!, l.out[1]!])}, ${arr(l.stride)}, ${str(l.padding)}), ${b});`);
+        if (l.kind === "conv2d") {
+          e.imports.add("conv2dLayer");
+          L.line(`x = conv2dLayer(x as tf.Tensor4D, ${w}, ${b}, ${arr(l.stride)}, ${str(l.padding)});`);
+        } else {
+          e.imports.add("conv2dTransposeLayer");
+          L.line(`x = conv2dTransposeLayer(x as tf.Tensor4D, ${w}, ${b}, ${arr(l.out)}, ${arr(l.stride)}, ${str(l.padding)});`);
+        }
         shape = l.out;
-        dataInput = false;
+        first = false;
         break;
       }
       case "batch_norm": {
-        e.helpers.add("batchNorm");
-        const bn = l as Layer<"batch_norm">;
+        e.imports.add("batchNormLayer");
         L.comment(`${where} batch_norm`);
-        L.line(`x = batchNorm(x, c, ${str(bn.gamma)}, ${str(bn.beta)}, ${str(bn.movingMean)}, ${str(bn.movingVar)}, ${num(bn.momentum)}, ${num(bn.epsilon)});`);
+        L.line(
+          `x = batchNormLayer(x, param(c.params, ${str(l.gamma)}), param(c.params, ${str(l.beta)}), param(c.state, ${str(l.movingMean)}), param(c.state, ${str(l.movingVar)}), c.training, ${num(l.momentum)}, ${num(l.epsilon)});`,
+        );
         break;
       }
       case "activation": {
-        if (l.fn === "elu" && l.alpha !== undefined && l.alpha !== 1) e.helpers.add("elu");
-        if (l.fn !== "linear") L.line(`x = ${activationExpr("x", l.fn, l.alpha)}; // ${where} ${l.fn}`);
+        if (l.fn !== "linear") L.line(`x = ${activationExpr(e, "x", l.fn, l.alpha)}; // ${where} ${l.fn}`);
         break;
       }
       case "reshape":

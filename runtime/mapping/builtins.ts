@@ -3,6 +3,7 @@
 // *mappings* with parameters (hierarchy, flows) register themselves with `registerBuiltin`.
 import * as tf from "@tensorflow/tfjs";
 import type { NodeIR } from "../../compiler/ir/types";
+import { elu } from "../model/network";
 import { elementwise, gather } from "./ops";
 import { asFloat, num, rankOf, tensorAxis, type Val } from "./values";
 
@@ -20,6 +21,9 @@ export function registerBuiltin(name: string, impl: BuiltinImpl): void {
   REGISTRY.set(name, impl);
 }
 
+/** The names of the registered built-ins (the emitter's tests check it writes out each). */
+export const builtinNames = (): string[] => [...REGISTRY.keys()].sort();
+
 export function runBuiltin(vals: Val[], node: NodeIR, ctx: BuiltinContext): Val {
   const name = node.attrs?.fn ?? node.attrs?.name;
   if (typeof name !== "string") throw new Error(`a 'builtin' node needs attrs.fn (the function's name)`);
@@ -31,7 +35,7 @@ export function runBuiltin(vals: Val[], node: NodeIR, ctx: BuiltinContext): Val 
 const unary = (f: (x: tf.Tensor) => tf.Tensor): BuiltinImpl => (v) => elementwise([v[0]!], f);
 
 /** log Φ(x): log of the cdf above −5, the asymptotic series below (both branches kept finite). */
-function normalLogCdf(x: tf.Tensor): tf.Tensor {
+export function normalLogCdf(x: tf.Tensor): tf.Tensor {
   const xa = tf.maximum(x, -5);
   const direct = tf.log(tf.mul(tf.add(tf.erf(tf.mul(xa, Math.SQRT1_2)), 1), 0.5));
   const xb = tf.minimum(x, -5);
@@ -61,7 +65,7 @@ registerBuiltin("sinh", unary(tf.sinh));
 registerBuiltin("cosh", unary(tf.cosh));
 registerBuiltin("ceil", unary(tf.ceil));
 // tfjs has no stopGradient op: an identity whose gradient is zero
-const stopGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+export const stopGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
   value: tf.clone(args[0] as tf.Tensor),
   gradFunc: (dy: tf.Tensor) => [tf.zerosLike(dy)],
 })) as (x: tf.Tensor) => tf.Tensor;
@@ -69,7 +73,7 @@ registerBuiltin("stop_gradient", unary((x) => stopGradient(x)));
 registerBuiltin("normal_log_cdf", unary(normalLogCdf));
 registerBuiltin("elu", (v, node) => {
   const alpha = num(node.attrs, "alpha", 1);
-  return elementwise([v[0]!], (x) => tf.where(tf.greater(x, 0), x, tf.mul(tf.expm1(tf.minimum(x, 0)), alpha)));
+  return elementwise([v[0]!], (x) => elu(x, alpha));
 });
 registerBuiltin("mod", (v, node) => {
   const m = v[1] ?? { t: tf.scalar(num(node.attrs, "m", 1)), batched: false };

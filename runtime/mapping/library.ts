@@ -46,35 +46,44 @@ registerBuiltin("hierarchy", ([v], node, ctx) => {
   if (!Array.isArray(splits) || !splits.every((s) => typeof s === "number")) throw new Error("attrs.splits must be a list of sizes");
   const s = splits as number[];
   const act = (node.attrs?.activation ?? "relu") as Activation;
-  const ws = ids(node, "kernels", s.length - 1);
-  const bs = ids(node, "biases", s.length - 1);
-  const parts = tf.split(y, s, 1);
+  const ws = ids(node, "kernels", s.length - 1).map((id) => param(ctx, id));
+  const bs = ids(node, "biases", s.length - 1).map((id) => param(ctx, id));
+  return { t: hierarchy(y, s, act, ws, bs), batched: true };
+});
+
+/** z for y : [B, Σ splits]; kernels[i − 1], biases[i − 1] make level i (schema above). */
+export function hierarchy(y: tf.Tensor2D, splits: number[], act: Activation, kernels: tf.Tensor[], biases: tf.Tensor[]): tf.Tensor {
+  const parts = tf.split(y, splits, 1);
   const zs: tf.Tensor[] = [parts[0]!];
-  for (let i = 1; i < s.length; i++) {
+  for (let i = 1; i < splits.length; i++) {
     const x = tf.concat([zs[i - 1]!, parts[i]!], 1) as tf.Tensor2D;
-    const h = denseLayer(x, param(ctx, ws[i - 1]!) as tf.Tensor2D, param(ctx, bs[i - 1]!) as tf.Tensor1D, act === "relu", true);
+    const h = denseLayer(x, kernels[i - 1] as tf.Tensor2D, biases[i - 1] as tf.Tensor1D, act === "relu", true);
     zs.push(act === "relu" ? h : activate(h, act));
   }
-  return { t: zs.length === 1 ? zs[0]! : tf.concat(zs, 1), batched: true };
-});
+  return zs.length === 1 ? zs[0]! : tf.concat(zs, 1);
+}
 
 /**
  * radial_flow: attrs { layers: L, z0: id[L] ([D]), alpha: id[L], beta: id[L] (scalars) };
  * f(y) = y + β̂·(y − z₀)/(α̂ + r), r = ‖y − z₀‖, α̂ = softplus(α), β̂ = −α̂ + softplus(β) (invertible).
  */
 registerBuiltin("radial_flow", ([v], node, ctx) => {
-  let y = batched(v!);
   const n = layers(node);
-  const [zs, as, bs] = (["z0", "alpha", "beta"] as const).map((k) => ids(node, k, n));
-  for (let l = 0; l < n; l++) {
-    const d = tf.sub(y, param(ctx, zs![l]!));
-    const a = tf.softplus(tf.reshape(param(ctx, as![l]!), []));
-    const bHat = tf.add(tf.neg(a), tf.softplus(tf.reshape(param(ctx, bs![l]!), [])));
+  const [zs, as, bs] = (["z0", "alpha", "beta"] as const).map((k) => ids(node, k, n).map((id) => param(ctx, id)));
+  return { t: radialFlow(batched(v!), zs!, as!, bs!), batched: true };
+});
+
+/** The radial layers in order on y : [B, D]; layer l reads z0s[l], alphas[l], betas[l]. */
+export function radialFlow(y: tf.Tensor2D, z0s: tf.Tensor[], alphas: tf.Tensor[], betas: tf.Tensor[]): tf.Tensor2D {
+  for (let l = 0; l < z0s.length; l++) {
+    const d = tf.sub(y, z0s[l]!);
+    const a = tf.softplus(tf.reshape(alphas[l]!, []));
+    const bHat = tf.add(tf.neg(a), tf.softplus(tf.reshape(betas[l]!, [])));
     // r is only ever added to α̂ > 0, and its gradient at r = 0 is guarded like norm's
     const s = tf.sum(tf.square(d), 1, true);
     const pos = tf.greater(s, 0);
     const r = tf.where(pos, tf.sqrt(tf.where(pos, s, tf.onesLike(s))), tf.zerosLike(s));
     y = tf.add(y, tf.mul(tf.div(bHat, tf.add(a, r)), d));
   }
-  return { t: y, batched: true };
-});
+  return y;
+}

@@ -118,13 +118,15 @@ export function norm(v: Val, node: NodeIR): Val {
   let t: tf.Tensor;
   if (p === 1) t = tf.sum(tf.abs(x), axes, keep);
   else if (p === Infinity) t = tf.max(tf.abs(x), axes, keep);
-  else {
-    const s = p === 2 ? tf.sum(tf.square(x), axes, keep) : tf.sum(tf.pow(tf.abs(x), p), axes, keep);
-    const pos = tf.greater(s, 0);
-    const safe = tf.where(pos, s, tf.onesLike(s));
-    t = tf.where(pos, p === 2 ? tf.sqrt(safe) : tf.pow(safe, 1 / p), tf.zerosLike(s));
-  }
+  else t = safeRoot(p === 2 ? tf.sum(tf.square(x), axes, keep) : tf.sum(tf.pow(tf.abs(x), p), axes, keep), p);
   return { t, batched: v.batched };
+}
+
+/** s^(1/p) for s ≥ 0 with a zero (not NaN) gradient at s = 0: the root of a max-guarded s. */
+export function safeRoot(s: tf.Tensor, p: number): tf.Tensor {
+  const pos = tf.greater(s, 0);
+  const safe = tf.where(pos, s, tf.onesLike(s));
+  return tf.where(pos, p === 2 ? tf.sqrt(safe) : tf.pow(safe, 1 / p), tf.zerosLike(s));
 }
 
 export function softmax(v: Val, attrs: Attrs): Val {
@@ -139,27 +141,32 @@ export function softmax(v: Val, attrs: Attrs): Val {
  * A scalar for the whole batch (unbatched).
  */
 export function entropySpread(v: Val, attrs: Attrs): Val {
-  const eps = num(attrs, "eps", 1e-8);
-  const s = v.batched ? tf.reshape(asFloat(v.t), [v.t.shape[0]!, -1]) : tf.reshape(asFloat(v.t), [1, -1]);
+  return { t: entropySpreadOf(asFloat(v.t), v.batched, num(attrs, "eps", 1e-8)), batched: false };
+}
+
+/** entropy_spread on a tensor: rows are datapoints when `batched`, else the one datapoint. */
+export function entropySpreadOf(x: tf.Tensor, batched: boolean, eps: number): tf.Scalar {
+  const s = batched ? tf.reshape(x, [x.shape[0]!, -1]) : tf.reshape(x, [1, -1]);
   const p = tf.div(s, tf.sum(s, 1, true));
   const h = (q: tf.Tensor) => tf.neg(tf.sum(tf.mul(q, tf.log(tf.add(q, eps))), -1));
-  return { t: tf.sub(tf.mean(h(p)), h(tf.mean(p, 0))), batched: false };
+  return tf.sub(tf.mean(h(p)), h(tf.mean(p, 0))) as tf.Scalar;
 }
 
 // ---------- structure ----------
 
 /** y·M with NumPy's matmul rules per datapoint; a vector operand acts as a row (left) or column (right). */
 export function matmul(a: Val, b: Val): Val {
-  const ra = rankOf(a);
-  const rb = rankOf(b);
-  const at = asFloat(a.t);
-  const bt = asFloat(b.t);
-  if (!b.batched && rb === 2) {
+  return { t: matmulTensors(asFloat(a.t), rankOf(a), asFloat(b.t), rankOf(b), b.batched), batched: a.batched || b.batched };
+}
+
+/** matmul on tensors of datapoint ranks ra and rb (a leading batch axis beyond them); `bBatched`: b has one. */
+export function matmulTensors(at: tf.Tensor, ra: number, bt: tf.Tensor, rb: number, bBatched: boolean): tf.Tensor {
+  if (!bBatched && rb === 2) {
     // The common case (y·M with M a param or constant): one untransposed 2-D matMul.
     const k = bt.shape[0]!;
     const m = bt.shape[1]!;
     const out = tf.matMul(tf.reshape(at, [-1, k]) as tf.Tensor2D, bt as tf.Tensor2D);
-    return { t: tf.reshape(out, [...at.shape.slice(0, -1), m]), batched: a.batched };
+    return tf.reshape(out, [...at.shape.slice(0, -1), m]);
   }
   const a2 = ra === 1 ? tf.expandDims(at, -2) : at;
   const b2 = rb === 1 ? tf.expandDims(bt, -1) : bt;
@@ -172,7 +179,7 @@ export function matmul(a: Val, b: Val): Val {
   let t = tf.matMul(full(a2) as tf.Tensor3D, full(b2) as tf.Tensor3D) as tf.Tensor;
   if (rb === 1) t = tf.squeeze(t, [t.rank - 1]);
   if (ra === 1) t = tf.squeeze(t, [t.rank - (rb === 1 ? 1 : 2)]);
-  return { t, batched: a.batched || b.batched };
+  return t;
 }
 
 function batchSize(vals: Val[]): number {

@@ -1,15 +1,15 @@
-// The IR interpreter: ModelIR → CompiledModel (variables, networks, mapping, likelihood, objective).
+// ModelIR → CompiledModel: the prior, encoder flow, likelihood and objectives around a model's
+// stages (stages.ts): the IR interpreter's, or a program's emitted by `intel compile`.
 import * as tf from "@tensorflow/tfjs";
 import { IR_VERSION, type ModelIR, type NetworkIR, type SourceRef } from "../../compiler/ir/types";
-import { GraphEvaluator, type MapResult } from "../mapping/graph";
+import type { MapResult } from "../mapping/graph";
 import { likelihoodMean, logLikelihood } from "../objectives/likelihood";
 import { elboEstimator } from "../objectives/elbo-mc";
 import { elboTerms, iwaeEstimate, iwaeTerms, reparam, type Forward, type StageSeeds } from "../objectives/objective";
 import { makeQFlow, type QFlow } from "../objectives/q-flow";
 import { encoderHeads, makePrior, type Posterior, type Prior } from "../priors";
 import type { CompiledModel, LossOptions, LossTerms, NonFiniteOrigin } from "./compiled";
-import { runNetwork } from "./network";
-import { makeVariables } from "./params";
+import { interpreterStages, type ModelStages } from "./stages";
 import { deriveSeed, reparamNoise, standardNormal, STREAM } from "./random";
 
 const asFloat = (x: tf.Tensor): tf.Tensor => (x.dtype === "float32" ? x : tf.cast(x, "float32"));
@@ -47,19 +47,18 @@ class Model implements CompiledModel, Forward {
   /** the encoder flow of ObjectiveIR.qFlow; null: q(y|x) is the encoder's Gaussian */
   readonly qFlow: QFlow | null;
   readonly initFromData?: (pick: (k: number) => tf.Tensor) => void;
-  private readonly graph: GraphEvaluator;
   /** seeds for calls that gave none (dropout in training without a seed): deterministic per model */
   private autoSeed = 0;
 
   constructor(
     readonly ir: ModelIR,
     private readonly seed: number,
+    private readonly stages: ModelStages,
   ) {
     checkIR(ir);
     this.latentDim = ir.latent.dim;
-    this.variables = makeVariables(ir.params, seed, true);
-    this.state = makeVariables(ir.state, seed, false, ir.params.length);
-    this.graph = new GraphEvaluator(ir.mapping);
+    this.variables = stages.params;
+    this.state = stages.state;
     this.qFlow = makeQFlow(ir.objective.qFlow, this.variables);
     // The VampPrior encodes its pseudo-inputs in evaluation mode (see runtime/priors/vamp.ts).
     // Its pseudo-inputs are learnable, so the encoder must pass gradients back to its input for them.
@@ -72,10 +71,6 @@ class Model implements CompiledModel, Forward {
     return seed ?? deriveSeed(this.seed, STREAM.auto, stream, ++this.autoSeed);
   }
 
-  private net(net: NetworkIR, x: tf.Tensor, training: boolean, seed: number, inputIsData = false): tf.Tensor {
-    return runNetwork(net, x, { params: this.variables, state: this.state, training, seed, inputIsData });
-  }
-
   encode(x: tf.Tensor, training: boolean, seed?: number): Posterior {
     return this.encodeInput(x, training, seed, true);
   }
@@ -84,7 +79,7 @@ class Model implements CompiledModel, Forward {
   private encodeInput(x: tf.Tensor, training: boolean, seed: number | undefined, inputIsData: boolean): Posterior {
     const d = this.latentDim;
     const heads = this.prior?.heads ?? 2;
-    let out = this.net(this.ir.encoder, x, training, this.nextSeed(seed, STREAM.encoder), inputIsData);
+    let out = this.stages.encoder(x, { params: this.variables, state: this.state, training, seed: this.nextSeed(seed, STREAM.encoder), inputIsData });
     if (out.rank !== 2) out = tf.reshape(out, [-1, heads * d]);
     const q: Posterior = { mean: tf.slice(out, [0, 0], [-1, d]) as tf.Tensor2D, logvar: tf.slice(out, [0, d], [-1, d]) as tf.Tensor2D };
     if (heads === 3) q.logits = tf.slice(out, [0, 2 * d], [-1, d]) as tf.Tensor2D;
@@ -98,17 +93,11 @@ class Model implements CompiledModel, Forward {
   }
 
   map(y: tf.Tensor2D, training = false, seed?: number): MapResult {
-    const s = this.nextSeed(seed, STREAM.mapping);
-    return this.graph.run(y, {
-      params: this.variables,
-      training,
-      seed: s,
-      apply: (net, x, node) => this.net(net, x, training, deriveSeed(s, node)),
-    });
+    return this.stages.mapping(y, { params: this.variables, state: this.state, training, seed: this.nextSeed(seed, STREAM.mapping) });
   }
 
   decode(z: tf.Tensor, training: boolean, seed?: number): tf.Tensor {
-    return this.net(this.ir.decoder, z, training, this.nextSeed(seed, STREAM.decoder));
+    return this.stages.decoder(z, { params: this.variables, state: this.state, training, seed: this.nextSeed(seed, STREAM.decoder) });
   }
 
   logLik(x: tf.Tensor, out: tf.Tensor): tf.Tensor1D {
@@ -150,12 +139,7 @@ class Model implements CompiledModel, Forward {
       const y = this.qFlow ? this.qFlow.apply(y0) : y0;
       if (this.qFlow && !finite(y)) return { what: "the encoder flow's output", at: null };
       const ms = s.mapping;
-      const node = this.graph.firstNonFinite(y, {
-        params: this.variables,
-        training: true,
-        seed: ms,
-        apply: (net, v, i) => this.net(net, v, true, deriveSeed(ms, i)),
-      });
+      const node = this.stages.firstNonFinite?.(y, { params: this.variables, state: this.state, training: true, seed: ms }) ?? null;
       if (node) return { what: `the mapping's '${node.op}'${node.bias ? ` in bias '${node.bias}'` : ""}`, at: node.at };
       const { z } = this.map(y, true, ms);
       if (!finite(this.decode(z, true, s.decoder))) return { what: "the decoder's output", at: lastLayer(this.ir.decoder) };
@@ -181,7 +165,7 @@ class Model implements CompiledModel, Forward {
     for (const v of this.variables.values()) v.dispose();
     for (const v of this.state.values()) v.dispose();
     this.prior?.dispose?.();
-    this.graph.dispose();
+    this.stages.dispose();
   }
 }
 
@@ -190,5 +174,10 @@ class Model implements CompiledModel, Forward {
  * deriveSeed(seed, STREAM.param, i), state j with deriveSeed(seed, STREAM.param, params.length + j).
  */
 export function buildModel(ir: ModelIR, seed: number): CompiledModel {
-  return new Model(ir, seed);
+  return new Model(ir, seed, interpreterStages(ir, seed));
+}
+
+/** The model of an IR whose stages are given (an emitted program's); the stages' tensors become the model's. */
+export function assembleModel(ir: ModelIR, seed: number, stages: ModelStages): CompiledModel {
+  return new Model(ir, seed, stages);
 }

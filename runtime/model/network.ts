@@ -36,7 +36,7 @@ export function activate(x: tf.Tensor, fn: Activation, alpha?: number): tf.Tenso
       return tf.softplus(x);
     case "elu":
       // tf.elu has no alpha; alpha·(eˣ − 1) below 0 (alpha 1 = tf.elu)
-      return alpha === undefined || alpha === 1 ? tf.elu(x) : tf.where(tf.greater(x, 0), x, tf.mul(tf.expm1(tf.minimum(x, 0)), alpha));
+      return alpha === undefined || alpha === 1 ? tf.elu(x) : elu(x, alpha);
     case "linear":
       return x;
     default: {
@@ -46,19 +46,32 @@ export function activate(x: tf.Tensor, fn: Activation, alpha?: number): tf.Tenso
   }
 }
 
+/** alpha·(eˣ − 1) below 0, x above (the where form: tf.elu has no alpha) */
+export function elu(x: tf.Tensor, alpha: number): tf.Tensor {
+  return tf.where(tf.greater(x, 0), x, tf.mul(tf.expm1(tf.minimum(x, 0)), alpha));
+}
+
 function batchNorm(x: tf.Tensor, l: Extract<LayerIR, { kind: "batch_norm" }>, ctx: NetContext): tf.Tensor {
   const gamma = lookup(ctx.params, l.gamma, "parameter");
   const beta = lookup(ctx.params, l.beta, "parameter");
   const mm = lookup(ctx.state, l.movingMean, "state");
   const mv = lookup(ctx.state, l.movingVar, "state");
-  if (!ctx.training) return tf.add(tf.mul(tf.div(tf.sub(x, mm), tf.sqrt(tf.add(mv, l.epsilon))), gamma), beta);
-  const { y, mean, variance } = batchNormTrainLayer(x, gamma as tf.Tensor as tf.Tensor1D, beta as tf.Tensor as tf.Tensor1D, l.epsilon);
+  return batchNormLayer(x, gamma, beta, mm, mv, ctx.training, l.momentum, l.epsilon);
+}
+
+/**
+ * Batch norm over the last axis: batch statistics and a moving-average update of (mm, mv) in
+ * training, the moving statistics otherwise.
+ */
+export function batchNormLayer(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, mm: tf.Variable, mv: tf.Variable, training: boolean, momentum: number, epsilon: number): tf.Tensor {
+  if (!training) return tf.add(tf.mul(tf.div(tf.sub(x, mm), tf.sqrt(tf.add(mv, epsilon))), gamma), beta);
+  const { y, mean, variance } = batchNormTrainLayer(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, epsilon);
   // Keras' convention: moving = momentum·moving + (1 − momentum)·batch; like PyTorch, the moving
   // variance takes the unbiased batch variance. assign() holds its own reference, so the
   // enclosing tidy may dispose these tensors.
   const n = x.size / x.shape[x.rank - 1]!;
   const unbiased = n > 1 ? tf.mul(variance, n / (n - 1)) : variance;
-  const m = l.momentum;
+  const m = momentum;
   mm.assign(tf.add(tf.mul(mm, m), tf.mul(mean, 1 - m)));
   mv.assign(tf.add(tf.mul(mv, m), tf.mul(unbiased, 1 - m)));
   return y;

@@ -32,18 +32,24 @@ export function initialValue(shape: number[], init: InitIR, seed: number): tf.Te
 
 let modelCounter = 0;
 
-/**
- * tf.Variables for a list of ParamIR; the i-th gets seed deriveSeed(runSeed, STREAM.param, offset + i).
- * Variable names carry a per-process model number because tfjs registers names globally.
- */
+/** A per-process model number for variable names (tfjs registers names globally). */
+export const modelTag = (): string => `m${++modelCounter}`;
+
+/** A tf.Variable holding `init()` (computed in a tidy scope). */
+export function newVariable(name: string, trainable: boolean, init: () => tf.Tensor): tf.Variable {
+  const v = tf.tidy(init);
+  const out = tf.variable(v, trainable, name);
+  v.dispose();
+  return out;
+}
+
+/** tf.Variables for a list of ParamIR; the i-th gets seed deriveSeed(runSeed, STREAM.param, offset + i). */
 export function makeVariables(params: ParamIR[], runSeed: number, trainable: boolean, offset = 0): Map<string, tf.Variable> {
-  const tag = ++modelCounter;
+  const tag = modelTag();
   const out = new Map<string, tf.Variable>();
   params.forEach((p, i) => {
     if (out.has(p.id)) throw new Error(`internal error: duplicate parameter id '${p.id}' in the IR`);
-    const v = tf.tidy(() => initialValue(p.shape, p.init, deriveSeed(runSeed, STREAM.param, offset + i)));
-    out.set(p.id, tf.variable(v, trainable, `m${tag}/${p.id}`));
-    v.dispose();
+    out.set(p.id, newVariable(`${tag}/${p.id}`, trainable, () => initialValue(p.shape, p.init, deriveSeed(runSeed, STREAM.param, offset + i))));
   });
   return out;
 }

@@ -1,150 +1,184 @@
 // The support module of programs emitted by `intel compile` (compiler/emit/). An emitted program
-// writes the model's math out as plain tfjs code; it imports from here only what would be pointless
-// duplication of the runtime:
-//   - seed derivation (deriveSeed, STREAM): the same seeds as the interpreter, so the same numbers;
-//   - the fast dense / conv / batch-norm ops with hand-written gradients (runtime/ops);
-//   - `runProgram`: flags, backend selection, data loading, the training loop, checkpoints and the
-//     run directory, exactly as `intel train` does them (runtime/run/session.ts).
-// Nothing here interprets an IR.
-import type * as tf from "@tensorflow/tfjs";
-import type { ModelIR, PenaltyIR } from "../../compiler/ir/types";
+// writes the model's own structure out (its networks layer by layer, its mapping op by op, its
+// parameters) and imports every piece of math from here, the same implementations the IR
+// interpreter runs, so nothing is written twice:
+//   - seeds (deriveSeed, STREAM) and initialisers, so the same seed gives the same numbers;
+//   - the layers (dense, conv, batch norm, activations) and the mapping's built-ins;
+//   - assembleModel: prior, encoder flow, likelihood and objectives around the program's stages;
+//   - runProgram: training, --resume, `sample` and `encode`, with `intel train`'s run directory.
+import type { ModelIR } from "../../compiler/ir/types";
 import { BackendUnavailableError, selectBackend, type BackendName } from "../backend/select";
 import { DataError } from "../data/dataset";
+import type { CompiledModel } from "../model/compiled";
+import "../model/gradients"; // zero gradients for comparisons (where(y > 0, …))
 import { CheckpointError } from "../run/checkpoint";
-import { RunDirError } from "../run/run-dir";
+import { drawSamples, encodeData, loadTrainedRun, runData, type DataRole } from "../run/inference";
+import { imageGridPng, imageLayout, toCsv } from "../run/outputs";
+import { openRunDir, RunDirError } from "../run/run-dir";
+import { resumeRun, startRun, type RunOutcome } from "../run/session";
+import { writeFileAtomic } from "../run/atomic";
+import { deriveSeed as runSeed } from "../random/seeds";
 import { TrainingDivergedError } from "../train/divergence";
 import { TrainSettingsError } from "../train/optimizer";
-import type { CompiledModel, LossOptions, LossTerms } from "../model/compiled";
-import "../model/gradients"; // zero gradients for comparisons (where(y > 0, …))
-import { startRun } from "../run/session";
 
-export { conv2d, conv2dTranspose } from "../ops/conv";
-export { dense } from "../ops/dense";
-export { batchNormTrain } from "../ops/norm";
+export { assembleModel } from "../model/build";
+export { batchNormLayer, elu } from "../model/network";
+export { conv2dLayer, conv2dTransposeLayer, denseChainLayer, denseLayer } from "../model/layers";
+export { initialValue, modelTag, newVariable } from "../model/params";
 export { deriveSeed, STREAM } from "../model/random";
-export type { LossOptions, LossTerms } from "../model/compiled";
+export { entropySpreadOf as entropySpread, matmulTensors as matmul, safeRoot } from "../mapping/ops";
+export { normalLogCdf, stopGradient } from "../mapping/builtins";
+export { hierarchy, radialFlow } from "../mapping/library";
+export { planarFlow } from "../mapping/planar";
+export { sylvesterFlow } from "../mapping/sylvester";
+export { clustersProduct } from "../mapping/clusters";
+export type { CompiledModel } from "../model/compiled";
+export type { MapResult } from "../mapping/graph";
+export type { NetContext } from "../model/network";
+export type { ModelStages } from "../model/stages";
+export type { ModelIR } from "../../compiler/ir/types";
 
-/**
- * What an emitted program says about its model besides the math: the IR's small, non-network parts
- * (name, source, data, latent, likelihood, objective, training settings, penalties). Written to the
- * run directory's ir.json in place of the full IR.
- */
-export type ModelInfo = Pick<ModelIR, "irVersion" | "name" | "source" | "kind" | "data" | "latent" | "likelihood" | "objective" | "train" | "evaluate"> & {
-  penalties: PenaltyIR[];
-};
-
-/** The model an emitted program builds: its variables and its objective on a batch. */
-export interface ProgramModel {
-  readonly variables: Map<string, tf.Variable>;
-  readonly state: Map<string, tf.Variable>;
-  readonly latentDim: number;
-  loss(x: tf.Tensor, seed: number, training: boolean, opts?: LossOptions): LossTerms;
-  encode(x: tf.Tensor, training: boolean, seed: number): { mean: tf.Tensor2D; logvar: tf.Tensor2D };
-  map(y: tf.Tensor2D, training: boolean, seed: number): { z: tf.Tensor; penalties: Record<string, tf.Scalar> };
-  decode(z: tf.Tensor, training: boolean, seed: number): tf.Tensor;
-  logLikelihood(x: tf.Tensor, out: tf.Tensor): tf.Tensor1D;
-  dispose(): void;
-}
-
-/** The IR-shaped record of a program's model (networks and parameters left out). */
-export function infoIR(info: ModelInfo): ModelIR {
-  const stub = (name: string) => ({ name, input: [], output: [], layers: [] });
-  return {
-    ...info,
-    encoder: stub("encoder"),
-    decoder: stub("decoder"),
-    mapping: { input: { name: info.latent.name, shape: [info.latent.dim] }, nodes: [], output: 0, penalties: info.penalties },
-    params: [],
-    state: [],
-  };
-}
-
-/** A program's model as the runtime's CompiledModel (what the training loop and checkpoints use). */
-export function asCompiledModel(info: ModelInfo, m: ProgramModel): CompiledModel {
-  const missing = (what: string) => (): never => {
-    throw new Error(`${what} is not part of a compiled program; use \`intel eval\` / \`intel sample\` on a run of the spec`);
-  };
-  return {
-    ir: infoIR(info),
-    variables: m.variables,
-    state: m.state,
-    latentDim: m.latentDim,
-    loss: (x, seed, training, opts) => m.loss(x, seed, training, opts),
-    encode: (x, training, seed) => m.encode(x, training, seed ?? 1),
-    map: (y, training = false, seed) => m.map(y, training, seed ?? 1),
-    decode: (z, training, seed) => m.decode(z, training, seed ?? 1),
-    logLikelihood: (x, out) => m.logLikelihood(x, out),
-    iwae: missing("iwae"),
-    sample: missing("sample"),
-    dispose: () => m.dispose(),
-  };
+/** What an emitted program hands runProgram: its IR (the run's ir.json), spec text, and model. */
+export interface Program {
+  ir: ModelIR;
+  /** the spec as compiled (the run's spec.intel); null: none */
+  specText: string | null;
+  createModel(seed: number): CompiledModel;
 }
 
 const BACKENDS: readonly BackendName[] = ["auto", "tensorflow-gpu", "tensorflow", "wasm", "cpu"];
+const USAGE = (name: string) =>
+  `usage: ${name} [--epochs N] [--seed N] [--backend B] [--out DIR]   train into a new run\n` +
+  `       ${name} --resume DIR [--epochs N] [--backend B]            continue a run\n` +
+  `       ${name} sample DIR [-n N] [-o FILE] [--seed N] [--backend B]\n` +
+  `       ${name} encode DIR [--data train|validation|test] [-o FILE] [--backend B]\n` +
+  `backends: ${BACKENDS.join(", ")}\n`;
 
-/**
- * The `main` of an emitted program: `--epochs N --seed N --backend B --out DIR` as in `intel
- * train`; trains into runs/NAME-TIMESTAMP/ (or DIR) with the same layout. Returns the exit code.
- */
-export async function runProgram(info: ModelInfo, createModel: (seed: number) => ProgramModel, argv: readonly string[]): Promise<number> {
+class ProgramUsageError extends Error {}
+
+/** `--name value` / `--name=value` / `-n value` flags and positionals; `allowed` names the flags. */
+function parseFlags(argv: readonly string[], allowed: readonly string[]): { flags: Map<string, string>; positionals: string[] } {
   const flags = new Map<string, string>();
+  const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    const m = /^--(backend|epochs|out|seed)(?:=(.*))?$/.exec(a);
-    const value = m ? (m[2] ?? argv[++i]) : undefined;
-    if (!m || value === undefined) {
-      process.stderr.write(`${info.name}: ${m ? `${a} needs a value` : `unknown argument ${a}`}\nflags: --epochs N --seed N --backend auto|tensorflow-gpu|tensorflow|wasm|cpu --out DIR\n`);
-      return 2;
+    const m = /^--?([a-z]+)(?:=(.*))?$/.exec(a);
+    if (!m) {
+      positionals.push(a);
+      continue;
     }
+    if (!allowed.includes(m[1]!)) throw new ProgramUsageError(`unknown flag ${a}`);
+    const value = m[2] ?? argv[++i];
+    if (value === undefined) throw new ProgramUsageError(`${a} needs a value`);
     flags.set(m[1]!, value);
   }
-  const int = (name: string): number | undefined => {
-    const v = flags.get(name);
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isSafeInteger(n) || n < 0) throw new Error(`--${name} needs a non-negative integer, got '${v}'`);
-    return n;
-  };
-  const backendName = (flags.get("backend") ?? "auto") as BackendName;
-  if (!BACKENDS.includes(backendName)) {
-    process.stderr.write(`${info.name}: --backend must be one of ${BACKENDS.join(", ")}\n`);
-    return 2;
+  return { flags, positionals };
+}
+
+function intFlag(flags: Map<string, string>, name: string, min: number): number | undefined {
+  const v = flags.get(name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < min) throw new ProgramUsageError(`${name.length === 1 ? "-" : "--"}${name} needs an integer ≥ ${min}, got '${v}'`);
+  return n;
+}
+
+function backendFlag(flags: Map<string, string>): BackendName {
+  const b = (flags.get("backend") ?? "auto") as BackendName;
+  if (!BACKENDS.includes(b)) throw new ProgramUsageError(`--backend must be one of ${BACKENDS.join(", ")}`);
+  return b;
+}
+
+/** The program's model for a run it did not start: refused unless the run is of this program's spec. */
+function factoryFor(p: Program, dir: string): (ir: ModelIR, seed: number) => CompiledModel {
+  const run = openRunDir(dir);
+  if (run.ir.name !== p.ir.name || run.ir.source.sha256 !== p.ir.source.sha256) {
+    throw new RunDirError(`${dir} is a run of model '${run.ir.name}' (spec sha256 ${run.ir.source.sha256.slice(0, 12)}), not of this program's '${p.ir.name}' (${p.ir.source.sha256.slice(0, 12)})`);
   }
+  return (_ir, seed) => p.createModel(seed);
+}
+
+/**
+ * The `main` of an emitted program (flags as `intel train`, `intel sample`, `intel encode`). Returns
+ * the exit code: 0 done, 1 a problem with the input or the environment, 2 usage.
+ */
+export async function runProgram(p: Program, argv: readonly string[]): Promise<number> {
+  const name = process.argv[1] ?? p.ir.name;
+  const say = (s: string) => void process.stdout.write(s);
   try {
-    return await train(info, createModel, argv, flags.get("out"), backendName, int("epochs"), int("seed"));
+    const sub = argv[0] === "sample" || argv[0] === "encode" ? argv[0] : "train";
+    const rest = sub === "train" ? argv : argv.slice(1);
+    const allowed = sub === "train" ? ["backend", "epochs", "out", "seed", "resume"] : sub === "sample" ? ["backend", "n", "o", "seed"] : ["backend", "data", "o"];
+    const { flags, positionals } = parseFlags(rest, allowed);
+    if (sub === "train" ? positionals.length !== 0 : positionals.length !== 1) throw new ProgramUsageError(sub === "train" ? `unexpected argument ${positionals[0]}` : `${sub} needs one run directory`);
+    const backend = await selectBackend(backendFlag(flags));
+    say(`backend: ${backend.name} (${backend.detail}) · tfjs ${backend.tfjsVersion} · node ${process.version}\n`);
+    if (sub === "sample") {
+      const r = await sample(p, positionals[0]!, { n: intFlag(flags, "n", 1), out: flags.get("o"), seed: intFlag(flags, "seed", 1) });
+      say(`wrote ${r.n} samples to ${r.path}\n`);
+      return 0;
+    }
+    if (sub === "encode") {
+      const role = flags.get("data") ?? "train";
+      if (role !== "train" && role !== "validation" && role !== "test") throw new ProgramUsageError("--data must be train, validation or test");
+      const r = await encode(p, positionals[0]!, { role, out: flags.get("o") });
+      say(`wrote ${r.n} representations g(μ(x)) (${r.dim} dims) of the ${role} data to ${r.path}\n`);
+      return 0;
+    }
+    const common = {
+      backend,
+      command: [name, ...argv],
+      progress: { write: say, tty: Boolean(process.stdout.isTTY), columns: process.stdout.columns },
+      epochs: intFlag(flags, "epochs", 1),
+    };
+    const resume = flags.get("resume");
+    if (resume && (flags.has("seed") || flags.has("out"))) throw new ProgramUsageError("--seed and --out cannot change a run being resumed");
+    const outcome: RunOutcome = resume
+      ? await resumeRun({ ...common, dir: resume, buildModel: factoryFor(p, resume) })
+      : await startRun({ ...common, ir: p.ir, specText: p.specText, specPath: p.ir.source.file, buildModel: (_ir, seed) => p.createModel(seed), outDir: flags.get("out"), seed: intFlag(flags, "seed", 0) });
+    const st = outcome.result.state;
+    say(`${st.epoch} epochs done${st.best ? `; best loss ${st.best.value.toFixed(4)} at epoch ${st.best.epoch}` : ""}\nrun: ${outcome.dir}\n`);
+    return 0;
   } catch (e) {
+    if (e instanceof ProgramUsageError) {
+      process.stderr.write(`${p.ir.name}: ${e.message}\n${USAGE(name)}`);
+      return 2;
+    }
     // the input's or the environment's problems, as `intel train` reports them: a message and exit 1
     const known = [DataError, RunDirError, CheckpointError, TrainSettingsError, TrainingDivergedError, BackendUnavailableError];
     if (!known.some((k) => e instanceof k)) throw e;
-    process.stderr.write(`${info.name}: ${(e as Error).message}\n`);
+    process.stderr.write(`${p.ir.name}: ${(e as Error).message}\n`);
     return 1;
   }
 }
 
-async function train(
-  info: ModelInfo,
-  createModel: (seed: number) => ProgramModel,
-  argv: readonly string[],
-  out: string | undefined,
-  backendName: BackendName,
-  epochs: number | undefined,
-  seed: number | undefined,
-): Promise<number> {
-  const backend = await selectBackend(backendName);
-  process.stdout.write(`backend: ${backend.name} (${backend.detail}) · tfjs ${backend.tfjsVersion} · node ${process.version}\n`);
-  const outcome = await startRun({
-    ir: infoIR(info),
-    specText: null,
-    specPath: info.source.file,
-    buildModel: (_ir, seed) => asCompiledModel(info, createModel(seed)),
-    backend,
-    command: [process.argv[1] ?? info.name, ...argv],
-    progress: { write: (s) => void process.stdout.write(s), tty: Boolean(process.stdout.isTTY), columns: process.stdout.columns },
-    outDir: out,
-    epochs,
-    seed,
-  });
-  const st = outcome.result.state;
-  process.stdout.write(`${st.epoch} epochs done${st.best ? `; best loss ${st.best.value.toFixed(4)} at epoch ${st.best.epoch}` : ""}\nrun: ${outcome.dir}\n`);
-  return 0;
+/** y ~ p(y) → z = g(y) → decoder mean, n of them from the run's best checkpoint, as PNG (images) or CSV. */
+export async function sample(p: Program, dir: string, o: { n?: number; out?: string; seed?: number } = {}): Promise<{ n: number; path: string; values: Float32Array }> {
+  const run = await loadTrainedRun(dir, factoryFor(p, dir));
+  try {
+    const n = o.n ?? 64;
+    const values = drawSamples(run.model, n, o.seed ?? runSeed(run.config.train.seed, "sample", 0));
+    const layout = imageLayout(run.ir.data);
+    const path = o.out ?? `${dir}/${layout ? "samples.png" : "samples.csv"}`;
+    writeFileAtomic(path, layout && path.toLowerCase().endsWith(".png") ? imageGridPng(values, n, layout) : toCsv(values, n, values.length / n, "x"));
+    return { n, path, values };
+  } finally {
+    run.model.dispose();
+  }
+}
+
+/** The representations g(μ(x)) of one of the run's data roles, as CSV with labels where the data has them. */
+export async function encode(p: Program, dir: string, o: { role?: DataRole; out?: string } = {}): Promise<{ n: number; dim: number; path: string; z: Float32Array }> {
+  const run = await loadTrainedRun(dir, factoryFor(p, dir));
+  try {
+    const role = o.role ?? "train";
+    const ds = runData(run, role);
+    if (!ds) throw new RunDirError(`${dir} holds out no ${role} data`);
+    const { z, dim } = encodeData(run.model, ds, run.config.train.batch);
+    const path = o.out ?? `${dir}/z-${role}.csv`;
+    writeFileAtomic(path, toCsv(z, ds.n, dim, "z", ds.labels));
+    return { n: ds.n, dim, path, z };
+  } finally {
+    run.model.dispose();
+  }
 }

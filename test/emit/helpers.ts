@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ModelIR } from "../../compiler/ir/types";
 import { emitModel } from "../../compiler/emit/emit";
-import type { ModelInfo, ProgramModel } from "../../runtime/support";
+import type { CompiledModel, Program } from "../../runtime/support";
 
 export const TMP = resolve("test/emit/.tmp");
 
@@ -18,15 +18,18 @@ export function tmpDir(name: string): string {
 export const removeTmp = (dir: string): void => rmSync(dir, { recursive: true, force: true });
 
 /** Writes the emitted program of `ir` into `dir` and returns its path. */
-export function writeEmitted(dir: string, file: string, ir: ModelIR): string {
+export function writeEmitted(dir: string, file: string, ir: ModelIR, specText: string | null = null): string {
   const path = join(dir, file);
-  writeFileSync(path, emitModel(ir, { supportImport: "../../../../runtime/support" }));
+  writeFileSync(path, emitModel(ir, { supportImport: "../../../../runtime/support", specText }));
   return path;
 }
 
 export interface EmittedModule {
-  MODEL: ModelInfo;
-  createModel(seed: number): ProgramModel;
+  PROGRAM: Program;
+  createModel(seed: number): CompiledModel;
+  main(argv: readonly string[]): Promise<number>;
+  sample(dir: string, o?: { n?: number; out?: string; seed?: number }): Promise<{ n: number; path: string; values: Float32Array }>;
+  encode(dir: string, o?: { role?: "train" | "validation" | "test"; out?: string }): Promise<{ n: number; dim: number; path: string; z: Float32Array }>;
 }
 
 export async function importEmitted(path: string): Promise<EmittedModule> {

@@ -12,4 +12,9 @@ export const MODEL_CODES = {
   IV5004: { severity: "error", title: "hyperparameter out of range" },
   IV5005: { severity: "error", title: "metric applied to something it does not measure" },
   IV5006: { severity: "error", title: "the objective's KL cannot be computed as asked with this prior or encoder flow" },
+  IV5015: {
+    severity: "error",
+    title: "intel compile cannot write this model out as a program",
+    hint: "`intel train` runs this model; `intel compile` writes no program for it",
+  },
 } as const satisfies Record<string, CatalogEntry>;
