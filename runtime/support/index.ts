@@ -8,7 +8,7 @@
 // Nothing here interprets an IR.
 import type * as tf from "@tensorflow/tfjs";
 import type { ModelIR, PenaltyIR } from "../../compiler/ir/types";
-import { BackendUnavailableError, selectBackend, type BackendName } from "../backend/select";
+import { BACKEND_NAMES, BackendUnavailableError, selectBackend, type BackendName } from "../backend/select";
 import { DataError } from "../data/dataset";
 import { CheckpointError } from "../run/checkpoint";
 import { RunDirError } from "../run/run-dir";
@@ -80,7 +80,7 @@ export function asCompiledModel(info: ModelInfo, m: ProgramModel): CompiledModel
   };
 }
 
-const BACKENDS: readonly BackendName[] = ["auto", "tensorflow-gpu", "tensorflow", "wasm", "cpu"];
+const BACKENDS: readonly BackendName[] = BACKEND_NAMES;
 
 /**
  * The `main` of an emitted program: `--epochs N --seed N --backend B --out DIR` as in `intel
@@ -93,7 +93,7 @@ export async function runProgram(info: ModelInfo, createModel: (seed: number) =>
     const m = /^--(backend|epochs|out|seed)(?:=(.*))?$/.exec(a);
     const value = m ? (m[2] ?? argv[++i]) : undefined;
     if (!m || value === undefined) {
-      process.stderr.write(`${info.name}: ${m ? `${a} needs a value` : `unknown argument ${a}`}\nflags: --epochs N --seed N --backend auto|tensorflow-gpu|tensorflow|wasm|cpu --out DIR\n`);
+      process.stderr.write(`${info.name}: ${m ? `${a} needs a value` : `unknown argument ${a}`}\nflags: --epochs N --seed N --backend ${BACKENDS.join("|")} --out DIR\n`);
       return 2;
     }
     flags.set(m[1]!, value);

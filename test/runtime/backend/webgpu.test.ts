@@ -1,0 +1,51 @@
+// --backend webgpu on a machine without a WebGPU adapter (these CPU machines: no libvulkan1, or only
+// Mesa's lavapipe, which Dawn rejects): a BackendUnavailableError that says what is missing, at
+// once, leaving the previous backend active. With an adapter (a GPU machine) the same call selects it.
+import * as tf from "@tensorflow/tfjs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { BackendUnavailableError, selectBackend } from "../../../runtime/backend/select";
+import { noAdapterReason, vulkanLoaderPresent } from "../../../runtime/backend/webgpu";
+
+describe("webgpu backend", () => {
+  it.runIf(process.platform === "linux")("looks for the Vulkan loader on LD_LIBRARY_PATH and the usual paths", () => {
+    const dir = mkdtempSync(join(tmpdir(), "intel-vk-"));
+    expect(vulkanLoaderPresent({ LD_LIBRARY_PATH: dir }, [])).toBe(false);
+    writeFileSync(join(dir, "libvulkan.so.1"), "");
+    expect(vulkanLoaderPresent({ LD_LIBRARY_PATH: `/nonexistent:${dir}` }, [])).toBe(true);
+    expect(vulkanLoaderPresent({}, [dir])).toBe(true);
+    expect(noAdapterReason(false)).toMatch(/no WebGPU adapter: the Vulkan loader libvulkan\.so\.1 is not installed/);
+    expect(noAdapterReason(true)).toMatch(/no WebGPU adapter: the installed Vulkan drivers offer no GPU/);
+  });
+
+  it("without an adapter: a clear error within half a second, and the previous backend stays", async () => {
+    await selectBackend("cpu");
+    const t0 = performance.now();
+    const got = await selectBackend("webgpu").catch((e: unknown) => e);
+    const ms = performance.now() - t0;
+    if (!(got instanceof Error)) {
+      // a machine with a GPU and a Vulkan driver: then it is simply selected
+      expect(got.name).toBe("webgpu");
+      expect(tf.getBackend()).toBe("webgpu");
+      return;
+    }
+    expect(got).toBeInstanceOf(BackendUnavailableError);
+    expect(got.message).toMatch(/^backend 'webgpu' is not available: Dawn \(npm 'webgpu'\) found no WebGPU adapter/);
+    expect(got.message).toMatch(/Vulkan driver/);
+    expect(got.message).toMatch(/lavapipe does not qualify/);
+    expect(got.message).toMatch(/--backend wasm/);
+    expect(ms).toBeLessThan(500);
+    expect(tf.getBackend()).toBe("cpu");
+    expect(tf.findBackend("webgpu")).toBeNull(); // nothing half-registered
+  });
+
+  it("auto does not try webgpu: its choice and its notes are as before", async () => {
+    const t0 = performance.now();
+    const info = await selectBackend("auto", { wasmThreads: 1 });
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(["tensorflow-gpu", "tensorflow", "wasm"]).toContain(info.name);
+    expect(info.detail).not.toMatch(/webgpu/);
+  });
+});
