@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { forceRoutes, type KernelRoutes } from "./routes";
 import { registerThreadedWasm, wasmPackageDir } from "./wasm_threads";
-import { startWebgpu, WebgpuUnavailable } from "./webgpu";
+import { startWebgpu, WebgpuUnavailable, type WebgpuModules } from "./webgpu";
 
 /** Every name `--backend` takes, in the order of the docs. */
 export const BACKEND_NAMES = ["auto", "tensorflow-gpu", "tensorflow", "webgpu", "wasm", "cpu"] as const;
@@ -207,9 +207,10 @@ export async function selectBackend(name: BackendName = "auto", opts: SelectOpti
   return { ...info, detail: `${info.detail}; kernel routes forced: ${named}` };
 }
 
-async function selectWebgpu(): Promise<BackendInfo> {
+/** webgpu with its packages passed in (a bundle that cannot import them by name); else as selectBackend. */
+export async function selectWebgpu(modules: WebgpuModules = {}): Promise<BackendInfo> {
   try {
-    const adapter = await startWebgpu();
+    const adapter = await startWebgpu(5000, modules);
     return { name: "webgpu", tfjsVersion: tf.version_core, detail: `tfjs-backend-webgpu on Dawn, adapter: ${adapter}` };
   } catch (e) {
     if (e instanceof WebgpuUnavailable) throw new BackendUnavailableError("webgpu", e.reason, e.hint);

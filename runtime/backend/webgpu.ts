@@ -62,11 +62,11 @@ interface Adapter {
   limits: Record<string, number>;
   requestDevice(d: object): Promise<unknown>;
 }
-interface DawnModule {
+export interface DawnModule {
   create(flags: string[]): { requestAdapter(o?: object): Promise<Adapter | null> };
   globals: Record<string, unknown>;
 }
-type WebgpuModule = { WebGPUBackend: new (device: unknown, info?: unknown) => tf.KernelBackend };
+export type WebgpuModule = { WebGPUBackend: new (device: unknown, info?: unknown) => tf.KernelBackend };
 
 async function optionalImport<T>(pkg: string): Promise<T> {
   const spec: string = pkg; // a variable keeps tsc and bundlers from resolving the optional package
@@ -90,23 +90,29 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 let started: { adapter: string } | null = null;
 
+/** The two packages, for callers that load them themselves (a bundle: bench/gpu/device-check.sh). */
+export interface WebgpuModules {
+  dawn?: DawnModule;
+  backend?: WebgpuModule;
+}
+
 /**
  * Registers and starts tfjs's "webgpu" backend on Dawn's adapter; returns a description of the
  * adapter. Throws WebgpuUnavailable (reason + hint) when a package is missing or no adapter exists.
  */
-export async function startWebgpu(timeoutMs = 5000): Promise<string> {
+export async function startWebgpu(timeoutMs = 5000, modules: WebgpuModules = {}): Promise<string> {
   if (started && tf.findBackend("webgpu")) {
     if (!(await tf.setBackend("webgpu"))) throw new WebgpuUnavailable("the webgpu backend failed to restart", DRIVER_HINT);
     return started.adapter;
   }
-  const dawn = await optionalImport<DawnModule>("webgpu");
+  const dawn = modules.dawn ?? (await optionalImport<DawnModule>("webgpu"));
   const loader = vulkanLoaderPresent();
   if (loader === false) throw new WebgpuUnavailable(noAdapterReason(false), DRIVER_HINT);
   const adapter = await withTimeout(dawn.create([]).requestAdapter({ powerPreference: "high-performance" }), timeoutMs, "Dawn's requestAdapter()");
   if (!adapter) throw new WebgpuUnavailable(noAdapterReason(loader), DRIVER_HINT);
   // tfjs-webgpu reads GPUBufferUsage, GPUMapMode, … as globals.
   for (const [k, v] of Object.entries(dawn.globals)) if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
-  const { WebGPUBackend } = await optionalImport<WebgpuModule>("@tensorflow/tfjs-backend-webgpu");
+  const { WebGPUBackend } = modules.backend ?? (await optionalImport<WebgpuModule>("@tensorflow/tfjs-backend-webgpu"));
   // The device limits tfjs-webgpu's own factory asks for (tfjs-backend-webgpu/src/base.ts).
   const keys = ["maxComputeWorkgroupStorageSize", "maxComputeWorkgroupsPerDimension", "maxStorageBufferBindingSize", "maxBufferSize", "maxComputeWorkgroupSizeX", "maxComputeInvocationsPerWorkgroup"];
   const requiredFeatures = ["timestamp-query", "bgra8unorm-storage"].filter((f) => adapter.features.has(f));
