@@ -13,8 +13,8 @@
 #
 # `run` writes $OUT/device-check.json (per backend that starts: ms/step of the quickstart model, the
 # benchmark's MLP and conv VAEs, and the quickstart's losses over 20 steps vs the cpu backend), plus
-# $OUT/env.txt. tensorflow-gpu will report "not installed": libtensorflow with CUDA is ~0.5 GB, more
-# than can be carried; webgpu runs through Vulkan. The quickstart runs on fixed random 0/1 pixels
+# $OUT/env.txt. tensorflow-gpu will report "not installed": libtensorflow with CUDA (and CUDA 11.2 and
+# cuDNN 8.1 beside it) is far more than can be carried; webgpu runs through Vulkan. The quickstart runs on fixed random 0/1 pixels
 # (MNIST itself is 41 MB), and not through `intel train`: its loop reads synchronously, which
 # tfjs-webgpu cannot do in Node (see bench/gpu/device-check.ts).
 set -euo pipefail

@@ -9,8 +9,8 @@
 // Dawn needs a Vulkan driver for a GPU on Linux. Measured on this project's CPU-only Debian 12
 // machines: without libvulkan1 requestAdapter() resolves null in ~2 ms (Dawn prints
 // "Couldn't load Vulkan" with a C++ source location on stderr, which is why we look for the loader
-// first); with mesa-vulkan-drivers it finds only lavapipe, which Dawn rejects because it lacks
-// shaderUniformBufferArrayDynamicIndexing (and its storage-buffer / sampled-image siblings), so
+// first). With mesa-vulkan-drivers installed Dawn sees only lavapipe and rejects it, as it lacks
+// shaderUniformBufferArrayDynamicIndexing and its siblings (measured when issue #21 was filed), so
 // requestAdapter() resolves null there too.
 //
 // tfjs-webgpu's synchronous read (dataSync) goes through OffscreenCanvas, which Node has not got:
