@@ -29,7 +29,7 @@ function train(spec: string, backend: string) {
 }
 
 // Without the loader there is certainly no adapter; with it, this machine might have a GPU.
-describe.runIf(vulkanLoaderPresent() === false && !installed("@tensorflow/tfjs-node-gpu"))("intel train --backend webgpu without an adapter", () => {
+describe.runIf(installed("webgpu") && vulkanLoaderPresent() === false && !installed("@tensorflow/tfjs-node-gpu"))("intel train --backend webgpu without an adapter", () => {
   it("exits 1 with the reason and the driver it needs, in under 2 s more than a backend that fails at once", () => {
     const spec = join(mkdtempSync(join(tmpdir(), "intel-webgpu-")), "tiny.intel");
     writeFileSync(spec, tinySpec());

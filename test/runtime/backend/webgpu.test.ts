@@ -3,11 +3,22 @@
 // once, leaving the previous backend active. With an adapter (a GPU machine) the same call selects it.
 import * as tf from "@tensorflow/tfjs";
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BackendUnavailableError, selectBackend } from "../../../runtime/backend/select";
 import { noAdapterReason, vulkanLoaderPresent } from "../../../runtime/backend/webgpu";
+
+const require = createRequire(import.meta.url);
+const installed = (pkg: string) => {
+  try {
+    require.resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 describe("webgpu backend", () => {
   it.runIf(process.platform === "linux")("looks for the Vulkan loader on LD_LIBRARY_PATH and the usual paths", () => {
@@ -20,14 +31,20 @@ describe("webgpu backend", () => {
     expect(noAdapterReason(true)).toMatch(/no WebGPU adapter: the installed Vulkan drivers offer no GPU/);
   });
 
-  it("without an adapter: a clear error within half a second, and the previous backend stays", async () => {
+  it.skipIf(installed("webgpu"))("without its optional packages: says how to install them", async () => {
+    const err = await selectBackend("webgpu").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BackendUnavailableError);
+    expect((err as Error).message).toMatch(/webgpu is not installed; install both with `npm install --no-save webgpu@0\.6 @tensorflow\/tfjs-backend-webgpu@4\.22\.0`/);
+  });
+
+  it.runIf(installed("webgpu"))("without an adapter: a clear error within half a second, and the previous backend stays", async () => {
     await selectBackend("cpu");
     const t0 = performance.now();
-    const got = await selectBackend("webgpu").catch((e: unknown) => e);
+    const got: unknown = await selectBackend("webgpu").catch((e: unknown) => e);
     const ms = performance.now() - t0;
     if (!(got instanceof Error)) {
       // a machine with a GPU and a Vulkan driver: then it is simply selected
-      expect(got.name).toBe("webgpu");
+      expect((got as { name: string }).name).toBe("webgpu");
       expect(tf.getBackend()).toBe("webgpu");
       return;
     }
