@@ -5,14 +5,16 @@ import * as tf from "@tensorflow/tfjs";
 import { getThreadsCount, setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import os from "node:os";
 import path from "node:path";
+import { BackendUnavailableError, type ResolvedBackend } from "./errors";
 import { forceRoutes, type KernelRoutes } from "./routes";
 import { registerThreadedWasm, wasmPackageDir } from "./wasm_threads";
-import { startWebgpu, WebgpuUnavailable, type WebgpuModules } from "./webgpu";
+import { startWebgpu, type WebgpuModules } from "./webgpu";
 
 /** Every name `--backend` takes, in the order of the docs. */
 export const BACKEND_NAMES = ["auto", "tensorflow-gpu", "tensorflow", "webgpu", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
-export type ResolvedBackend = Exclude<BackendName, "auto">;
+export type { ResolvedBackend } from "./errors";
+export { BackendUnavailableError };
 
 export interface BackendInfo {
   /** The backend actually in use. */
@@ -49,17 +51,6 @@ const INSTALL_HINTS: Record<"tensorflow-gpu" | "tensorflow", string> = {
     "install it with `npm install @tensorflow/tfjs-node@" + tf.version_core + "` " +
     "(it downloads the native libtensorflow at install time, so it needs network access then)",
 };
-
-export class BackendUnavailableError extends Error {
-  override readonly name = "BackendUnavailableError";
-  constructor(
-    readonly backend: ResolvedBackend,
-    readonly reason: string,
-    readonly hint: string,
-  ) {
-    super(`backend '${backend}' is not available: ${reason}; ${hint}`);
-  }
-}
 
 function errText(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
@@ -209,13 +200,8 @@ export async function selectBackend(name: BackendName = "auto", opts: SelectOpti
 
 /** webgpu with its packages passed in (a bundle that cannot import them by name); else as selectBackend. */
 export async function selectWebgpu(modules: WebgpuModules = {}): Promise<BackendInfo> {
-  try {
-    const adapter = await startWebgpu(5000, modules);
-    return { name: "webgpu", tfjsVersion: tf.version_core, detail: `tfjs-backend-webgpu on Dawn, adapter: ${adapter}` };
-  } catch (e) {
-    if (e instanceof WebgpuUnavailable) throw new BackendUnavailableError("webgpu", e.reason, e.hint);
-    throw e;
-  }
+  const adapter = await startWebgpu(5000, modules);
+  return { name: "webgpu", tfjsVersion: tf.version_core, detail: `tfjs-backend-webgpu on Dawn, adapter: ${adapter}` };
 }
 
 async function selectOnly(name: BackendName, opts: SelectOptions): Promise<BackendInfo> {

@@ -18,12 +18,9 @@
 // with "OffscreenCanvas is not defined".
 import * as tf from "@tensorflow/tfjs";
 import fs from "node:fs";
+import { BackendUnavailableError } from "./errors";
 
-export class WebgpuUnavailable extends Error {
-  constructor(readonly reason: string, readonly hint: string) {
-    super(reason);
-  }
-}
+const unavailable = (reason: string, hint: string) => new BackendUnavailableError("webgpu", reason, hint);
 
 /** The package pair to install, pinned to the tfjs core in use. */
 export const WEBGPU_INSTALL = `npm install --no-save webgpu@0.6 @tensorflow/tfjs-backend-webgpu@${tf.version_core}`;
@@ -76,14 +73,14 @@ async function optionalImport<T>(pkg: string): Promise<T> {
     const code = (e as { code?: string }).code;
     const missing = (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && String(e).includes(`'${pkg}'`);
     const msg = (e instanceof Error ? e.message : String(e)).split("\n")[0];
-    throw new WebgpuUnavailable(missing ? `${pkg} is not installed` : `${pkg} failed to load (${msg})`, `install both with \`${WEBGPU_INSTALL}\``);
+    throw unavailable(missing ? `${pkg} is not installed` : `${pkg} failed to load (${msg})`, `install both with \`${WEBGPU_INSTALL}\``);
   }
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const t = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new WebgpuUnavailable(`${what} did not answer within ${ms} ms`, DRIVER_HINT)), ms);
+    timer = setTimeout(() => reject(unavailable(`${what} did not answer within ${ms} ms`, DRIVER_HINT)), ms);
   });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
@@ -98,18 +95,18 @@ export interface WebgpuModules {
 
 /**
  * Registers and starts tfjs's "webgpu" backend on Dawn's adapter; returns a description of the
- * adapter. Throws WebgpuUnavailable (reason + hint) when a package is missing or no adapter exists.
+ * adapter. Throws BackendUnavailableError when a package is missing or no adapter exists.
  */
 export async function startWebgpu(timeoutMs = 5000, modules: WebgpuModules = {}): Promise<string> {
   if (started && tf.findBackend("webgpu")) {
-    if (!(await tf.setBackend("webgpu"))) throw new WebgpuUnavailable("the webgpu backend failed to restart", DRIVER_HINT);
+    if (!(await tf.setBackend("webgpu"))) throw unavailable("the webgpu backend failed to restart", DRIVER_HINT);
     return started.adapter;
   }
   const dawn = modules.dawn ?? (await optionalImport<DawnModule>("webgpu"));
   const loader = vulkanLoaderPresent();
-  if (loader === false) throw new WebgpuUnavailable(noAdapterReason(false), DRIVER_HINT);
+  if (loader === false) throw unavailable(noAdapterReason(false), DRIVER_HINT);
   const adapter = await withTimeout(dawn.create([]).requestAdapter({ powerPreference: "high-performance" }), timeoutMs, "Dawn's requestAdapter()");
-  if (!adapter) throw new WebgpuUnavailable(noAdapterReason(loader), DRIVER_HINT);
+  if (!adapter) throw unavailable(noAdapterReason(loader), DRIVER_HINT);
   // tfjs-webgpu reads GPUBufferUsage, GPUMapMode, … as globals.
   for (const [k, v] of Object.entries(dawn.globals)) if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
   const { WebGPUBackend } = modules.backend ?? (await optionalImport<WebgpuModule>("@tensorflow/tfjs-backend-webgpu"));
@@ -119,20 +116,30 @@ export async function startWebgpu(timeoutMs = 5000, modules: WebgpuModules = {})
   const device = await adapter.requestDevice({ requiredFeatures, requiredLimits: Object.fromEntries(keys.map((k) => [k, adapter.limits[k]])) });
   const info = adapter.info as { vendor?: string; architecture?: string; device?: string; description?: string } | undefined;
   const name = [info?.vendor, info?.architecture, info?.device, info?.description].filter((s) => s).join(" ") || "unnamed adapter";
-  tf.registerBackend("webgpu", () => {
-    const be = new WebGPUBackend(device, adapter.info);
-    const readSync = be.readSync.bind(be);
-    be.readSync = (dataId: object) => {
-      try {
-        return readSync(dataId);
-      } catch (e) {
-        if (!/OffscreenCanvas/.test(String(e))) throw e;
-        throw new Error("webgpu in Node has no synchronous read (tfjs-webgpu's dataSync needs OffscreenCanvas): read with `await tensor.data()`");
-      }
-    };
-    return be;
-  }, 0); // priority 0: never tfjs's default; only an explicit setBackend picks it
-  if (!(await tf.setBackend("webgpu"))) throw new WebgpuUnavailable(`the webgpu backend did not start on ${name}`, "see the log above");
+  // priority 0: never tfjs's default; only an explicit setBackend picks it
+  tf.registerBackend("webgpu", () => withoutSyncReads(new WebGPUBackend(device, adapter.info)), 0);
+  if (!(await tf.setBackend("webgpu"))) throw unavailable(`the webgpu backend did not start on ${name}`, "see the log above");
   started = { adapter: name };
   return name;
+}
+
+/**
+ * Makes a synchronous read on `be` (tfjs-webgpu's, which needs OffscreenCanvas) fail with a
+ * BackendUnavailableError that says so, instead of "OffscreenCanvas is not defined" from deep in
+ * tfjs; data already on the CPU still reads.
+ */
+export function withoutSyncReads<B extends { readSync(dataId: object): unknown }>(be: B): B {
+  const readSync = be.readSync.bind(be);
+  be.readSync = (dataId: object) => {
+    try {
+      return readSync(dataId);
+    } catch (e) {
+      if (!/OffscreenCanvas/.test(String(e))) throw e;
+      throw unavailable(
+        "it has no synchronous read in Node (tfjs-webgpu's dataSync needs OffscreenCanvas), and `intel train` reads each step's loss synchronously",
+        "train with --backend tensorflow-gpu or wasm; in your own code read with `await tensor.data()`",
+      );
+    }
+  };
+  return be;
 }

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BackendUnavailableError, selectBackend } from "../../../runtime/backend/select";
-import { noAdapterReason, vulkanLoaderPresent } from "../../../runtime/backend/webgpu";
+import { noAdapterReason, vulkanLoaderPresent, withoutSyncReads } from "../../../runtime/backend/webgpu";
 
 const require = createRequire(import.meta.url);
 const installed = (pkg: string) => {
@@ -29,6 +29,28 @@ describe("webgpu backend", () => {
     expect(vulkanLoaderPresent({}, [dir])).toBe(true);
     expect(noAdapterReason(false)).toMatch(/no WebGPU adapter: the Vulkan loader libvulkan\.so\.1 is not installed/);
     expect(noAdapterReason(true)).toMatch(/no WebGPU adapter: the installed Vulkan drivers offer no GPU/);
+  });
+
+  it("a synchronous read that would need OffscreenCanvas is a BackendUnavailableError; other reads and errors pass", () => {
+    const cpuResident = new Float32Array([1, 2]);
+    const be = withoutSyncReads({
+      readSync(id: object): unknown {
+        if ((id as { on: string }).on === "cpu") return cpuResident;
+        if ((id as { on: string }).on === "gpu") throw new ReferenceError("OffscreenCanvas is not defined");
+        throw new RangeError("something else");
+      },
+    });
+    expect(be.readSync({ on: "cpu" })).toBe(cpuResident);
+    const err = (() => {
+      try {
+        be.readSync({ on: "gpu" });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(BackendUnavailableError);
+    expect((err as Error).message).toMatch(/^backend 'webgpu' is not available: it has no synchronous read in Node .*; train with --backend tensorflow-gpu or wasm/);
+    expect(() => be.readSync({ on: "?" })).toThrow(RangeError);
   });
 
   it.skipIf(installed("webgpu"))("without its optional packages: says how to install them", async () => {
