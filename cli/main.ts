@@ -10,7 +10,7 @@ commands:
   fmt SPEC [--write|--check] print the spec in canonical layout; --write rewrites it,
                              --check exits 1 when it is not formatted
   train SPEC [options]       train a model into runs/NAME-TIMESTAMP/: --backend auto|tensorflow-gpu|
-                             tensorflow|wasm|cpu, --epochs N, --out DIR, --seed N;
+                             tensorflow|webgpu|wasm|cpu, --epochs N, --out DIR, --seed N;
                              train --resume RUN continues a run (Ctrl-C saves a checkpoint)
   eval RUN [--k K]           validation/test ELBO terms, IWAE NLL (K particles, default 500) and
                              reconstruction error; JSON to stdout and RUN/eval.json

@@ -2,7 +2,7 @@
 // can use a fake model), flag parsing, backend reporting, and turning user errors into messages.
 import { compileFile, type CompileResult } from "../compiler/compile";
 import { renderDiagnostics } from "../compiler/diagnostics/render";
-import { BackendUnavailableError, selectBackend, type BackendInfo, type BackendName } from "../runtime/backend/select";
+import { BACKEND_NAMES, BackendUnavailableError, selectBackend, type BackendInfo, type BackendName } from "../runtime/backend/select";
 import { DataError } from "../runtime/data/dataset";
 import { renderDataError } from "./data-diagnostic";
 import { buildModel } from "../runtime/model/build";
@@ -39,7 +39,7 @@ export const defaultDeps = (): RunDeps => ({
   runsRoot: "runs",
 });
 
-export const BACKENDS: readonly BackendName[] = ["auto", "tensorflow-gpu", "tensorflow", "wasm", "cpu"];
+export const BACKENDS: readonly BackendName[] = BACKEND_NAMES;
 
 export function backendFlag(args: ParsedArgs): BackendName {
   const b = args.flags.get("backend") ?? "auto";

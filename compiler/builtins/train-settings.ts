@@ -21,5 +21,5 @@ export const TRAIN_SETTINGS: readonly BuiltinParam[] = [
   opt("lr_warmup", "Int", 0, "steps of linear learning-rate warm-up from 0"),
   opt("shuffle", "Bool", true, "reshuffle the training data every epoch"),
   opt("max_steps", "Int", null, "stop after this many optimizer steps; none = no limit"),
-  opt("backend", "String", "auto", '"auto", "tensorflow-gpu", "tensorflow", "wasm" or "cpu"'),
+  opt("backend", "String", "auto", '"auto", "tensorflow-gpu", "tensorflow", "webgpu", "wasm" or "cpu"'),
 ];

@@ -1,13 +1,20 @@
-// Backend selection (DESIGN §3): auto = tensorflow-gpu → tensorflow → wasm → cpu.
-// tfjs-node[-gpu] are optional: imported dynamically, never listed in package.json.
+// Backend selection (DESIGN §3): auto = tensorflow-gpu → tensorflow → wasm → cpu; webgpu on request.
+// tfjs-node[-gpu] are optional: imported dynamically, never listed in package.json; webgpu's two
+// packages are optionalDependencies (runtime/backend/webgpu.ts).
 import * as tf from "@tensorflow/tfjs";
 import { getThreadsCount, setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import os from "node:os";
 import path from "node:path";
+import { BackendUnavailableError, type ResolvedBackend } from "./errors";
+import { forceRoutes, type KernelRoutes } from "./routes";
 import { registerThreadedWasm, wasmPackageDir } from "./wasm_threads";
+import { startWebgpu, type WebgpuModules } from "./webgpu";
 
-export type BackendName = "auto" | "tensorflow-gpu" | "tensorflow" | "wasm" | "cpu";
-export type ResolvedBackend = Exclude<BackendName, "auto">;
+/** Every name `--backend` takes, in the order of the docs. */
+export const BACKEND_NAMES = ["auto", "tensorflow-gpu", "tensorflow", "webgpu", "wasm", "cpu"] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+export type { ResolvedBackend } from "./errors";
+export { BackendUnavailableError };
 
 export interface BackendInfo {
   /** The backend actually in use. */
@@ -28,6 +35,11 @@ export interface SelectOptions {
    * back to 1 thread if that fails (the reason goes into `detail`). Capped at 8 by tfjs.
    */
   wasmThreads?: number;
+  /**
+   * Overrides the backend's kernel routes (runtime/backend/routes.ts), e.g. `{ dense: "custom" }`
+   * to run the wasm dense op on cpu. Named in `detail`, so a run's config.json records them.
+   */
+  routes?: Partial<KernelRoutes>;
 }
 
 const INSTALL_HINTS: Record<"tensorflow-gpu" | "tensorflow", string> = {
@@ -39,17 +51,6 @@ const INSTALL_HINTS: Record<"tensorflow-gpu" | "tensorflow", string> = {
     "install it with `npm install @tensorflow/tfjs-node@" + tf.version_core + "` " +
     "(it downloads the native libtensorflow at install time, so it needs network access then)",
 };
-
-export class BackendUnavailableError extends Error {
-  override readonly name = "BackendUnavailableError";
-  constructor(
-    readonly backend: ResolvedBackend,
-    readonly reason: string,
-    readonly hint: string,
-  ) {
-    super(`backend '${backend}' is not available: ${reason}; ${hint}`);
-  }
-}
 
 function errText(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
@@ -189,6 +190,21 @@ async function selectCpu(): Promise<BackendInfo> {
  * why each richer backend was skipped in `detail`.
  */
 export async function selectBackend(name: BackendName = "auto", opts: SelectOptions = {}): Promise<BackendInfo> {
+  const info = await selectOnly(name, opts);
+  const routes = opts.routes && Object.keys(opts.routes).length ? opts.routes : null;
+  forceRoutes(tf.getBackend(), routes);
+  if (!routes) return info;
+  const named = Object.entries(routes).map(([k, v]) => `${k}=${v}`).join(", ");
+  return { ...info, detail: `${info.detail}; kernel routes forced: ${named}` };
+}
+
+/** webgpu with its packages passed in (a bundle that cannot import them by name); else as selectBackend. */
+export async function selectWebgpu(modules: WebgpuModules = {}): Promise<BackendInfo> {
+  const adapter = await startWebgpu(5000, modules);
+  return { name: "webgpu", tfjsVersion: tf.version_core, detail: `tfjs-backend-webgpu on Dawn, adapter: ${adapter}` };
+}
+
+async function selectOnly(name: BackendName, opts: SelectOptions): Promise<BackendInfo> {
   // An op run before any backend was chosen starts tfjs's default (wasm) initialising in the
   // background; switching while that is pending leaves tfjs reporting "not yet initialized".
   const pending = (tf.engine() as unknown as { pendingBackendInit?: Promise<unknown> | null }).pendingBackendInit;
@@ -197,11 +213,15 @@ export async function selectBackend(name: BackendName = "auto", opts: SelectOpti
     case "tensorflow-gpu":
     case "tensorflow":
       return selectTensorflow(name);
+    case "webgpu":
+      return selectWebgpu();
     case "wasm":
       return selectWasm(opts);
     case "cpu":
       return selectCpu();
     case "auto": {
+      // Not webgpu: the training loop reads each step's loss terms synchronously, which tfjs-webgpu
+      // cannot do in Node (runtime/backend/webgpu.ts), so it stays opt-in; auto never loads Dawn.
       const skipped: string[] = [];
       for (const b of ["tensorflow-gpu", "tensorflow", "wasm"] as const) {
         try {
@@ -217,7 +237,7 @@ export async function selectBackend(name: BackendName = "auto", opts: SelectOpti
     }
     default: {
       const bad: never = name;
-      throw new Error(`unknown backend '${String(bad)}' (expected auto, tensorflow-gpu, tensorflow, wasm or cpu)`);
+      throw new Error(`unknown backend '${String(bad)}' (expected ${BACKEND_NAMES.join(", ")})`);
     }
   }
 }

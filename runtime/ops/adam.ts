@@ -2,15 +2,18 @@
 //
 // tf.train.adam spends ~14 elementwise kernels per variable per step; on tfjs-backend-wasm that
 // was ~11 ms of a ~60 ms MLP-VAE step (1.1 M parameters): wasm's elementwise kernels are
-// memory-bound and each allocates a fresh buffer. Here, per backend:
-// - wasm: a 4-wide SIMD kernel (adam_kernel.ts) running on tfjs's own heap; moments live there too.
-// - cpu (and wasm without SIMD): the same loop in JavaScript on the tensors' arrays (~7 ns/param).
-// - others (tfjs-node, GPU): the formula with tfjs ops, which are native there.
+// memory-bound and each allocates a fresh buffer. Three routes (runtime/backend/routes.ts picks one
+// per backend; any can be forced on any backend to compare them):
+// - "wasm-heap" (wasm): a 4-wide SIMD kernel (adam_kernel.ts) on tfjs's own heap; moments live there.
+// - "host" (cpu, and wasm without SIMD): the same loop in JavaScript on the tensors' arrays
+//   (~7 ns/param; zero-copy on cpu and wasm, a download and an upload elsewhere).
+// - "ops" (tfjs-node, webgpu): the formula with tfjs ops, native there; moments stay tensors.
 //
 // The new weight is always a *new* tensor assigned to the variable, never an in-place write: the
 // wasm backend caches XNNPACK operators (with their packed copy of the weights) by tensor id, so
 // writing into a weight's memory would leave a stale packed copy behind.
 import * as tf from "@tensorflow/tfjs";
+import { activeRoutes } from "../backend/routes";
 import { adamKernelFor, type AdamKernel, type WasmMemory } from "./adam_kernel";
 
 export interface AdamConfig {
@@ -111,8 +114,11 @@ export class Adam {
     const stepSize = this.lr / (1 - Math.pow(b1, this.t));
     const invSqrtBc2 = 1 / Math.sqrt(1 - Math.pow(b2, this.t));
     const backendName = tf.getBackend();
-    const heap = backendName === "wasm" ? this.heapFor(tf.backend() as unknown as WasmBackend) : null;
-    if (!heap) this.toHost();
+    const route = activeRoutes(backendName).adam;
+    const heap = route === "wasm-heap" && backendName === "wasm" ? this.heapFor(tf.backend() as unknown as WasmBackend) : null;
+    const onDevice = route === "ops";
+    // Moments move to where this step's route keeps them (only when the route changed).
+    if (!heap && (!onDevice || this.heap)) this.toHost();
     for (let k = 0; k < vars.length; k++) {
       const w = vars[k]!, g = gs[k]!;
       let out: tf.Tensor;
@@ -127,16 +133,16 @@ export class Adam {
           update(f(pw), f(pg), f(heap.m[k]!), f(heap.v[k]!), f(po), b1, b2, stepSize, invSqrtBc2, this.eps);
         }
         out = tf.engine().makeTensorFromTensorInfo(info);
-      } else if (backendName === "wasm" || backendName === "cpu") {
-        // Zero-copy reads (wasm: heap views; cpu: dataSync returns the backing array).
+      } else if (onDevice) {
+        out = this.updateWithOps(k, w, g, stepSize, invSqrtBc2);
+      } else {
+        // Zero-copy reads on wasm (heap views) and cpu (dataSync returns the backing array).
         const read = backendName === "wasm"
           ? (t: tf.Tensor) => (tf.backend() as unknown as WasmBackend).typedArrayFromHeap(t)
           : (t: tf.Tensor) => t.dataSync() as Float32Array;
         const res = new Float32Array(w.size);
         update(read(w), read(g), this.m[k]!, this.v[k]!, res, b1, b2, stepSize, invSqrtBc2, this.eps);
         out = tf.tensor(res, w.shape, "float32");
-      } else {
-        out = this.updateWithOps(k, w, g, stepSize, invSqrtBc2);
       }
       w.assign(out);
       out.dispose();

@@ -5,12 +5,13 @@
 // sum over the small [N, C] is ~1.5 ms. tf.leakyRelu is a scalar loop (~20–30 ms); α·x + (1−α)·relu(x)
 // is three vectorised kernels (~6 ms).
 import * as tf from "@tensorflow/tfjs";
+import { activeRoutes } from "../backend/routes";
 
 /** Σ over every axis but the last: [..., C] → [C]. */
 export function channelSum(x: tf.Tensor): tf.Tensor1D {
   const c = x.shape[x.rank - 1]!;
   return tf.tidy(() => {
-    if (x.rank === 4 && tf.getBackend() === "wasm") {
+    if (x.rank === 4 && activeRoutes().layout === "wasm") {
       const [n, h, w] = x.shape as [number, number, number, number];
       // avgPool's window must fit its int32 size arithmetic; images do.
       const pooled = tf.reshape(tf.avgPool(x as tf.Tensor4D, [h, w], 1, "valid"), [n, c]);

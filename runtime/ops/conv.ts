@@ -18,6 +18,7 @@
 // p on every side (PyTorch's `padding=p`). Checked against tf.conv2d / tf.conv2dTranspose and
 // their gradients on the cpu backend in test/runtime/conv.test.ts.
 import * as tf from "@tensorflow/tfjs";
+import { activeRoutes } from "../backend/routes";
 
 export type ConvPad = "same" | "valid" | number;
 export type ConvImpl = "auto" | "custom" | "tfjs";
@@ -171,13 +172,13 @@ export function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry)
 }
 
 export interface ConvOptions {
-  /** "auto": "custom" on wasm, tfjs's own ops and gradients elsewhere (they have every kernel). */
+  /** "auto": the backend's route (runtime/backend/routes.ts): "custom" on wasm, tfjs's own elsewhere. */
   impl?: ConvImpl;
 }
 
 function implFor(opts: ConvOptions): "custom" | "tfjs" {
   const impl = opts.impl ?? "auto";
-  return impl === "auto" ? (tf.getBackend() === "wasm" ? "custom" : "tfjs") : impl;
+  return impl === "auto" ? activeRoutes().conv : impl;
 }
 
 type GradFn = (dy: tf.Tensor4D, saved: tf.Tensor[]) => tf.Tensor[];

@@ -14,8 +14,9 @@
 // x·W is best everywhere: XNNPACK packs W once and reuses it until W is reassigned.
 // On tfjs's cpu backend transposes make no difference (every matMul is ~250 ms there) and
 // tfjs-node does transposes natively, so those use tfjs's own ops and autodiff, which also skips
-// the input gradient whenever x is not differentiated.
+// the input gradient whenever x is not differentiated. Which one runs: runtime/backend/routes.ts.
 import * as tf from "@tensorflow/tfjs";
+import { activeRoutes } from "../backend/routes";
 import { transpose2d } from "./layout";
 
 export type DenseActivation = "linear" | "relu";
@@ -29,7 +30,7 @@ export interface DenseOptions {
    * ("gradient of input '0' has shape ''") rather than returning a wrong number.
    */
   inputGrad?: boolean;
-  /** "auto": "custom" on wasm while gradients are recorded, otherwise "tfjs" (measured, see above). */
+  /** "auto": the backend's route (runtime/backend/routes.ts) while gradients are recorded, otherwise "tfjs". */
   impl?: DenseImpl;
 }
 
@@ -79,9 +80,9 @@ function customOp(act: DenseActivation, withBias: boolean, inputGrad: boolean) {
   return op;
 }
 
-/** Which implementation "auto" resolves to on the active backend. */
+/** Which implementation "auto" resolves to while training on `backend` (default: the active one). */
 export function denseImplFor(backend: string = tf.getBackend()): Exclude<DenseImpl, "auto"> {
-  return backend === "wasm" ? "custom" : "tfjs";
+  return activeRoutes(backend).dense;
 }
 
 /** y = act(x·W + b); x: [batch, in], W: [in, out], b: [out]. */

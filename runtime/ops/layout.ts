@@ -1,5 +1,6 @@
 // Layout helpers tuned for tfjs-backend-wasm.
 import * as tf from "@tensorflow/tfjs";
+import { activeRoutes } from "../backend/routes";
 
 /**
  * 2-D transpose. tfjs-wasm's 2-D kernel reads rows and writes with a stride of `rows` floats; when
@@ -10,6 +11,6 @@ import * as tf from "@tensorflow/tfjs";
  */
 export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
   const [r, c] = x.shape;
-  if (r % 128 !== 0 || tf.getBackend() !== "wasm") return tf.transpose(x);
+  if (r % 128 !== 0 || activeRoutes().layout !== "wasm") return tf.transpose(x);
   return tf.tidy(() => tf.reshape(tf.transpose(tf.reshape(x, [2, r / 2, c]), [2, 0, 1]), [c, r]));
 }

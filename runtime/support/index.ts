@@ -7,7 +7,7 @@
 //   - assembleModel: prior, encoder flow, likelihood and objectives around the program's stages;
 //   - runProgram: training, --resume, `sample` and `encode`, with `intel train`'s run directory.
 import type { ModelIR } from "../../compiler/ir/types";
-import { BackendUnavailableError, selectBackend, type BackendName } from "../backend/select";
+import { BACKEND_NAMES, BackendUnavailableError, selectBackend, type BackendName } from "../backend/select";
 import { DataError } from "../data/dataset";
 import type { CompiledModel } from "../model/compiled";
 import "../model/gradients"; // zero gradients for comparisons (where(y > 0, …))
@@ -46,7 +46,7 @@ export interface Program {
   createModel(seed: number): CompiledModel;
 }
 
-const BACKENDS: readonly BackendName[] = ["auto", "tensorflow-gpu", "tensorflow", "wasm", "cpu"];
+const BACKENDS: readonly BackendName[] = BACKEND_NAMES;
 const USAGE = (name: string) =>
   `usage: ${name} [--epochs N] [--seed N] [--backend B] [--out DIR]   train into a new run\n` +
   `       ${name} --resume DIR [--epochs N] [--backend B]            continue a run\n` +

@@ -1,5 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
+import { selectBackend } from "../../runtime/backend/select";
+import type { KernelRoutes } from "../../runtime/backend/routes";
 import { Adam } from "../../runtime/ops/adam";
 import { adamKernelFor, type WasmMemory } from "../../runtime/ops/adam_kernel";
 import { maxAbsDiff, relErr, seeded, use, values } from "./helpers";
@@ -29,6 +31,27 @@ function train(opt: "ours" | "tfjs", steps: number): Float32Array[] {
   return out;
 }
 
+// The same problem with our Adam, `before(t)` awaited before step t (to switch backend or route).
+async function trainOursWith(steps: number, before: (t: number) => Promise<void>): Promise<Float32Array[]> {
+  const vars = SHAPES.map((s, i) => tf.variable(seeded(s, 10 + i)));
+  const targets = SHAPES.map((s, i) => seeded(s, 20 + i));
+  const ours = new Adam({ lr: 0.05 });
+  for (let t = 0; t < steps; t++) {
+    await before(t);
+    tf.tidy(() => {
+      const { grads } = tf.variableGrads(
+        () => tf.addN(vars.map((v, i) => tf.sum(tf.mul(tf.square(tf.sub(v, targets[i]!)), i + 1)))) as tf.Scalar,
+        vars,
+      );
+      ours.apply(vars, grads);
+    });
+  }
+  const out = vars.map((v) => Float32Array.from(values(v)));
+  tf.dispose([...vars, ...targets]);
+  ours.dispose();
+  return out;
+}
+
 describe("Adam", () => {
   it("follows tf.train.adam (same formula as PyTorch) on cpu and wasm", async () => {
     await use("cpu");
@@ -38,6 +61,26 @@ describe("Adam", () => {
     await use("wasm");
     const wasm = train("ours", 6);
     ref.forEach((r, i) => expect(relErr(wasm[i]!, r)).toBeLessThan(1e-5));
+  });
+
+  it("each route (wasm heap, host loop, tfjs ops) follows tf.train.adam, also when the route changes mid-run", async () => {
+    await use("cpu");
+    const ref = train("tfjs", 6);
+    const on = (backend: "cpu" | "wasm", adam?: KernelRoutes["adam"]) => () => selectBackend(backend, { wasmThreads: 1, routes: adam ? { adam } : {} }).then(() => undefined);
+    const runs: [string, (t: number) => Promise<void>][] = [
+      ["cpu host", on("cpu")],
+      ["cpu ops", on("cpu", "ops")],
+      ["wasm heap", on("wasm")],
+      ["wasm host", on("wasm", "host")],
+      ["wasm ops", on("wasm", "ops")],
+      // the moments move heap → tensors → host arrays → heap → tensors → host (and between backends)
+      ["every step another route", (t) => [on("wasm"), on("wasm", "ops"), on("cpu"), on("wasm"), on("cpu", "ops"), on("wasm", "host")][t]!()],
+    ];
+    for (const [name, before] of runs) {
+      const got = await trainOursWith(6, before);
+      ref.forEach((r, i) => expect(relErr(got[i]!, r), name).toBeLessThan(1e-5));
+    }
+    await use("cpu");
   });
 
   it("the SIMD kernel computes PyTorch's update on plain and shared memory", () => {

@@ -70,6 +70,6 @@ describe("selectBackend", () => {
   });
 
   it("rejects unknown names", async () => {
-    await expect(selectBackend("webgpu" as never)).rejects.toThrow(/unknown backend 'webgpu'/);
+    await expect(selectBackend("webgl" as never)).rejects.toThrow(/unknown backend 'webgl' \(expected auto, tensorflow-gpu, tensorflow, webgpu, wasm, cpu\)/);
   });
 });
