@@ -20,7 +20,7 @@ import { signatureHelp } from "./signature";
 import { Workspace } from "./workspace";
 
 /** Quiet time after the last keystroke before a file is re-checked. */
-export const DEBOUNCE_MS = 50;
+export const DEBOUNCE_MS = 30;
 
 export function startServer(input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout): Promise<number> {
   const connection = createConnection(ProposedFeatures.all, input, output);

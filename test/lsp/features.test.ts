@@ -1,0 +1,92 @@
+// The server's features in process (no stdio): quick fixes applied to the text, hovers, completion
+// in a train block, and the rule that the server never imports the runtime.
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { checkSource } from "../../compiler/check";
+import { codeActions } from "../../lsp/code-actions";
+import { complete } from "../../lsp/completion";
+import { hover } from "../../lsp/hover";
+
+const FILE = "/virtual/fixes.intel";
+
+function check(text: string) {
+  return checkSource(text, { file: FILE });
+}
+
+/** Applies every quick fix offered for the whole text, one at a time, and returns the results. */
+function fixes(text: string): { title: string; after: string }[] {
+  const doc = TextDocument.create("file:///virtual/fixes.intel", "intel", 1, text);
+  const all = { start: { line: 0, character: 0 }, end: doc.positionAt(text.length) };
+  return codeActions(check(text), doc, FILE, all).map((a) => ({
+    title: a.title,
+    after: TextDocument.applyEdits(doc, a.edit!.changes![doc.uri]!),
+  }));
+}
+
+const codes = (text: string) => check(text).diagnostics.map((d) => d.code);
+
+describe("quick fixes", () => {
+  it("adds an epsilon to a divisor and declares it", () => {
+    const text = "bias circle(y: Real[2]) -> Real[2] {\n  return y / norm(y)\n}\n";
+    expect(codes(text)).toEqual(["IV4004"]);
+    const [f] = fixes(text);
+    expect(f!.after).toBe("bias circle(y: Real[2], eps: Real = 1e-7) -> Real[2] {\n  return y / (norm(y) + eps)\n}\n");
+    expect(codes(f!.after)).toEqual([]);
+  });
+
+  it("adds an epsilon inside a log, reusing a declared eps", () => {
+    const text = "bias logged(y: Real[2], eps: Real = 1e-6) -> Real[2] {\n  return log(abs(y)) - eps\n}\n";
+    expect(codes(text)).toEqual(["IV4005"]);
+    const [f] = fixes(text);
+    expect(f!.after).toContain("log(abs(y) + eps)");
+    expect(f!.after.match(/eps: Real/g)).toHaveLength(1);
+    expect(codes(f!.after)).toEqual([]);
+  });
+
+  it("allows an intended discontinuity on its statement", () => {
+    const text = "bias snap(y: Real[2]) -> Real[2] {\n  let r = y + round(y)\n  return r\n}\n";
+    expect(codes(text)).toEqual(["IV4009"]);
+    const [f] = fixes(text);
+    expect(f!.after).toBe("bias snap(y: Real[2]) -> Real[2] {\n  @allow(discontinuous)\n  let r = y + round(y)\n  return r\n}\n");
+    expect(codes(f!.after)).toEqual([]);
+  });
+
+  it("offers nothing where the fix is not mechanical (a divisor of any sign)", () => {
+    const text = "bias scaled(y: Real[2], s: Real) -> Real[2] {\n  return y / s\n}\n";
+    expect(codes(text)).toEqual(["IV4004"]);
+    expect(fixes(text)).toEqual([]);
+  });
+});
+
+describe("hover and completion", () => {
+  const spec = readFileSync("specs/examples/mnist-sparse.intel", "utf8");
+  const r = checkSource(spec, { file: "specs/examples/mnist-sparse.intel" });
+  const value = (offset: number) => (hover(r, offset)?.contents as { value: string } | undefined)?.value ?? "";
+
+  it("a model slot shows its type, a built-in its reference text", () => {
+    expect(value(spec.indexOf("intermediary y") + 13)).toContain("y : Real[50]");
+    const mnist = value(spec.indexOf("mnist(") + 1);
+    expect(mnist).toContain("MNIST digits");
+    expect(mnist).toContain("`validation: Int = 0`");
+  });
+
+  it("completes training settings inside train { }, optimizers after `optimizer:`", () => {
+    const text = spec.replace("train { optimizer: adam(lr: 1e-3), batch: 100,", "train { optimizer: , ba");
+    const r2 = checkSource(text, { file: "x.intel" });
+    const keys = complete(r2, text, text.indexOf(", ba") + 4).map((c) => c.label);
+    expect(keys).toContain("batch");
+    expect(keys).not.toContain("adam");
+    const values = complete(r2, text, text.indexOf("optimizer: ") + 11).map((c) => c.label);
+    expect(values).toEqual(expect.arrayContaining(["adam", "sgd", "rmsprop"]));
+  });
+});
+
+describe("layout", () => {
+  it("the server imports the grammar and the compiler, never the runtime", () => {
+    for (const f of readdirSync("lsp")) {
+      const src = readFileSync(`lsp/${f}`, "utf8");
+      expect(src, f).not.toMatch(/from "\.\.\/runtime\//);
+    }
+  });
+});
