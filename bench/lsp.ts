@@ -1,16 +1,13 @@
 // Language-server latency: `intel lsp` as a child process, the largest spec open, the time from a
 // didChange to its diagnostics (the debounce included), median of many changes.
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DEBOUNCE_MS } from "../lsp/server";
-import { intelFilesUnder } from "../test/golden";
+import { largestSpecUnder } from "../test/golden";
 import { diagnosticsLatency, LspClient } from "../test/lsp/client";
 
 export async function benchLsp(changes = 40): Promise<{ median: number; max: number }> {
-  const largest = intelFilesUnder("specs")
-    .map((f) => ({ f, text: readFileSync(f, "utf8") }))
-    .sort((a, b) => b.text.length - a.text.length)[0]!;
+  const largest = largestSpecUnder("specs")!;
   const client = await LspClient.start();
   try {
     const uri = pathToFileURL(resolve("bench-lsp.intel")).href;

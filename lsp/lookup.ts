@@ -50,6 +50,15 @@ function fromPath(result: CheckResult, path: AnyNode[], offset: number): Target 
     return { kind: "import", node, module: mod, word: node.span };
   }
   if (node.kind === "Name") return fromSym(res?.get(node), node.span);
+  if (node.kind === "DimVar") {
+    // `Real[D]`: the generic or Int parameter of the declaration around it
+    const decl = enclosingDecl(path);
+    if (!decl || decl.kind === "ModelDecl") return undefined;
+    const generic = decl.generics.find((g) => g.name === node.name);
+    const param = decl.params.find((p) => p.name.name === node.name);
+    if (generic) return { kind: "local", local: "generic", ident: generic, word: node.span };
+    return param ? { kind: "local", local: "input", ident: param.name, word: node.span } : undefined;
+  }
   if (node.kind === "Call") return within(node.callee.span, offset) ? fromSym(res?.get(node), node.callee.span) : undefined;
   if (node.kind !== "Ident" || !parent) return undefined;
   // An identifier: what declares it, or what it names.

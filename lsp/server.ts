@@ -79,7 +79,7 @@ export function startServer(input: NodeJS.ReadableStream = process.stdin, output
     const doc = ws.document(uri);
     return c && doc ? fn(c, doc.offsetAt(position)) : null;
   };
-  connection.onHover((p) => at(p.textDocument.uri, p.position, (c, o) => hover(c.result, o)));
+  connection.onHover((p) => at(p.textDocument.uri, p.position, (c, o) => hover(ws.viaImporter(p.textDocument.uri) ?? c.result, o)));
   connection.onDefinition((p) => at(p.textDocument.uri, p.position, (c, o) => definition(c.result, o)));
   connection.onReferences((p) =>
     at(p.textDocument.uri, p.position, (c, o) => references(c.result, o, p.context.includeDeclaration, ws.others(p.textDocument.uri))),

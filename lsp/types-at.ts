@@ -42,55 +42,60 @@ function bindingsText(result: CheckResult, b: Map<string, Dim>): string {
 
 /** The type of a local (`let`, `param`, parameter, generic) of a bias or network, or of a model item. */
 export function localType(result: CheckResult, owner: AnyNode | undefined, ident: Ident): Typed | undefined {
+  const generic = owner && owner.kind !== "ModelDecl" && "generics" in owner ? owner.generics.find((g) => g === ident) : undefined;
+  return typed(result, owner, (env) => env.locals.get(ident), (ms) => modelSlot(ms, ident), (inst, out) => {
+    const bound = bindingsText(result, inst.bindings);
+    const t = "env" in inst ? inst.env.locals.get(ident) : undefined;
+    if (generic) return { type: "", bindings: `${generic.name} = ${showDim(result.types!.resolve(inst.bindings.get(generic.name)!))}` };
+    if (t) return { type: result.types!.show(t), bindings: bound };
+    return bound ? { type: out.generic ?? "?", bindings: bound } : undefined;
+  });
+}
+
+/** The type of an expression inside a bias (own check and instances) or a model's mapping. */
+export function exprType(result: CheckResult, owner: AnyNode | undefined, e: Expr): Typed | undefined {
+  return typed(result, owner, (env) => env.types.get(e), () => undefined, (inst) => {
+    const t = "env" in inst ? inst.env.types.get(e) : undefined;
+    return t ? { type: result.types!.show(t), bindings: bindingsText(result, inst.bindings) } : undefined;
+  });
+}
+
+type ModelShapes = NonNullable<ReturnType<NonNullable<CheckResult["types"]>["models"]["get"]>>;
+
+/** In a model: its own environment (or a slot); in a bias or network: its own check, then each use. */
+function typed(
+  result: CheckResult,
+  owner: AnyNode | undefined,
+  inEnv: (env: Env) => Type | undefined,
+  slot: (ms: ModelShapes) => Type | undefined,
+  atUse: (inst: BiasInstance | NetworkInstance, sofar: Typed) => { type: string; bindings: string } | undefined,
+): Typed | undefined {
   const types = result.types;
   if (!types || !owner) return undefined;
   if (owner.kind === "ModelDecl") {
     const ms = types.models.get(owner);
-    const t = ms?.mapping.locals.get(ident) ?? modelSlot(owner, ident, ms);
+    const t = ms && (inEnv(ms.mapping) ?? slot(ms));
     return t ? { generic: types.show(t), uses: [] } : undefined;
   }
   if (owner.kind !== "BiasDecl" && owner.kind !== "NetworkDecl") return undefined;
-  const own = types.owned.get(owner)?.env.locals.get(ident);
+  const own = types.owned.get(owner);
+  const t = own && inEnv(own.env);
   const out: Typed = { uses: [] };
-  if (own) out.generic = types.show(own);
+  if (t) out.generic = types.show(t);
   for (const { inst, at } of uses(result, owner)) {
-    const t = "env" in inst ? inst.env.locals.get(ident) : undefined;
-    const bound = bindingsText(result, inst.bindings);
-    const generic = owner.generics.find((g) => g === ident);
-    if (generic) out.uses.push({ type: "", bindings: `${generic.name} = ${showDim(types.resolve(inst.bindings.get(generic.name)!))}`, at });
-    else if (t) out.uses.push({ type: types.show(t), bindings: bound, at });
-    else if (bound) out.uses.push({ type: out.generic ?? "?", bindings: bound, at });
+    const u = atUse(inst, out);
+    if (u) out.uses.push({ ...u, ...(at ? { at } : {}) });
   }
   return out.generic || out.uses.length ? out : undefined;
 }
 
-function modelSlot(model: AnyNode, ident: Ident, ms: ReturnType<NonNullable<CheckResult["types"]>["models"]["get"]>): Type | undefined {
-  if (!ms || model.kind !== "ModelDecl") return undefined;
-  for (const it of model.items) {
+function modelSlot(ms: ModelShapes, ident: Ident): Type | undefined {
+  for (const it of ms.model.items) {
     if (it.kind === "IntermediaryItem" && it.name === ident) return ms.latent;
     if (it.kind === "MappingItem" && it.name === ident) return ms.representation;
     if (it.kind === "DataItem" && it.name === ident) return ms.data;
   }
   return undefined;
-}
-
-/** The type of an expression inside a bias (own check and instances) or a model's mapping. */
-export function exprType(result: CheckResult, owner: AnyNode | undefined, e: Expr): Typed | undefined {
-  const types = result.types;
-  if (!types || !owner) return undefined;
-  if (owner.kind === "ModelDecl") {
-    const t = types.models.get(owner)?.mapping.types.get(e);
-    return t ? { generic: types.show(t), uses: [] } : undefined;
-  }
-  if (owner.kind !== "BiasDecl" && owner.kind !== "NetworkDecl") return undefined;
-  const own = types.owned.get(owner)?.env.types.get(e);
-  const out: Typed = { uses: [] };
-  if (own) out.generic = types.show(own);
-  for (const { inst, at } of uses(result, owner)) {
-    const t = "env" in inst ? inst.env.types.get(e) : undefined;
-    if (t) out.uses.push({ type: types.show(t), bindings: bindingsText(result, inst.bindings), at });
-  }
-  return out.generic || out.uses.length ? out : undefined;
 }
 
 /** A layer line of a network: its input and output shapes, generic and at each use (loops unroll). */

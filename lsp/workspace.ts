@@ -54,6 +54,22 @@ export class Workspace {
     return out;
   }
 
+  /**
+   * This document as an open file that imports it saw it (same text): a library's biases then have
+   * instances, so hovers can show their sizes at each use. Undefined when no open file imports it.
+   */
+  viaImporter(uri: string): CheckResult | undefined {
+    const path = uriPath(uri);
+    const text = this.docs.get(uri)?.getText();
+    for (const other of this.docs.keys()) {
+      if (other === uri) continue;
+      const r = this.get(other)?.result;
+      const mod = r?.modules.find((m) => m.absPath === path && m.text === text);
+      if (r && mod && r.types?.models.size) return { ...r, program: mod.program };
+    }
+    return undefined;
+  }
+
   /** The checks of the other open documents (for references across files). */
   others(uri: string): CheckResult[] {
     return [...this.docs.keys()].filter((u) => u !== uri).flatMap((u) => this.get(u)?.result ?? []);

@@ -71,6 +71,17 @@ describe("hover and completion", () => {
     expect(mnist).toContain("`validation: Int = 0`");
   });
 
+  it("a size in a type is its generic, with its value at each use", () => {
+    const prelude = readFileSync("specs/prelude.intel", "utf8");
+    const rp = checkSource(spec, { file: "specs/examples/mnist-sparse.intel" });
+    const pre = rp.modules.find((m) => m.file.endsWith("prelude.intel"))!;
+    expect(pre.text).toBe(prelude);
+    // hover where the spec checks the prelude too: `D` of `sparse<D>(y: Real[D]` in the prelude's program
+    const at = prelude.indexOf("bias sparse<D>(") + "bias sparse<D>(\n  y: Real[".length;
+    const found = hover({ ...rp, program: pre.program }, at);
+    expect((found?.contents as { value: string }).value).toContain("with D = 50 at `sparse(y, gamma: 30)`");
+  });
+
   it("completes training settings inside train { }, optimizers after `optimizer:`", () => {
     const text = spec.replace("train { optimizer: adam(lr: 1e-3), batch: 100,", "train { optimizer: , ba");
     const r2 = checkSource(text, { file: "x.intel" });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CodeAction, CompletionItem, DocumentSymbol, Hover, Location, SignatureHelp, TextEdit } from "vscode-languageserver-protocol";
 import { format } from "../../grammar/format";
 import { parse } from "../../grammar/parse";
-import { intelFilesUnder } from "../golden";
+import { largestSpecUnder } from "../golden";
 import { DEBOUNCE_MS } from "../../lsp/server";
 import { diagnosticsLatency, LspClient } from "./client";
 
@@ -138,10 +138,17 @@ describe("intel lsp over stdio", () => {
     expect(codes).toContain("IV2006"); // `twice` is gone from lib
   });
 
+  it("hovers in a library file show the sizes an open spec uses it with", async () => {
+    const lib = pathToFileURL(resolve("test/lsp/scales.intel")).href;
+    const libText = "bias halve<D>(y: Real[D]) -> Real[D] {\n  let h = y / 2\n  return h\n}\n";
+    await client.open(lib, libText);
+    await client.open(pathToFileURL(resolve("test/lsp/uses-scales.intel")).href, TEXT.replace('import "prelude"', 'import "prelude"\nimport "scales"').replace("sparse(shrink(y), gamma: 30)", "sparse(halve(y))"));
+    const h = await client.request<Hover>("textDocument/hover", { textDocument: { uri: lib }, position: at("let h", 4, libText) });
+    expect((h.contents as { value: string }).value).toContain("Real[16] with D = 16 at `halve(y)`");
+  });
+
   it("diagnostics of the largest spec arrive soon after a change (a figure, not a limit)", async () => {
-    const largest = intelFilesUnder("specs")
-      .map((f) => ({ f, text: readFileSync(f, "utf8") }))
-      .sort((a, b) => b.text.length - a.text.length)[0]!;
+    const largest = largestSpecUnder("specs")!;
     const uri = pathToFileURL(resolve("test/lsp/largest.intel")).href;
     await client.open(uri, largest.text);
     const { median, max } = await diagnosticsLatency(client, uri, largest.text, 10);
