@@ -11,7 +11,7 @@ import {
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { codeActions } from "./code-actions";
 import { complete } from "./completion";
-import { diagnosticsIn } from "./diagnostics";
+import { diagnosticsOf } from "./diagnostics";
 import { hover } from "./hover";
 import { definition, references } from "./navigate";
 import { documentSymbols, formatDocument } from "./outline";
@@ -30,7 +30,7 @@ export function startServer(input: NodeJS.ReadableStream = process.stdin, output
 
   const publish = (uri: string): void => {
     const c = ws.get(uri);
-    if (c) void connection.sendDiagnostics({ uri, version: c.version, diagnostics: diagnosticsIn(c.result.diagnostics, uriPath(uri)) });
+    if (c) void connection.sendDiagnostics({ uri, version: c.version, diagnostics: diagnosticsOf(c.result, uriPath(uri)) });
   };
   const schedule = (uri: string, delay: number): void => {
     clearTimeout(timers.get(uri));

@@ -58,7 +58,7 @@ describe("intel lsp over stdio", () => {
       { start: at("zz"), end: at("zz", 2) },
     ]);
     expect(ds.every((d) => d.severity === 1 && d.source === "intel")).toBe(true);
-    expect(ds[0]!.codeDescription?.href).toMatch(/docs\/diagnostics\.md#iv2008$/);
+    expect(ds[0]!.codeDescription?.href).toBe(pathToFileURL(resolve("docs/diagnostics.md")).href);
     expect(ds[0]!.relatedInformation?.map((r) => r.message)).toContain("hint: did you mean 'split'?");
   });
 
@@ -136,6 +136,17 @@ describe("intel lsp over stdio", () => {
     await client.change(lib, "bias thrice<D>(y: Real[D]) -> Real[D] {\n  return 3 * y\n}\n", 2);
     const codes = (await again).diagnostics.map((d) => d.code);
     expect(codes).toContain("IV2006"); // `twice` is gone from lib
+  });
+
+  it("shows an error inside an imported file at the import, and follows an import to its file", async () => {
+    const lib = pathToFileURL(resolve("test/lsp/broken-lib.intel")).href;
+    const user = pathToFileURL(resolve("test/lsp/uses-broken.intel")).href;
+    await client.open(lib, "bias oops<D>(y: Real[D]) -> Real[D] {\n  return y * nothere\n}\n");
+    const userText = 'import "broken-lib"\nbias b<D>(y: Real[D]) -> Real[D] {\n  return oops(y)\n}\n';
+    const pub = await client.open(user, userText);
+    expect(pub.diagnostics.map((d) => [d.code, d.range.start.line, d.message])).toEqual([["IV2001", 0, "in 'broken-lib' at 2:14: 'nothere' is not defined here"]]);
+    const loc = await client.request<Location>("textDocument/definition", { textDocument: { uri: user }, position: { line: 0, character: 3 } });
+    expect(loc.uri).toBe(lib);
   });
 
   it("hovers in a library file show the sizes an open spec uses it with", async () => {
