@@ -7,6 +7,9 @@ import { checkSource } from "../../compiler/check";
 import { codeActions } from "../../lsp/code-actions";
 import { complete } from "../../lsp/completion";
 import { hover } from "../../lsp/hover";
+import { definition, references } from "../../lsp/navigate";
+import { documentSymbols } from "../../lsp/outline";
+import { signatureHelp } from "../../lsp/signature";
 
 const FILE = "/virtual/fixes.intel";
 
@@ -99,5 +102,29 @@ describe("layout", () => {
       const src = readFileSync(`lsp/${f}`, "utf8");
       expect(src, f).not.toMatch(/from "\.\.\/runtime\//);
     }
+  });
+});
+
+describe("robustness", () => {
+  it("every feature answers at every position of specs, whole and cut short, without throwing", () => {
+    const files = ["specs/examples/mnist-sparse.intel", "specs/paper/hierarchy.intel", "test/golden/syntax/misspelt-keywords.intel"];
+    let answered = 0;
+    for (const f of files) {
+      const full = readFileSync(f, "utf8");
+      for (const text of [full, full.slice(0, Math.floor(full.length / 2)), full.slice(0, Math.floor(full.length * 0.8)) + "(x: [,"]) {
+        const r = checkSource(text, { file: f });
+        const doc = TextDocument.create("file:///x.intel", "intel", 1, text);
+        documentSymbols(r.program);
+        for (let o = 0; o <= text.length; o += 5) {
+          hover(r, o);
+          definition(r, o);
+          references(r, o, true);
+          signatureHelp(r, text, o);
+          if (complete(r, text, o).length) answered++;
+          codeActions(r, doc, f, { start: doc.positionAt(o), end: doc.positionAt(o) });
+        }
+      }
+    }
+    expect(answered).toBeGreaterThan(100);
   });
 });
