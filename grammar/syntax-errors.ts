@@ -121,7 +121,9 @@ export class ProblemWriter {
 
   /** IV1004 at an opening bracket that is never closed */
   unclosed(at: number): SyntaxProblem {
-    const open = this.tokens[at]!;
+    const open = this.tokens[at];
+    // recovery can name a position past the last token (a bracket opened in a string's ruins)
+    if (!open) return { code: "IV1004", message: "a bracket is never closed before the end of the file", span: this.at(at) };
     return {
       code: "IV1004",
       message: `'${open.image}' opening ${this.opener(at)} is never closed`,
