@@ -104,7 +104,8 @@ export function checkModel(cx: NameContext, decl: ModelDecl): void {
         break;
       case "DecoderItem":
         chain(cx, item.output, data?.name, "the decoder models the data");
-        chain(cx, item.given, repr, mapping ? "the decoder reads the mapping's output" : "the decoder reads the intermediary latent (there is no mapping)");
+        // A mapping lost to a syntax error (`maping z = …`) is not "no mapping".
+        if (mapping || !incomplete) chain(cx, item.given, repr, mapping ? "the decoder reads the mapping's output" : "the decoder reads the intermediary latent (there is no mapping)");
         slot(cx, item.likelihood, scope, LIKELIHOOD);
         slot(cx, item.network, scope, NETWORK);
         break;
