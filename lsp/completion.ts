@@ -4,7 +4,7 @@ import { CompletionItemKind, InsertTextFormat, type CompletionItem } from "vscod
 import type { Decl } from "../grammar/ast";
 import type { CheckResult } from "../compiler/check";
 import { builtinsIn, TRAIN_SETTINGS } from "../compiler/builtins";
-import { builtinDoc } from "./hover";
+import { builtinDoc, builtinSignature } from "./hover";
 import { callAt, contextsFor, resolveCallee } from "./calls";
 import { enclosingDecl } from "./lookup";
 import { pathAt, walk } from "./nodes";
@@ -47,7 +47,7 @@ export function complete(result: CheckResult, text: string, offset: number): Com
       items.push({
         label: b.name,
         kind: c === "function" ? CompletionItemKind.Function : c === "layer" || c === "network" ? CompletionItemKind.Class : CompletionItemKind.Value,
-        detail: `built-in ${c}`,
+        detail: `${builtinSignature(b)}: built-in ${c}`,
         documentation: { kind: "markdown", value: builtinDoc(b) },
         ...(b.params.length ? { insertText: `${b.name}($1)`, insertTextFormat: InsertTextFormat.Snippet } : {}),
         sortText: `3${b.name}`,

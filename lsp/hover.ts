@@ -87,9 +87,14 @@ function describeTarget(result: CheckResult, t: Target, owner: AnyNode | undefin
   }
 }
 
+/** `mnist(split: String = "train", validation: Int = 0, …)` */
+export function builtinSignature(b: Builtin): string {
+  return `${b.name}(${b.params.map((p) => `${p.name}: ${p.type}${p.default === undefined ? "" : ` = ${JSON.stringify(p.default)}`}`).join(", ")}${b.variadic ? ", …" : ""})`;
+}
+
 /** The signature line and doc of a built-in, argument by argument. */
 export function builtinDoc(b: Builtin): string {
-  const sig = `${b.name}(${b.params.map((p) => `${p.name}: ${p.type}${p.default === undefined ? "" : ` = ${JSON.stringify(p.default)}`}`).join(", ")}${b.variadic ? ", …" : ""})`;
+  const sig = builtinSignature(b);
   const args = b.params.map((p) => `- ${paramDoc(p)}`).join("\n");
   return `${code([sig])}\n\n${b.doc}\n\n(built-in ${b.context})${args ? "\n\n" + args : ""}`;
 }
