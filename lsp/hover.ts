@@ -1,7 +1,8 @@
 // Hover: what the word is (declaration, local, built-in, argument, setting), its inferred type and
 // shape, and the reference text of built-ins (from the same tables docs/builtins.md is made from).
 import type { Hover } from "vscode-languageserver";
-import type { AnyNode, Expr, LayerCall, NetworkDecl, Param } from "../grammar/ast";
+import type { AnyNode, Expr, LayerCall, ModelDecl, NetworkDecl, Param } from "../grammar/ast";
+import { showDim } from "../compiler/types/dims";
 import type { CheckResult } from "../compiler/check";
 import { TRAIN_SETTINGS, type Builtin } from "../compiler/builtins";
 import { paramDoc } from "../compiler/builtins/reference-doc";
@@ -57,7 +58,8 @@ function describeTarget(result: CheckResult, t: Target, owner: AnyNode | undefin
     case "decl": {
       const d = t.sym.decl;
       const header = sourceOf(result, d).split("{")[0]!.trim();
-      return code([header]) + `\n\n${describeSym(t.sym)}, declared in \`${t.sym.module.file.split("/").pop()}\``;
+      const use = owner?.kind === "ModelDecl" ? slotNetwork(result, owner, path) : undefined;
+      return code([header, ...(use ? [`${use}`] : [])]) + `\n\n${describeSym(t.sym)}, declared in \`${t.sym.module.file.split("/").pop()}\``;
     }
     case "local": {
       const declOwner = ownerOf(result, t.ident) ?? owner;
@@ -85,6 +87,16 @@ function describeTarget(result: CheckResult, t: Target, owner: AnyNode | undefin
     case "import":
       return t.module ? `imports \`${t.module.absPath}\`` : "the imported file could not be loaded";
   }
+}
+
+/** The encoder's or decoder's network as this model instantiates it: `Real[784] → Real[256]` and its sizes. */
+function slotNetwork(result: CheckResult, model: ModelDecl, path: AnyNode[]): string | undefined {
+  const ms = result.types?.models.get(model);
+  const item = path.find((n) => n.kind === "EncoderItem" || n.kind === "DecoderItem");
+  const inst = item?.kind === "EncoderItem" ? ms?.encoder : item?.kind === "DecoderItem" ? ms?.decoder : undefined;
+  if (!inst || !result.types) return undefined;
+  const sizes = [...inst.bindings].map(([n, v]) => `${n} = ${showDim(result.types!.resolve(v))}`).join(", ");
+  return `here: ${result.types.show(inst.input)} → ${result.types.show(inst.output)}${sizes ? ` with ${sizes}` : ""}`;
 }
 
 /** `mnist(split: String = "train", validation: Int = 0, …)` */

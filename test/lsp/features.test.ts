@@ -85,6 +85,11 @@ describe("hover and completion", () => {
     expect((found?.contents as { value: string }).value).toContain("with D = 50 at `sparse(y, gamma: 30)`");
   });
 
+  it("an encoder's network shows its shapes at this model", () => {
+    expect(value(spec.indexOf("conv_encoder") + 2)).toContain("here: Real[28, 28, 1] → Real[");
+    expect(value(spec.indexOf("conv_decoder") + 2)).toMatch(/here: Real\[50\] → Real\[28, 28, 1\]/);
+  });
+
   it("completes training settings inside train { }, optimizers after `optimizer:`", () => {
     const text = spec.replace("train { optimizer: adam(lr: 1e-3), batch: 100,", "train { optimizer: , ba");
     const r2 = checkSource(text, { file: "x.intel" });
