@@ -4,7 +4,7 @@
 //
 //   npm run bench                         all of it
 //   npm run bench -- --arch mlp           one architecture (mlp | conv)
-//   npm run bench -- --only step          only the step benchmark (step | frontend | emit | cli)
+//   npm run bench -- --only step          only the step benchmark (step | frontend | lsp | emit | cli)
 //   npm run bench -- --quick              fewer steps, skips the slow baselines
 //   npm run bench -- --cpu-conv           also the conv VAE on tfjs's cpu backend (minutes per step)
 //   npm run bench -- --json out.json      also write the raw results
@@ -137,6 +137,11 @@ if (!o.only || o.only === "frontend") {
   } catch (e) {
     console.log(`front-end benchmark failed: ${String(e).split("\n")[0]}`);
   }
+}
+if (!o.only || o.only === "lsp") {
+  const { benchLsp } = await import("./lsp");
+  console.log("\nlanguage server");
+  results.lsp = await benchLsp();
 }
 if (!o.only || o.only === "emit") {
   const { benchEmit } = await import("./emit");

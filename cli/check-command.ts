@@ -8,19 +8,47 @@ import { parseArgs, UsageError } from "./args";
 import { expandSpecPaths } from "./files";
 import type { Io } from "./io";
 
-export function checkCommand(argv: readonly string[], io: Io): number {
-  const args = parseArgs(argv, [], ["json", "quiet", "verbose"]);
+export function checkCommand(argv: readonly string[], io: Io): number | Promise<number> {
+  const args = parseArgs(argv, [], ["json", "quiet", "verbose", "watch"]);
   if (args.positionals.length === 0) throw new UsageError("intel check needs at least one spec file or folder");
   const files = expandSpecPaths(args.positionals);
   if (files.length === 0) throw new UsageError(`no .intel files in ${args.positionals.join(", ")}`);
+  if (args.flags.has("watch")) {
+    if (args.flags.has("json")) throw new UsageError("--watch prints for people; it does not combine with --json");
+    const stop = new AbortController();
+    process.once("SIGINT", () => stop.abort());
+    return import("./watch").then(({ watchCheck }) => watchCheck(files, io, stop.signal));
+  }
+  const { all, sources, described } = checkFiles(files, args.flags.has("verbose"));
+  if (args.flags.has("json")) io.out(diagnosticsToJson(all) + "\n");
+  else {
+    if (all.length) io.out(renderDiagnostics(all, sources, { color: io.color }) + "\n");
+    if (described.length) io.out(described.join("\n") + "\n");
+    if (!args.flags.has("quiet") || all.length) io.out(`${files.length} file${files.length === 1 ? "" : "s"} checked: ${summary(all)}\n`);
+  }
+  return hasErrors(all) ? 1 : 0;
+}
+
+export interface FilesChecked {
+  all: Diagnostic[];
+  sources: Map<string, string>;
+  described: string[];
+  /** every file read, imports included (what `--watch` watches) */
+  read: Set<string>;
+}
+
+export function checkFiles(files: readonly string[], verbose = false): FilesChecked {
   const all: Diagnostic[] = [];
   const sources = new Map<string, string>();
   const seen = new Set<string>();
   const described: string[] = [];
+  const read = new Set<string>();
   for (const f of files) {
     const r = checkFile(f);
+    read.add(f);
+    for (const m of r.modules) read.add(m.absPath);
     const lowered = hasErrors(r.diagnostics) ? [] : lowerModels(r);
-    if (args.flags.has("verbose")) for (const m of lowered) if (m.ir) described.push(`${r.program.file}:`, ...describeModel(m.ir));
+    if (verbose) for (const m of lowered) if (m.ir) described.push(`${r.program.file}:`, ...describeModel(m.ir));
     for (const [k, v] of r.sources) sources.set(k, v);
     // An imported file checked through two specs reports its problems once.
     for (const d of [...r.diagnostics, ...lowered.flatMap((m) => m.diagnostics)]) {
@@ -31,13 +59,7 @@ export function checkCommand(argv: readonly string[], io: Io): number {
       }
     }
   }
-  if (args.flags.has("json")) io.out(diagnosticsToJson(all) + "\n");
-  else {
-    if (all.length) io.out(renderDiagnostics(all, sources, { color: io.color }) + "\n");
-    if (described.length) io.out(described.join("\n") + "\n");
-    if (!args.flags.has("quiet") || all.length) io.out(`${files.length} file${files.length === 1 ? "" : "s"} checked: ${summary(all)}\n`);
-  }
-  return hasErrors(all) ? 1 : 0;
+  return { all, sources, described, read };
 }
 
 /**

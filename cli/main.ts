@@ -20,6 +20,7 @@ commands:
   report RUN [-o FILE]       one self-contained HTML page (RUN/report.html): loss curves,
                              reconstructions, samples, latent space, activity, metrics, spec
   compile SPEC [-o F] [--check]  the model as one standalone TypeScript program (tfjs); --check type-checks it
+  lsp [--stdio]              the language server for editors, over stdio (editors/vscode/)
   help                       this text
 `;
 
@@ -38,6 +39,7 @@ const COMMANDS: Record<string, Command> = {
   sample: lazy(async () => (await import("./inference-commands")).sampleCommand),
   encode: lazy(async () => (await import("./inference-commands")).encodeCommand),
   report: lazy(async () => (await import("./report-command")).reportCommand),
+  lsp: lazy(async () => (await import("./lsp-command")).lspCommand),
 };
 
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {

@@ -12,7 +12,17 @@ export interface SyntaxProblem {
   message: string;
   span: Span;
   hint?: string;
+  /** an identifier found where one of `keywords` was expected: the compiler suggests the close one */
+  misspelt?: { word: string; keywords: string[] };
 }
+
+/** The keywords that start a statement in each place, for "did you mean" on a misspelt one. */
+const KEYWORDS: Record<BlockKind | "top", string[]> = {
+  top: ["import", "bias", "network", "model"],
+  bias: ["param", "let", "penalty", "return"],
+  network: ["for"],
+  model: ["data", "encoder", "intermediary", "mapping", "decoder", "objective", "train", "evaluate"],
+};
 
 const BY_NAME = new Map(T.ALL_TOKENS.map((t) => [t.name, t]));
 
@@ -48,11 +58,12 @@ export class ProblemWriter {
     const tok = this.tokens[p.at];
     const r = p.reason;
     const found = this.found(tok);
-    const prob = (code: string, message: string, hint?: string): SyntaxProblem => ({
+    const prob = (code: string, message: string, hint?: string, place?: BlockKind | "top"): SyntaxProblem => ({
       code,
       message,
       span: this.at(p.at),
       ...(hint !== undefined ? { hint } : {}),
+      ...(place && tok?.tokenType === T.Identifier ? { misspelt: { word: tok.image, keywords: KEYWORDS[place] } } : {}),
     });
     switch (r.kind) {
       case "mismatch":
@@ -76,7 +87,7 @@ export class ProblemWriter {
           r.block === "bias" && tok?.tokenType === T.Identifier && next?.tokenType === T.Equals
             ? `declare it with 'let ${tok.image} = …'`
             : undefined;
-        return prob("IV1001", `expected ${EXPECTED_STMT[r.block]}, found ${found}`, hint);
+        return prob("IV1001", `expected ${EXPECTED_STMT[r.block]}, found ${found}`, hint, r.block);
       }
       case "afterAnnotation":
         return prob(
@@ -89,7 +100,7 @@ export class ProblemWriter {
         if (tok?.tokenType === T.Intel) return prob("IV1010", "the 'intel 0.1' line must come before everything else");
         const home = tok !== undefined ? homeOf(tok.tokenType) : undefined;
         const hint = home === "bias" || home === "network" || home === "model" ? `'${tok!.image}' belongs inside ${BLOCK_NAME[home]}` : undefined;
-        return prob("IV1010", `expected a declaration ('import', 'bias', 'network' or 'model'), found ${found}`, hint);
+        return prob("IV1010", `expected a declaration ('import', 'bias', 'network' or 'model'), found ${found}`, hint, "top");
       }
       case "strayBrace":
         return prob("IV1001", "unmatched '}': there is no open block to close");
@@ -110,7 +121,9 @@ export class ProblemWriter {
 
   /** IV1004 at an opening bracket that is never closed */
   unclosed(at: number): SyntaxProblem {
-    const open = this.tokens[at]!;
+    const open = this.tokens[at];
+    // recovery can name a position past the last token (a bracket opened in a string's ruins)
+    if (!open) return { code: "IV1004", message: "a bracket is never closed before the end of the file", span: this.at(at) };
     return {
       code: "IV1004",
       message: `'${open.image}' opening ${this.opener(at)} is never closed`,

@@ -27,3 +27,10 @@ export function intelFilesUnder(dir: string): string[] {
   walk(dir);
   return out;
 }
+
+/** The largest .intel file below `dir` (what the front-end and language-server benchmarks time). */
+export function largestSpecUnder(dir: string): { f: string; text: string } | undefined {
+  return intelFilesUnder(dir)
+    .map((f) => ({ f, text: readFileSync(f, "utf8") }))
+    .sort((a, b) => b.text.length - a.text.length)[0];
+}

@@ -19,13 +19,14 @@ const SECTIONS: [BuiltinContext, string, string][] = [
 /** Table cells must not break the table: pipes escaped, newlines folded. */
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-function param(p: BuiltinParam): string {
+/** One parameter as the reference shows it (the language server's hovers reuse it). */
+export function paramDoc(p: BuiltinParam): string {
   const dflt = p.default === undefined ? "" : ` = ${JSON.stringify(p.default)}`;
   return `\`${p.name}: ${p.type}${dflt}\`${p.doc ? ` ${p.doc}` : ""}`;
 }
 
 function row(b: Builtin): string {
-  const args = b.params.map(param).join("; ") + (b.variadic ? " (repeatable)" : "");
+  const args = b.params.map(paramDoc).join("; ") + (b.variadic ? " (repeatable)" : "");
   return `| \`${b.name}\` | ${cell(args)} | ${cell(b.doc)} |`;
 }
 
@@ -45,7 +46,7 @@ export function builtinsMarkdown(): string {
     lines.push("");
   }
   lines.push("## Training settings", "", "`train { batch: 100, epochs: 50, … }`; command-line flags (`--epochs`, `--backend`) override.", "", "| setting | meaning |", "|---|---|");
-  for (const s of TRAIN_SETTINGS) lines.push(`| ${cell(param({ ...s, doc: "" }))} | ${cell(s.doc ?? "")} |`);
+  for (const s of TRAIN_SETTINGS) lines.push(`| ${cell(paramDoc({ ...s, doc: "" }))} | ${cell(s.doc ?? "")} |`);
   lines.push("");
   return lines.join("\n");
 }

@@ -1,8 +1,9 @@
 // One record type for every problem the toolchain reports, from syntax to runtime ranges.
 import type { Span } from "../../grammar/ast";
 import { CATALOG, type CatalogEntry, type Code, type Severity } from "./catalog";
+import type { Fix } from "./suggest";
 
-export type { Severity };
+export type { Fix, Severity };
 
 /** A secondary span with its own short message ("the encoder's output came from here"). */
 export interface Label {
@@ -18,10 +19,13 @@ export interface Diagnostic {
   span: Span;
   labels: Label[];
   hint?: string;
+  /** a mechanical repair (a misspelling with one close match): editors offer it as a quick fix */
+  fix?: Fix;
 }
 
 export interface DiagnosticOptions {
   hint?: string;
+  fix?: Fix;
   labels?: Label[];
   /** overrides the catalog's severity (e.g. an error demoted to a warning by a flag) */
   severity?: Severity;
@@ -38,6 +42,7 @@ export function diagnostic(code: Code, span: Span, message: string, options: Dia
   };
   const hint = options.hint ?? entry.hint;
   if (hint !== undefined) d.hint = hint;
+  if (options.fix) d.fix = options.fix;
   return d;
 }
 

@@ -96,6 +96,7 @@ export function diagnosticsToJson(ds: readonly Diagnostic[]): string {
         span: d.span,
         labels: d.labels,
         ...(d.hint ? { hint: d.hint } : {}),
+        ...(d.fix ? { fix: d.fix } : {}),
       })),
     },
     null,

@@ -1,14 +1,17 @@
 // Matches a call's arguments against a signature: arity, unknown and repeated names, missing ones.
 import type { Call, Param } from "../../grammar/ast";
 import type { Builtin } from "../builtins/types";
-import { suggest } from "../builtins";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic";
+import { didYouMean } from "../diagnostics/suggest";
+import { misplacedSetting, type SettingBlock } from "./misplaced";
 
 export interface Signature {
   /** shown in messages: "the bias 'sparse'" */
   what: string;
   params: { name: string; required: boolean }[];
   variadic?: boolean;
+  /** the block a built-in optimizer or objective call is, for settings written in the wrong one */
+  block?: SettingBlock;
 }
 
 export function builtinSignature(b: Builtin): Signature {
@@ -16,6 +19,7 @@ export function builtinSignature(b: Builtin): Signature {
     what: `'${b.name}'`,
     params: b.params.map((p) => ({ name: p.name, required: p.default === undefined })),
     variadic: b.variadic ?? false,
+    ...(b.context === "optimizer" || b.context === "objective" ? { block: b.context } : {}),
   };
 }
 
@@ -49,12 +53,18 @@ export function checkArgs(call: Call, sig: Signature, out: Diagnostic[]): void {
     if (!arg.name || arg.name.name === "") continue;
     const name = arg.name.name;
     if (!sig.params.some((p) => p.name === name)) {
-      const guess = suggest(name, sig.params.map((p) => p.name));
       misspelled = true;
+      const home = sig.block && misplacedSetting(name, sig.block, arg.value);
+      if (home) {
+        out.push(diagnostic("IV2030", arg.name.span, `${sig.what} has no parameter named '${name}': ${home.what}`, { hint: home.hint }));
+        continue;
+      }
+      const guess = didYouMean(name, arg.name.span, sig.params.map((p) => p.name));
       out.push(
         diagnostic("IV2008", arg.name.span, `${sig.what} has no parameter named '${name}'`, {
+          fix: guess?.fix,
           hint: guess
-            ? `did you mean '${guess}'?`
+            ? guess.hint
             : sig.params.length
               ? `its parameters are ${sig.params.map((p) => p.name).join(", ")}`
               : `${sig.what} takes no named arguments`,

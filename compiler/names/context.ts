@@ -1,6 +1,7 @@
 // Shared state of one name-checking pass, and the expression walker every declaration kind uses.
 import type { Call, Expr, Ident, Name } from "../../grammar/ast";
-import { lookupBuiltin, suggest, builtinsIn } from "../builtins";
+import { lookupBuiltin, builtinsIn } from "../builtins";
+import { didYouMean } from "../diagnostics/suggest";
 import type { BuiltinContext } from "../builtins/types";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic";
 import { builtinSignature, checkArgs, declSignature } from "./args";
@@ -107,10 +108,11 @@ export class NameContext {
       this.resolution.set(e, { kind: "builtin", builtin: constant });
       return;
     }
-    const guess = suggest(e.name, [...scope.names(), ...builtinsIn("constant").map((b) => b.name)]);
+    const guess = didYouMean(e.name, e.span, [...scope.names(), ...builtinsIn("constant").map((b) => b.name)]);
     this.report(
       diagnostic("IV2001", e.span, `'${e.name}' is not defined here`, {
-        hint: guess ? `did you mean '${guess}'?` : undefined,
+        hint: guess?.hint,
+        fix: guess?.fix,
       }),
     );
   }
@@ -162,7 +164,7 @@ export class NameContext {
       const s = scope.peek(n);
       return (s?.kind === "bias" && rules.biases) || (s?.kind === "network" && rules.networks);
     });
-    const guess = suggest(callee.name, [...candidates, ...visible]);
+    const guess = didYouMean(callee.name, callee.span, [...candidates, ...visible]);
     // A known word of another place ("relu" as a prior) deserves a sharper message than "unknown".
     const elsewhere = (["function", "layer", "network", "data", "prior", "likelihood", "objective", "optimizer", "metric"] as const).find(
       (c) => !rules.builtins.includes(c) && lookupBuiltin(c, callee.name),
@@ -172,7 +174,8 @@ export class NameContext {
       : `unknown ${rules.noun} '${callee.name}'`;
     this.report(
       diagnostic("IV2006", callee.span, message, {
-        hint: guess ? `did you mean '${guess}'?` : `see docs/language.md for the ${rules.noun}s there are`,
+        hint: guess ? guess.hint : `see docs/language.md for the ${rules.noun}s there are`,
+        fix: guess?.fix,
       }),
     );
   }

@@ -4,7 +4,7 @@ import { diagnostic } from "../diagnostics/diagnostic";
 import type { CallRules, NameContext } from "./context";
 import { Scope } from "./scope";
 import type { LocalKind } from "./symbols";
-import { suggest } from "../builtins";
+import { didYouMean } from "../diagnostics/suggest";
 
 /** The categories `@allow(...)` can silence (bias validation reads them). */
 export const ALLOW_CATEGORIES = ["discontinuous", "infinite_slope"] as const;
@@ -23,10 +23,11 @@ export function checkAnnotations(cx: NameContext, annotations: readonly Annotati
     }
     for (const arg of a.args) {
       if ((ALLOW_CATEGORIES as readonly string[]).includes(arg.name)) continue;
-      const guess = suggest(arg.name, ALLOW_CATEGORIES);
+      const guess = didYouMean(arg.name, arg.span, ALLOW_CATEGORIES);
       cx.report(
         diagnostic("IV2014", arg.span, `@allow does not know '${arg.name}'`, {
-          hint: guess ? `did you mean '${guess}'?` : `it takes ${ALLOW_CATEGORIES.join(", ")}`,
+          fix: guess?.fix,
+          hint: guess ? guess.hint : `it takes ${ALLOW_CATEGORIES.join(", ")}`,
         }),
       );
     }
@@ -52,10 +53,11 @@ function checkDims(cx: NameContext, scope: Scope, t: TypeExpr | undefined): void
       walk(d.left);
       walk(d.right);
     } else if (d.kind === "DimVar" && !scope.lookup(d.name)) {
-      const guess = suggest(d.name, scope.names());
+      const guess = didYouMean(d.name, d.span, scope.names());
       cx.report(
         diagnostic("IV2001", d.span, `dimension '${d.name}' is not defined`, {
-          hint: guess ? `did you mean '${guess}'?` : `declare it as a generic: <${d.name}>`,
+          fix: guess?.fix,
+          hint: guess ? guess.hint : `declare it as a generic: <${d.name}>`,
         }),
       );
     }

@@ -1,8 +1,9 @@
 // Name checks of a model: its items, how their names chain, and the calls in each slot.
 import type { Call, Expr, Ident, ModelDecl, ModelItem } from "../../grammar/ast";
-import { suggest } from "../builtins";
 import { TRAIN_SETTINGS } from "../builtins/train-settings";
 import { diagnostic } from "../diagnostics/diagnostic";
+import { didYouMean } from "../diagnostics/suggest";
+import { misplacedSetting, moveToOptimizer } from "./misplaced";
 import type { CallRules, NameContext } from "./context";
 import { checkAnnotations, declareLocal } from "./declarations";
 import { Scope } from "./scope";
@@ -103,7 +104,8 @@ export function checkModel(cx: NameContext, decl: ModelDecl): void {
         break;
       case "DecoderItem":
         chain(cx, item.output, data?.name, "the decoder models the data");
-        chain(cx, item.given, repr, mapping ? "the decoder reads the mapping's output" : "the decoder reads the intermediary latent (there is no mapping)");
+        // A mapping lost to a syntax error (`maping z = …`) is not "no mapping".
+        if (mapping || !incomplete) chain(cx, item.given, repr, mapping ? "the decoder reads the mapping's output" : "the decoder reads the intermediary latent (there is no mapping)");
         slot(cx, item.likelihood, scope, LIKELIHOOD);
         slot(cx, item.network, scope, NETWORK);
         break;
@@ -137,10 +139,21 @@ function checkTrain(cx: NameContext, item: Extract<ModelItem, { kind: "TrainItem
     if (key === "") continue;
     const setting = TRAIN_SETTINGS.find((s) => s.name === key);
     if (!setting) {
-      const guess = suggest(key, TRAIN_SETTINGS.map((s) => s.name));
+      const home = misplacedSetting(key, "train", entry.value);
+      if (home) {
+        cx.report(
+          diagnostic("IV2030", entry.key.span, `'${key}' is not a training setting: ${home.what.replace(`'${key}' is `, "it is ")}`, {
+            hint: home.hint,
+            fix: home.block === "optimizer" ? moveToOptimizer(cx.module.text, item, entry) : undefined,
+          }),
+        );
+        continue;
+      }
+      const guess = didYouMean(key, entry.key.span, TRAIN_SETTINGS.map((s) => s.name));
       cx.report(
         diagnostic("IV2015", entry.key.span, `unknown training setting '${key}'`, {
-          hint: guess ? `did you mean '${guess}'?` : `the settings are ${TRAIN_SETTINGS.map((s) => s.name).join(", ")}`,
+          hint: guess ? guess.hint : `the settings are ${TRAIN_SETTINGS.map((s) => s.name).join(", ")}`,
+          fix: guess?.fix,
         }),
       );
       continue;

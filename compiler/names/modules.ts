@@ -3,6 +3,7 @@ import type { Import, Program } from "../../grammar/ast";
 import { parse } from "../../grammar/parse";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic";
 import { isCode } from "../diagnostics/catalog";
+import { didYouMean } from "../diagnostics/suggest";
 import { resolveImport, type FileHost } from "../host";
 
 export interface Module {
@@ -24,11 +25,13 @@ export interface LoadedModules {
 
 export function parseModule(text: string, absPath: string, file: string): { module: Module; diagnostics: Diagnostic[] } {
   const { program, problems } = parse(text, file);
-  const diagnostics = problems.map((p) =>
-    isCode(p.code)
-      ? diagnostic(p.code, p.span, p.message, p.hint ? { hint: p.hint } : {})
-      : diagnostic("IV9001", p.span, `internal error: the parser reported an unknown code ${p.code}: ${p.message}`),
-  );
+  const diagnostics = problems.map((p) => {
+    if (!isCode(p.code)) return diagnostic("IV9001", p.span, `internal error: the parser reported an unknown code ${p.code}: ${p.message}`);
+    // A misspelt keyword (`biass`, `maping`): the grammar says which keywords fit, the compiler picks.
+    const guess = p.misspelt && didYouMean(p.misspelt.word, p.span, p.misspelt.keywords);
+    if (guess) return diagnostic(p.code, p.span, p.message, { hint: guess.hint, fix: guess.fix });
+    return diagnostic(p.code, p.span, p.message, p.hint ? { hint: p.hint } : {});
+  });
   return { module: { file, absPath, text, program, imports: [] }, diagnostics };
 }
 

@@ -2,16 +2,16 @@
 // chain data → encoder → y → mapping → decoder → data, instantiating what it uses with its sizes.
 // Whatever failed name resolution is skipped silently (it has no resolution entry), so one mistake
 // gives one diagnostic. Linear in the size of the specs: each use is checked once per distinct sizes.
-import type { ModelDecl } from "../../grammar/ast";
+import type { BiasDecl, ModelDecl, NetworkDecl } from "../../grammar/ast";
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import type { NameCheck } from "../names/check-names";
 import type { LoadedModules } from "../names/modules";
-import { TypeContext } from "./context";
+import { TypeContext, type BiasInstance, type NetworkInstance, type OwnCheck } from "./context";
 import { checkBiasOwn } from "./decls";
 import { isNum, normalizeDim, type Dim } from "./dims";
 import { checkModelTypes, type ModelShapes } from "./model";
 import { checkNetworkOwn } from "./networks";
-import { resolveType, type Type } from "./types";
+import { resolveType, showType, type Type } from "./types";
 
 export interface TypeCheck {
   diagnostics: Diagnostic[];
@@ -21,6 +21,10 @@ export interface TypeCheck {
   resolve(d: Dim): Dim;
   /** a type's concrete shape (numbers), or undefined while some size is symbolic or unknown */
   shape(t: Type): number[] | undefined;
+  /** for editors: each bias's and network's own check, its instances at uses, and types as printed */
+  owned: Map<BiasDecl | NetworkDecl, OwnCheck>;
+  instances(decl: BiasDecl | NetworkDecl): (BiasInstance | NetworkInstance)[];
+  show(t: Type): string;
 }
 
 export function checkTypes(loaded: LoadedModules, names: NameCheck): TypeCheck {
@@ -45,6 +49,9 @@ export function checkTypes(loaded: LoadedModules, names: NameCheck): TypeCheck {
     diagnostics: cx.diagnostics,
     models,
     resolve,
+    owned: cx.owned,
+    instances: (decl) => [...(cx.memo.get(decl)?.values() ?? [])],
+    show: (t) => showType(cx.s, t),
     shape(t: Type) {
       const r = resolveType(cx.s, t);
       if (r.kind !== "tensor") return undefined;

@@ -53,6 +53,12 @@ export interface NetworkInstance {
   layers: LayerInstance[];
 }
 
+export interface OwnCheck {
+  env: Env;
+  /** a network's layers with their generic sizes */
+  layers: LayerInstance[];
+}
+
 export interface BiasInstance {
   decl: BiasDecl;
   bindings: Map<string, Dim>;
@@ -68,6 +74,8 @@ export class TypeContext {
   /** declarations being instantiated now: a recursive use (reported by names) is not followed */
   readonly active = new Set<object>();
   readonly memo = new Map<object, Map<string, NetworkInstance | BiasInstance>>();
+  /** each declaration's own check (sizes as its generics), kept for editors' hovers */
+  readonly owned = new Map<BiasDecl | NetworkDecl, OwnCheck>();
   private sink: Diagnostic[] = this.diagnostics;
   private pending: { a: Dim; b: Dim; report: () => void }[] = [];
 

@@ -229,6 +229,7 @@ export function checkBiasBody(cx: TypeContext, decl: BiasDecl, env: Env, ret: Ty
 export function checkBiasOwn(cx: TypeContext, decl: BiasDecl): void {
   cx.own(decl, () => {
     const sig = signature(cx, decl, true);
+    cx.owned.set(decl, { env: sig.env, layers: [] });
     checkDefaults(cx, sig);
     const first = decl.params[0];
     const y = first && sig.params.get(first);

@@ -112,7 +112,9 @@ export function checkNetworkOwn(cx: TypeContext, decl: NetworkDecl): void {
     checkDefaults(cx, sig);
     const inputParam = hasTensorInput(decl.params) ? decl.params[0] : undefined;
     const run: Running = { cur: inputParam ? sig.params.get(inputParam)! : UNKNOWN, from: inputParam?.type.span ?? decl.name.span };
-    walkLayers(cx, decl.body, sig.env, run, []);
+    const own = { env: sig.env, layers: [] };
+    cx.owned.set(decl, own);
+    walkLayers(cx, decl.body, sig.env, run, own.layers);
     finish(cx, decl, sig.ret, run);
   });
 }

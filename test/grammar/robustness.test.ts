@@ -74,3 +74,12 @@ describe("robustness", () => {
     expect(a.problems.length).toBe(2);
   });
 });
+
+describe("a bracket left open after a stray '}' inside a call, at the end of the file", () => {
+  it("is reported as IV1004 at the end, not thrown (found by the fuzzer)", () => {
+    const text = 'model m {\n  decoder p(x | z) : Gaussian(sigma: }"learned") = d()\n  evaluate  region_mass(center: [0, 0], radius';
+    const { problems } = parse(text, "f.intel");
+    expect(problems.map((p) => p.code)).toContain("IV1004");
+    expectValidSpans(problems, text, "f.intel");
+  });
+});

@@ -20,4 +20,5 @@ export const NAMES_CODES = {
   IV2016: { severity: "error", title: "a name declared in one kind of place is used as another kind of thing" },
   IV2017: { severity: "error", title: "imported file cannot be read" },
   IV2018: { severity: "error", title: "recursive definition: a bias or network uses itself" },
+  IV2030: { severity: "error", title: "a setting written in the wrong block (`lr` belongs to the optimizer, `batch` to `train`, `beta` to the objective)" },
 } as const satisfies Record<string, CatalogEntry>;
