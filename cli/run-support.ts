@@ -2,6 +2,8 @@
 // can use a fake model), flag parsing, backend reporting, and turning user errors into messages.
 import { compileFile, type CompileResult } from "../compiler/compile";
 import { renderDiagnostics } from "../compiler/diagnostics/render";
+import { checkFile } from "../compiler/check";
+import { compileWithOverrides, overridesFromArgs, type OverrideCompile } from "../compiler/overrides/compile";
 import { BackendUnavailableError, selectBackend, type BackendInfo, type BackendName } from "../runtime/backend/select";
 import { DataError } from "../runtime/data/dataset";
 import { renderDataError } from "./data-diagnostic";
@@ -78,6 +80,15 @@ export function compileForRun(path: string, deps: RunDeps, io: Io): CompileResul
     io.err(`intel: internal error: ${path} checks clean but lowering produced no IR and no diagnostic (a bug in intel-vae; please report it)\n`);
   }
   return null;
+}
+
+/** Compiles a spec with `--set` overrides; null (after printing why) when there is no IR to run. */
+export function compileOverridden(path: string, sets: readonly string[], io: Io): (OverrideCompile & { effectiveText: string }) | null {
+  const parsed = overridesFromArgs(sets);
+  const r: OverrideCompile = parsed.diagnostics.length ? { check: { ...checkFile(path), diagnostics: parsed.diagnostics, sources: parsed.sources }, effectiveText: null, applied: {} } : compileWithOverrides(path, parsed.overrides, parsed.sources);
+  const ds = r.check.diagnostics;
+  if (ds.length) io.err(renderDiagnostics(ds, r.check.sources, { color: io.color }) + "\n");
+  return r.ir && r.effectiveText !== null ? (r as OverrideCompile & { effectiveText: string }) : null;
 }
 
 /** Errors that are the user's input or environment, not bugs: a message and exit 1. */
