@@ -7,6 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
+import { readMetric } from "../../runtime/report/compare-data";
 import { PARENT_WATCH_ENV } from "./parent-watch";
 
 /** What a queue carries: everything a worker needs, as plain JSON. */
@@ -94,15 +95,6 @@ export class JobError extends Error {
 export function readResult(dir: string): JobResult | null {
   const path = join(dir, RESULT_FILE);
   return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as JobResult) : null;
-}
-
-const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
-
-/** A metric by name from eval.json: the spec's evaluate metric (its value), else the test split's, else the validation split's. */
-export function readMetric(ev: { metrics?: Record<string, unknown>; splits?: Record<string, Record<string, unknown>> }, name: string): number | null {
-  const m = ev.metrics?.[name];
-  if (m !== undefined) return num(m) ?? num((m as { value?: unknown } | null)?.value);
-  return num(ev.splits?.test?.[name]) ?? num(ev.splits?.validation?.[name]);
 }
 
 export async function runJob(job: JobData, io: JobIo): Promise<JobResult> {
