@@ -62,7 +62,8 @@ function paramsOf(block: CallBlock, name: string, modules: readonly Module[]): s
 export function knownPaths(model: ModelDecl, modules: readonly Module[]): string[] {
   const out: string[] = [...SIZE_PATHS, ...TRAIN_SETTINGS.map((s) => `train.${s.name}`)];
   for (const b of CALL_BLOCKS) {
-    const c = calleeOf(b.find(model)) ?? (b.block === "optimizer" ? { name: "adam" } : undefined);
+    const fallback = b.block === "optimizer" ? "adam" : b.block === "objective" ? "elbo" : undefined;
+    const c = calleeOf(b.find(model)) ?? (fallback ? { name: fallback } : undefined);
     const params = c ? paramsOf(b, c.name, modules) : null;
     for (const p of params ?? []) if (!(b.block === "mapping" && p === params?.[0])) out.push(`${b.block}.${p}`);
   }
@@ -99,6 +100,13 @@ export function resolveOverride(model: ModelDecl, modules: readonly Module[], te
   const b = CALL_BLOCKS.find((c) => c.block === block);
   if (!b) return { error: "unknown", message: `the spec has no block '${block}' to override` };
   const expr = b.find(model);
+  if (block === "objective" && expr === undefined) {
+    // no objective written: the default elbo() with this argument, as a new model item
+    const params = paramsOf(b, "elbo", modules) ?? [];
+    if (!params.includes(arg)) return { error: "unknown", message: `elbo (the default objective) has no argument '${arg}'` };
+    const close = text.lastIndexOf("}", model.span.end - 1);
+    return { edit: { start: close, end: close, insert: `  objective elbo(${arg}: ${value})\n` } };
+  }
   if (block === "optimizer" && expr === undefined) {
     // no optimizer written: the default adam() with this argument
     const params = paramsOf(b, "adam", modules) ?? [];

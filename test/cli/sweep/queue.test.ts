@@ -49,10 +49,10 @@ describe.skipIf(!HAS_REDIS)("intel sweep on BullMQ with intel worker", () => {
     return o;
   };
   const exited = (p: ChildProcess) => new Promise<number>((r) => (p.exitCode !== null ? r(p.exitCode) : p.once("exit", (c) => r(c ?? 137))));
-  const until = async (cond: () => boolean, ms: number, what: string) => {
+  const until = async (cond: () => boolean, ms: number, what: string, detail: () => string = () => "") => {
     const end = Date.now() + ms;
     while (!cond()) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}\n${detail()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   };
@@ -71,7 +71,8 @@ describe.skipIf(!HAS_REDIS)("intel sweep on BullMQ with intel worker", () => {
 
   it("finishes every arm exactly once after a worker is killed mid-job, with an uninterrupted run's numbers", async () => {
     const sweep = spawnIntel(["sweep", sweepFile, "--queue", redis.url, "--timeout", "300"]);
-    await until(() => sweep.stdout.includes("enqueued 4 jobs"), 60_000, "the jobs to be enqueued");
+    await until(() => sweep.stdout.includes("enqueued 4 jobs") || sweep.proc.exitCode !== null, 60_000, "the jobs to be enqueued", () => sweep.stdout + sweep.stderr);
+    expect(sweep.stdout, sweep.stderr).toContain("enqueued 4 jobs");
     const workers = [0, 1].map(() => spawnIntel(["worker", "--queue", redis.url, "--lock-seconds", "3", "--idle-exit", "5"]));
 
     // Kill the first worker once its job has a checkpoint but no result.
