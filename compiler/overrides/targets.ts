@@ -98,6 +98,7 @@ export function resolveOverride(model: ModelDecl, modules: readonly Module[], te
     return { edit: { start: close, end: close, insert: `  train { ${arg}: ${value} }\n` } };
   }
   const b = CALL_BLOCKS.find((c) => c.block === block);
+  if (block === "latent" || block === "intermediary") return { error: "unknown", message: `the intermediary has only its size to set: ${block}.dim (its prior's arguments are prior.ARGUMENT)` };
   if (!b) return { error: "unknown", message: `the spec has no block '${block}' to override` };
   const expr = b.find(model);
   if (block === "objective" && expr === undefined) {
