@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tinySpec } from "../../tiny-spec";
+import { RING_SMALL, tinySpec } from "../../tiny-spec";
 import { HAS_REDIS, startRedis, type Redis } from "./redis";
 import { CHROMIUM, checkPage } from "./chromium";
 
@@ -28,7 +28,7 @@ describe.skipIf(!HAS_REDIS)("intel sweep on BullMQ with intel worker", () => {
     redis = await startRedis();
     tmp = mkdtempSync(join(tmpdir(), "intel-queue-"));
     const spec = join(tmp, "ring.intel");
-    writeFileSync(spec, tinySpec({ data: "x : Real[2] ~ ring(n: 60, radius: 2, noise: 0.05, validation: 10)", train: "batch: 10" }));
+    writeFileSync(spec, tinySpec({ data: RING_SMALL, train: "batch: 10" }));
     out = join(tmp, "out");
     sweepFile = join(tmp, "ring.sweep.json");
     writeFileSync(sweepFile, JSON.stringify({ name: "ring", spec, grid: { "objective.beta": [1, 2], "latent.dim": [2, 3] }, seeds: [1], epochs: 60, backend: "cpu", eval_k: 5, samples: 16, metrics: ["elbo", "iwae_nll"], out }, null, 2));
