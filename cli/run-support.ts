@@ -19,6 +19,7 @@ import { computeMetric, FROM_SPLIT } from "../runtime/metrics/evaluate";
 import type { Classifier } from "../runtime/metrics/classifier";
 import { runData, type LoadedRun, type SplitEvaluation } from "../runtime/run/inference";
 import type { Io } from "./io";
+import type { ProgressSink } from "../runtime/train/progress";
 
 export interface RunDeps {
   compile: (path: string) => CompileResult;
@@ -106,7 +107,7 @@ export function userError(e: unknown, io: Io, command: string): number {
  * gets "#2", "#3"…): elbo, kl and recon_error come from the split's evaluation; the others from
  * runtime/metrics. Progress goes to stderr; a metric that fails reports { error } without losing the others.
  */
-export function evaluateMetrics(run: LoadedRun, test: Dataset, split: SplitEvaluation, io: Io): Record<string, unknown> {
+export function evaluateMetrics(run: LoadedRun, test: Dataset, split: SplitEvaluation, io: Io, progress?: ProgressSink): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const cache = new Map<string, Classifier>();
   let train: Dataset | null = null;
@@ -122,7 +123,7 @@ export function evaluateMetrics(run: LoadedRun, test: Dataset, split: SplitEvalu
     }
     try {
       train ??= runData(run, "train")!;
-      const v = computeMetric(m, { model: run.model, train, test, seed: run.config.train.seed, batch: run.config.train.batch, log: io.err }, cache);
+      const v = computeMetric(m, { model: run.model, train, test, seed: run.config.train.seed, batch: run.config.train.batch, log: io.err, ...(progress ? { progress } : {}) }, cache);
       out[key] = v ?? { skipped: `unknown metric ${m.name}` };
     } catch (e) {
       if (e instanceof DataError) throw e;

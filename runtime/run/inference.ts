@@ -9,6 +9,7 @@ import { likelihoodMean } from "../objectives/likelihood";
 import { deriveSeed } from "../random/seeds";
 import { batchCount, batchTensor, evaluateTerms } from "../train/terms";
 import type { TermValues } from "../train/divergence";
+import { TaskProgress, type ProgressSink } from "../train/progress";
 import { readCheckpoint, restoreCheckpoint, type Checkpoint } from "./checkpoint";
 import { checkpointPath, openRunDir, RunDirError, type OpenedRun } from "./run-dir";
 import type { ModelFactory } from "./session";
@@ -60,11 +61,12 @@ export interface SplitEvaluation extends TermValues {
 const EVAL_COUNTERS = 2 ** 22; // counter space of each (split, quantity) pair
 
 /** ELBO terms, IWAE NLL and reconstruction error of `ds` (in order, evaluation mode). */
-export function evaluateSplit(model: CompiledModel, ds: Dataset, opts: { k: number; batch: number; seed: number; slot: number }): SplitEvaluation {
+export function evaluateSplit(model: CompiledModel, ds: Dataset, opts: { k: number; batch: number; seed: number; slot: number; progress?: ProgressSink; label?: string }): SplitEvaluation {
   const seedAt = (quantity: number, b: number) => deriveSeed(opts.seed, "eval", (opts.slot * 2 + quantity) * EVAL_COUNTERS + b);
   const terms = evaluateTerms(model, ds, opts.batch, (b) => seedAt(0, b));
   let logpx = 0;
   let se = 0;
+  const progress = opts.progress ? new TaskProgress(opts.progress, `${opts.label ?? "evaluating"}: IWAE (K = ${opts.k})`, ds.n) : null;
   for (let b = 0; b < batchCount(ds.n, opts.batch); b++) {
     const start = b * opts.batch;
     const end = Math.min(ds.n, start + opts.batch);
@@ -74,7 +76,9 @@ export function evaluateSplit(model: CompiledModel, ds: Dataset, opts: { k: numb
       const xhat = likelihoodMean(model.ir.likelihood, model.decode(model.map(pointEstimate(model, x), false).z, false));
       se += tf.sum(tf.squaredDifference(x, xhat.reshape(x.shape))).dataSync()[0]!;
     });
+    progress?.advance(end);
   }
+  progress?.finish();
   const size = ds.x.length / ds.n;
   return { n: ds.n, ...terms, elbo: -(terms.recon + terms.kl), iwae_nll: -logpx / ds.n, k: opts.k, recon_mse: se / (ds.n * size) };
 }
