@@ -29,13 +29,8 @@ export interface JobData {
   metrics: string[];
 }
 
-export interface JobResult {
-  key: string;
-  arm: string;
-  spec: string;
-  set: Record<string, string>;
-  swept: Record<string, string>;
-  seed: number;
+export interface JobResult extends Pick<JobData, "key" | "arm" | "spec" | "set" | "swept" | "seed"> {
+  /** the run folder, absolute (on the worker's machine) */
   dir: string;
   /** the sweep's metrics, read from eval.json (null when a metric was skipped or missing) */
   metrics: Record<string, number | null>;

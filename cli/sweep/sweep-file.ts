@@ -8,6 +8,7 @@ import type { Span } from "../../grammar/ast";
 import { diagnostic, type Diagnostic } from "../../compiler/diagnostics/diagnostic";
 import type { Override } from "../../compiler/overrides/compile";
 import { suggest } from "../../compiler/builtins";
+import { mulberry32 } from "../../runtime/random/seeds";
 
 const Value = z.union([z.number(), z.string(), z.boolean(), z.array(z.union([z.number(), z.string(), z.boolean()]))]);
 const Draw = z.union([
@@ -95,18 +96,6 @@ function locate(text: string, file: string, path: readonly PropertyKey[]): Span 
   return { file, line, col, offset: at, end, endLine: line, endCol: col + (end - at) };
 }
 
-/** A small seeded generator for random draws (mulberry32): the same sweep file gives the same arms. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function draw(d: z.infer<typeof Draw>, u: () => number): string {
   if ("uniform" in d) return String(Number((d.uniform[0] + u() * (d.uniform[1] - d.uniform[0])).toPrecision(4)));
   if ("loguniform" in d) return String(Number(Math.exp(Math.log(d.loguniform[0]) + u() * (Math.log(d.loguniform[1]) - Math.log(d.loguniform[0]))).toPrecision(4)));
@@ -156,7 +145,7 @@ export function parseSweep(text: string, file: string): SweepParse {
     combos = combos.flatMap((c) => values.map((v) => ({ set: { ...c.set, [path]: valueText(v) }, spans: { ...c.spans, [path]: at(["grid", path]) } })));
   }
   if (s.random) {
-    const u = rng(s.random.seed);
+    const u = mulberry32(s.random.seed); // the same sweep file draws the same arms
     const draws = Array.from({ length: s.random.draws }, () => Object.fromEntries(Object.entries(s.random!.params).map(([p, d]) => [p, draw(d, u)])));
     const spans = Object.fromEntries(Object.keys(s.random.params).map((p) => [p, at(["random", "params", p])]));
     combos = combos.flatMap((c) => draws.map((d) => ({ set: { ...c.set, ...d }, spans: { ...c.spans, ...spans } })));
