@@ -100,7 +100,7 @@ export async function runJob(job: JobData, io: JobIo): Promise<JobResult> {
     return done;
   }
   // A folder left by another job (another sweep of the same name) must not be resumed as this one.
-  const what = JSON.stringify({ spec: resolve(job.spec), set: job.set, seed: job.seed, epochs: job.epochs ?? null });
+  const what = JSON.stringify({ spec: job.spec, set: job.set, seed: job.seed, epochs: job.epochs ?? null });
   const jobFile = join(dir, JOB_FILE);
   if (existsSync(jobFile) && readFileSync(jobFile, "utf8") !== what + "\n") throw new JobError(`${dir} holds another job's run (its ${JOB_FILE} differs); remove it or give the sweep another out`);
   const code = codeVersion();
