@@ -119,6 +119,9 @@ describe.skipIf(!HAS_REDIS)("intel sweep on BullMQ with intel worker", () => {
 
     // the surviving worker leaves once the queue is idle
     expect(await exited(workers[1]!.proc)).toBe(0);
+    // and across both workers each job completed exactly once
+    const completed = [...(workers[0]!.stderr + workers[1]!.stderr).matchAll(/^(\S+): done in /gm)].map((m) => m[1]).sort();
+    expect(completed).toEqual(keys);
   }, 300_000);
 
   it("compares the sweep's runs on one page that renders in Chromium, with CSV and JSON summaries", async () => {
