@@ -79,7 +79,15 @@ export function valueText(v: z.infer<typeof Value>): string {
   return String(v);
 }
 
-/** Where a JSON path's key (or, for the root, the first character) is in the text; good enough to point at. */
+/** The span of `text[at, end)` (on one line). */
+function spanAt(text: string, file: string, at: number, end: number): Span {
+  const before = text.slice(0, at);
+  const line = before.split("\n").length;
+  const col = at - (before.lastIndexOf("\n") + 1) + 1;
+  return { file, line, col, offset: at, end, endLine: line, endCol: col + (end - at) };
+}
+
+/** Where a JSON path's key is in the text (the first match after the previous key's; the file's start for []): good enough to point at. */
 function locate(text: string, file: string, path: readonly PropertyKey[]): Span {
   let at = 0;
   let end = 1;
@@ -90,10 +98,7 @@ function locate(text: string, file: string, path: readonly PropertyKey[]): Span 
     at = i;
     end = i + JSON.stringify(p).length;
   }
-  const before = text.slice(0, at);
-  const line = before.split("\n").length;
-  const col = at - (before.lastIndexOf("\n") + 1) + 1;
-  return { file, line, col, offset: at, end, endLine: line, endCol: col + (end - at) };
+  return spanAt(text, file, at, end);
 }
 
 function draw(d: z.infer<typeof Draw>, u: () => number): string {
@@ -115,11 +120,7 @@ export function parseSweep(text: string, file: string): SweepParse {
   } catch (e) {
     const m = /position (\d+)/.exec((e as Error).message);
     const at = m ? Number(m[1]) : 0;
-    const span = locate(text.slice(0, at) + "\u0000", file, []);
-    const before = text.slice(0, at);
-    const line = before.split("\n").length;
-    const col = at - (before.lastIndexOf("\n") + 1) + 1;
-    return { sweep: null, diagnostics: [diagnostic("IV9020", { ...span, offset: at, end: at + 1, line, col, endLine: line, endCol: col + 1 }, `${file} is not valid JSON: ${(e as Error).message}`)] };
+    return { sweep: null, diagnostics: [diagnostic("IV9020", spanAt(text, file, at, at + 1), `${file} is not valid JSON: ${(e as Error).message}`)] };
   }
   const parsed = SweepSchema.safeParse(json);
   if (!parsed.success) {
