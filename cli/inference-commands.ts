@@ -115,13 +115,13 @@ export function makeEncodeCommand(overrides: Partial<RunDeps> = {}) {
       name: "encode",
       valued: ["data", "o"],
       parse: (args) => ({ role: roleFlag(args, "data", "train"), out: stringFlag(args, "o") }),
-      run(run, { role, out }, io) {
+      run(run, { role, out }, io, tty) {
         const ds = runData(run, role);
         if (!ds) {
           io.err(`intel encode: the run holds out no validation data\n`);
           return 1;
         }
-        const { z, dim } = encodeData(run.model, ds, run.config.train.batch);
+        const { z, dim } = encodeData(run.model, ds, run.config.train.batch, progressSink(io, tty));
         const path = out ?? join(run.dir, `z-${role}.csv`);
         writeFileAtomic(path, toCsv(z, ds.n, dim, "z", ds.labels));
         io.out(`wrote ${ds.n} representations g(μ(x)) (${dim} dims${ds.labels ? ", with labels" : ""}) of the ${role} data to ${path}\n`);

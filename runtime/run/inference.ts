@@ -94,8 +94,8 @@ export function drawSamples(model: CompiledModel, n: number, seed: number): Floa
 }
 
 /** Representations g(μ(x)) of every datapoint, [n, Dz] row-major. */
-export function encodeData(model: CompiledModel, ds: Dataset, batch: number): { z: Float32Array; dim: number } {
-  return latentCodes(model, ds, "z", { batch });
+export function encodeData(model: CompiledModel, ds: Dataset, batch: number, progress?: ProgressSink): { z: Float32Array; dim: number } {
+  return latentCodes(model, ds, "z", { batch, ...(progress ? { progress, label: "encoding g(μ(x))" } : {}) });
 }
 
 /**
@@ -103,9 +103,10 @@ export function encodeData(model: CompiledModel, ds: Dataset, batch: number): { 
  * or γ ⊙ μ for spike-and-slab) (or a draw
  * y ~ q(y|x) with `sample`); "z" gives the representation g(μ(x)) (or g(y), y ~ q(y|x)).
  */
-export function latentCodes(model: CompiledModel, ds: Dataset, which: "y" | "z", o: { batch: number; sample?: boolean; seed?: number }): { z: Float32Array; dim: number } {
+export function latentCodes(model: CompiledModel, ds: Dataset, which: "y" | "z", o: { batch: number; sample?: boolean; seed?: number; progress?: ProgressSink; label?: string }): { z: Float32Array; dim: number } {
   const rows: Float32Array[] = [];
   let dim = 0;
+  const progress = o.progress ? new TaskProgress(o.progress, o.label ?? `encoding ${which}`, ds.n) : null;
   for (let b = 0; b < batchCount(ds.n, o.batch); b++) {
     const start = b * o.batch;
     const end = Math.min(ds.n, start + o.batch);
@@ -121,7 +122,9 @@ export function latentCodes(model: CompiledModel, ds: Dataset, which: "y" | "z",
       dim = out.size / (end - start);
       rows.push((out.dataSync() as Float32Array).slice());
     });
+    progress?.advance(end);
   }
+  progress?.finish();
   const z = new Float32Array(ds.n * dim);
   let off = 0;
   for (const r of rows) {
