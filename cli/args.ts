@@ -35,3 +35,23 @@ export function parseArgs(argv: readonly string[], valued: readonly string[], bo
   }
   return { positionals, flags };
 }
+
+/** Pulls every `--NAME VALUE` / `--NAME=VALUE` of a repeatable flag out of argv (e.g. `--set a=1 --set b=2`). */
+export function takeRepeated(argv: readonly string[], name: string): { values: string[]; rest: string[] } {
+  const values: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (a === `--${name}`) {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`--${name} needs a value`);
+      values.push(v);
+    } else if (a.startsWith(`--${name}=`)) values.push(a.slice(name.length + 3));
+    else rest.push(a);
+  }
+  return { values, rest };
+}

@@ -11,6 +11,7 @@ import { evaluateMetrics } from "./run-support";
 import { deriveSeed } from "../runtime/random/seeds";
 import { parseArgs, UsageError, type ParsedArgs } from "./args";
 import type { Io } from "./io";
+import type { ProgressSink } from "../runtime/train/progress";
 import { backendFlag, defaultDeps, intFlag, stringFlag, useBackend, userError, type RunDeps } from "./run-support";
 
 interface Spec<O> {
@@ -18,7 +19,7 @@ interface Spec<O> {
   valued: string[];
   /** flags → options; usage errors surface before any work */
   parse(args: ParsedArgs): O;
-  run(run: LoadedRun, o: O, io: Io): number;
+  run(run: LoadedRun, o: O, io: Io, tty: boolean): number;
 }
 
 /** The shared frame: arguments, backend, run and checkpoint, user errors, disposal. */
@@ -34,7 +35,7 @@ function inferenceCommand<O>(spec: Spec<O>, overrides: Partial<RunDeps>) {
       await useBackend(deps, backend, io.err);
       run = await loadTrainedRun(args.positionals[0]!, deps.buildModel, stringFlag(args, "checkpoint") ?? "best");
       io.err(`checkpoint: ${run.checkpointPath} (epoch ${run.checkpoint.state.epoch}, step ${run.checkpoint.state.step})\n`);
-      return spec.run(run, options, io);
+      return spec.run(run, options, io, deps.tty);
     } catch (e) {
       return userError(e, io, spec.name);
     } finally {
@@ -42,6 +43,9 @@ function inferenceCommand<O>(spec: Spec<O>, overrides: Partial<RunDeps>) {
     }
   };
 }
+
+/** Progress of long evaluation work goes to stderr, beside the other messages (stdout holds the JSON). */
+const progressSink = (io: Io, tty: boolean): ProgressSink => ({ write: io.err, tty, columns: process.stderr.columns });
 
 const ROLES: readonly DataRole[] = ["train", "validation", "test"];
 function roleFlag(args: ParsedArgs, name: string, fallback: DataRole): DataRole {
@@ -56,7 +60,7 @@ export function makeEvalCommand(overrides: Partial<RunDeps> = {}) {
       name: "eval",
       valued: ["k", "limit"],
       parse: (args) => ({ k: intFlag(args, "k", 1) ?? 500, limit: intFlag(args, "limit", 1) }),
-      run(run, { k, limit }, io) {
+      run(run, { k, limit }, io, tty) {
         const splits: Record<string, SplitEvaluation> = {};
         let testData: Dataset | null = null;
         (["validation", "test"] as const).forEach((role, slot) => {
@@ -65,9 +69,9 @@ export function makeEvalCommand(overrides: Partial<RunDeps> = {}) {
           if (limit !== undefined && limit < ds.n) ds = subset(ds, Array.from({ length: limit }, (_, i) => i));
           if (role === "test") testData = ds;
           io.err(`evaluating ${role}: ${ds.n} datapoints, IWAE with K = ${k}\n`);
-          splits[role] = evaluateSplit(run.model, ds, { k, batch: run.config.train.batch, seed: run.config.train.seed, slot });
+          splits[role] = evaluateSplit(run.model, ds, { k, batch: run.config.train.batch, seed: run.config.train.seed, slot, progress: progressSink(io, tty), label: role });
         });
-        const metrics = testData && splits.test ? evaluateMetrics(run, testData, splits.test, io) : {};
+        const metrics = testData && splits.test ? evaluateMetrics(run, testData, splits.test, io, progressSink(io, tty)) : {};
         const checkpoint = { path: run.checkpointPath, epoch: run.checkpoint.state.epoch, step: run.checkpoint.state.step };
         const json = JSON.stringify({ run: run.dir, checkpoint, k, splits, metrics }, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) + "\n";
         writeFileAtomic(join(run.dir, RUN_FILES.eval), json);
@@ -111,13 +115,13 @@ export function makeEncodeCommand(overrides: Partial<RunDeps> = {}) {
       name: "encode",
       valued: ["data", "o"],
       parse: (args) => ({ role: roleFlag(args, "data", "train"), out: stringFlag(args, "o") }),
-      run(run, { role, out }, io) {
+      run(run, { role, out }, io, tty) {
         const ds = runData(run, role);
         if (!ds) {
           io.err(`intel encode: the run holds out no validation data\n`);
           return 1;
         }
-        const { z, dim } = encodeData(run.model, ds, run.config.train.batch);
+        const { z, dim } = encodeData(run.model, ds, run.config.train.batch, progressSink(io, tty));
         const path = out ?? join(run.dir, `z-${role}.csv`);
         writeFileAtomic(path, toCsv(z, ds.n, dim, "z", ds.labels));
         io.out(`wrote ${ds.n} representations g(μ(x)) (${dim} dims${ds.labels ? ", with labels" : ""}) of the ${role} data to ${path}\n`);

@@ -1,6 +1,7 @@
 // The `intel` command. Exit codes: 0 success, 1 problems in the input, 2 usage error, 3 internal error.
 import { UsageError } from "./args";
 import { processIo, type Io } from "./io";
+import { watchParent } from "./sweep/parent-watch";
 
 const USAGE = `usage: intel <command> [options]
 
@@ -10,7 +11,8 @@ commands:
   fmt SPEC [--write|--check] print the spec in canonical layout; --write rewrites it,
                              --check exits 1 when it is not formatted
   train SPEC [options]       train a model into runs/NAME-TIMESTAMP/: --backend auto|tensorflow-gpu|
-                             tensorflow|webgpu|wasm|cpu, --epochs N, --out DIR, --seed N;
+                             tensorflow|webgpu|wasm|cpu, --epochs N, --out DIR, --seed N, --set PATH=VALUE
+                             (repeatable: objective.beta=4, train.batch=64, mapping.gamma=30, latent.dim=32);
                              train --resume RUN continues a run (Ctrl-C saves a checkpoint)
   eval RUN [--k K]           validation/test ELBO terms, IWAE NLL (K particles, default 500) and
                              reconstruction error; JSON to stdout and RUN/eval.json
@@ -21,6 +23,11 @@ commands:
                              reconstructions, samples, latent space, activity, metrics, spec
   compile SPEC [-o F] [--check]  the model as one standalone TypeScript program (tfjs); --check type-checks it
   lsp [--stdio]              the language server for editors, over stdio (editors/vscode/)
+  sweep FILE [options]       run a sweep file's arms (docs/sweeps.md): --dry-run lists them; locally with
+                             --parallel N (default 2), or --queue redis://HOST:PORT for intel workers
+  worker --queue URL         serve sweep jobs from Redis: --concurrency N, --lock-seconds S, --idle-exit S
+  compare RUN...|SWEEP_DIR   one HTML page comparing runs (settings, metrics mean ± std over seeds,
+                             curves, metric vs each swept path, samples), plus CSV and JSON; -o FILE
   help                       this text
 `;
 
@@ -40,10 +47,14 @@ const COMMANDS: Record<string, Command> = {
   encode: lazy(async () => (await import("./inference-commands")).encodeCommand),
   report: lazy(async () => (await import("./report-command")).reportCommand),
   lsp: lazy(async () => (await import("./lsp-command")).lspCommand),
+  sweep: lazy(async () => (await import("./sweep/sweep-command")).sweepCommand),
+  worker: lazy(async () => (await import("./sweep/worker-command")).workerCommand),
+  compare: lazy(async () => (await import("./compare-command")).compareCommand),
 };
 
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const [name, ...rest] = argv;
+  watchParent(); // a sweep job's child quits when its worker dies
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     io.out(USAGE);
     return name === undefined ? 2 : 0;

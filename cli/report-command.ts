@@ -16,7 +16,7 @@ export function makeReportCommand(overrides: Partial<RunDeps> = {}) {
     const backend = backendFlag(args);
     try {
       await useBackend(deps, backend, io.err);
-      const report = await buildReport(dir, { buildModel: deps.buildModel, checkpoint: stringFlag(args, "checkpoint"), progress: io.err });
+      const report = await buildReport(dir, { buildModel: deps.buildModel, checkpoint: stringFlag(args, "checkpoint"), progress: io.err, progressLine: { write: io.err, tty: deps.tty, columns: process.stderr.columns } });
       const out = stringFlag(args, "o") ?? join(dir, REPORT_FILE);
       writeFileAtomic(out, report.html);
       if (report.missing.length) io.err(`report: incomplete run: missing ${report.missing.join("; ")}\n`);

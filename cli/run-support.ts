@@ -2,6 +2,8 @@
 // can use a fake model), flag parsing, backend reporting, and turning user errors into messages.
 import { compileFile, type CompileResult } from "../compiler/compile";
 import { renderDiagnostics } from "../compiler/diagnostics/render";
+import { checkFile } from "../compiler/check";
+import { compileWithOverrides, overridesFromArgs, type OverrideCompile } from "../compiler/overrides/compile";
 import { BACKEND_NAMES, BackendUnavailableError, selectBackend, type BackendInfo, type BackendName } from "../runtime/backend/select";
 import { DataError } from "../runtime/data/dataset";
 import { renderDataError } from "./data-diagnostic";
@@ -17,6 +19,7 @@ import { computeMetric, FROM_SPLIT } from "../runtime/metrics/evaluate";
 import type { Classifier } from "../runtime/metrics/classifier";
 import { runData, type LoadedRun, type SplitEvaluation } from "../runtime/run/inference";
 import type { Io } from "./io";
+import type { ProgressSink } from "../runtime/train/progress";
 
 export interface RunDeps {
   compile: (path: string) => CompileResult;
@@ -80,6 +83,15 @@ export function compileForRun(path: string, deps: RunDeps, io: Io): CompileResul
   return null;
 }
 
+/** Compiles a spec with `--set` overrides; null (after printing why) when there is no IR to run. */
+export function compileOverridden(path: string, sets: readonly string[], io: Io): (OverrideCompile & { effectiveText: string }) | null {
+  const parsed = overridesFromArgs(sets);
+  const r: OverrideCompile = parsed.diagnostics.length ? { check: { ...checkFile(path), diagnostics: parsed.diagnostics, sources: parsed.sources }, effectiveText: null, applied: {} } : compileWithOverrides(path, parsed.overrides, parsed.sources);
+  const ds = r.check.diagnostics;
+  if (ds.length) io.err(renderDiagnostics(ds, r.check.sources, { color: io.color }) + "\n");
+  return r.ir && r.effectiveText !== null ? (r as OverrideCompile & { effectiveText: string }) : null;
+}
+
 /** Errors that are the user's input or environment, not bugs: a message and exit 1. */
 export function userError(e: unknown, io: Io, command: string): number {
   const known = [DataError, RunDirError, CheckpointError, TrainSettingsError, TrainingDivergedError, BackendUnavailableError];
@@ -95,7 +107,7 @@ export function userError(e: unknown, io: Io, command: string): number {
  * gets "#2", "#3"…): elbo, kl and recon_error come from the split's evaluation; the others from
  * runtime/metrics. Progress goes to stderr; a metric that fails reports { error } without losing the others.
  */
-export function evaluateMetrics(run: LoadedRun, test: Dataset, split: SplitEvaluation, io: Io): Record<string, unknown> {
+export function evaluateMetrics(run: LoadedRun, test: Dataset, split: SplitEvaluation, io: Io, progress?: ProgressSink): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const cache = new Map<string, Classifier>();
   let train: Dataset | null = null;
@@ -111,7 +123,7 @@ export function evaluateMetrics(run: LoadedRun, test: Dataset, split: SplitEvalu
     }
     try {
       train ??= runData(run, "train")!;
-      const v = computeMetric(m, { model: run.model, train, test, seed: run.config.train.seed, batch: run.config.train.batch, log: io.err }, cache);
+      const v = computeMetric(m, { model: run.model, train, test, seed: run.config.train.seed, batch: run.config.train.batch, log: io.err, ...(progress ? { progress } : {}) }, cache);
       out[key] = v ?? { skipped: `unknown metric ${m.name}` };
     } catch (e) {
       if (e instanceof DataError) throw e;

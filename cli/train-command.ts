@@ -7,9 +7,10 @@ import { join } from "node:path";
 import { openRunDir, RUN_FILES } from "../runtime/run/run-dir";
 import { loopSettings } from "../runtime/train/settings";
 import { resumeRun, startRun, type RunOutcome } from "../runtime/run/session";
-import { parseArgs, UsageError } from "./args";
+import { parseArgs, takeRepeated, UsageError } from "./args";
 import type { Io } from "./io";
-import { backendFlag, compileForRun, defaultDeps, intFlag, stringFlag, useBackend, userError, type RunDeps } from "./run-support";
+import type { CompileResult } from "../compiler/compile";
+import { backendFlag, compileForRun, compileOverridden, defaultDeps, intFlag, stringFlag, useBackend, userError, type RunDeps } from "./run-support";
 
 type Signal = "SIGINT" | "SIGTERM";
 const SIGNAL_CODE: Record<Signal, number> = { SIGINT: 2, SIGTERM: 15 };
@@ -17,12 +18,14 @@ const SIGNAL_CODE: Record<Signal, number> = { SIGINT: 2, SIGTERM: 15 };
 export function makeTrainCommand(overrides: Partial<RunDeps> = {}) {
   return async (argv: readonly string[], io: Io): Promise<number> => {
     const deps = { ...defaultDeps(), ...overrides };
-    const args = parseArgs(argv, ["backend", "epochs", "out", "resume", "seed"], []);
+    const sets = takeRepeated(argv, "set");
+    const args = parseArgs(sets.rest, ["backend", "epochs", "out", "resume", "seed"], []);
     const resume = stringFlag(args, "resume");
     if (args.positionals.length > 1) throw new UsageError(`takes one spec, got ${args.positionals.length}`);
     const spec = args.positionals[0];
     if (!spec && !resume) throw new UsageError("needs a spec (or --resume RUN)");
     if (resume && args.flags.has("seed")) throw new UsageError("--seed cannot change a run being resumed");
+    if (resume && sets.values.length) throw new UsageError("--set cannot change a run being resumed");
     if (resume && args.flags.has("out")) throw new UsageError("--out cannot move a run being resumed (it continues in place)");
     const epochs = intFlag(args, "epochs", 1);
     const seed = intFlag(args, "seed", 0);
@@ -30,7 +33,8 @@ export function makeTrainCommand(overrides: Partial<RunDeps> = {}) {
     const command = ["intel", "train", ...argv];
 
     let specText: string | null = null;
-    let compiled = null;
+    let compiled: CompileResult | null = null;
+    let applied: Record<string, string> | undefined;
     let resumedBackend: string | null = null;
     try {
       if (resume) {
@@ -45,9 +49,12 @@ export function makeTrainCommand(overrides: Partial<RunDeps> = {}) {
           }
         }
       } else {
-        compiled = compileForRun(spec!, deps, io);
+        const withSets = sets.values.length ? compileOverridden(spec!, sets.values, io) : null;
+        if (sets.values.length && !withSets) return 1;
+        compiled = withSets ?? compileForRun(spec!, deps, io);
+        applied = withSets?.applied;
         if (!compiled) return 1;
-        specText = readFileSync(spec!, "utf8");
+        specText = withSets ? withSets.effectiveText : readFileSync(spec!, "utf8");
       }
     } catch (e) {
       if (e instanceof Error && "code" in e && e.code === "ENOENT") {
@@ -80,7 +87,7 @@ export function makeTrainCommand(overrides: Partial<RunDeps> = {}) {
       }
       outcome = resume
         ? await resumeRun({ ...common, dir: resume, epochs })
-        : await startRun({ ...common, ir: compiled!.ir!, specText, specPath: spec!, outDir: stringFlag(args, "out"), runsRoot: deps.runsRoot, epochs, seed });
+        : await startRun({ ...common, ir: compiled!.ir!, specText, specPath: spec!, overrides: applied, outDir: stringFlag(args, "out"), runsRoot: deps.runsRoot, epochs, seed });
     } catch (e) {
       return userError(e, io, "train");
     } finally {

@@ -27,7 +27,8 @@ export function parse(text: string, file: string): ParseResult {
   const out: SyntaxProblem[] = [...lexed.problems];
   for (const p of parsed.problems) {
     if (p.reason.kind === "unclosed") {
-      out.push(writer.unclosed(p.at));
+      // an opener the parser inserted while recovering is not in the text: the missing token was reported already
+      if (p.at < tokens.length) out.push(writer.unclosed(p.at));
       continue;
     }
     // a lexing problem just before the error caused it: the lexer has already said so

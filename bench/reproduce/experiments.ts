@@ -1,6 +1,9 @@
-// The paper's experiments at small scale: which specs run (arms), which numbers are read from each
-// run's eval.json, and the claim each experiment checks. A claim is judged on the mean over seeds
-// with a rule written here in advance, never adjusted to the outcome.
+// The paper's experiments at small scale: which numbers are read from each run's eval.json, and the
+// claim each experiment checks. Which specs run (the arms), with which seeds and settings, is the
+// experiment's sweep file, bench/reproduce/sweeps/NAME.json. A claim is judged on the mean over
+// seeds with a rule written here in advance, never adjusted to the outcome.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 /** One evaluated run's eval.json "metrics" object. */
 export type Metrics = Record<string, unknown>;
@@ -40,7 +43,14 @@ export interface Experiment {
   judge(means: Means): Verdict;
 }
 
-const P = (s: string) => `specs/paper/${s}.intel`;
+export const SWEEPS_DIR = join(import.meta.dirname, "sweeps");
+export const sweepFile = (experiment: string) => join(SWEEPS_DIR, `${experiment}.json`);
+
+/** The arms of an experiment, from its sweep file. */
+function armsOf(experiment: string): Arm[] {
+  const s = JSON.parse(readFileSync(sweepFile(experiment), "utf8")) as { arms: Arm[] };
+  return s.arms.map((a) => ({ name: a.name, spec: a.spec }));
+}
 
 const SYNTHETIC_NOTE =
   "the likelihood σ is fixed at 0.1 in every synthetic spec: a first run with one learned σ collapsed to the data mean (KL ≈ 0.02 nats) in both arms, which makes hole mass meaningless";
@@ -77,13 +87,12 @@ function lowestBy(means: Means, arm: string, baselines: string[], ratio: number,
 
 /** Table 3: learned proportions with a D-dimensional intermediary (the split acts on y₁ alone). */
 function proportionsExperiment(name: string, d: number, note?: string): Experiment {
-  const suffix = d === 1 ? "1d-" : "";
   return {
     ...(note ? { note } : {}),
     name,
     title: `Learned proportions: MNIST 0s and 1s with 50/40/25/20 % 0s, learnable split, ${d}-D intermediary (Table 3)`,
     paper: "Table 3: the learned cluster proportions track the true ones",
-    arms: [50, 40, 25, 20].map((p) => ({ name: `zeros-${p}`, spec: P(`mnist01-proportions-${suffix}${p}`) })),
+    arms: armsOf(name),
     quantities: [
       q("data share of 0s", (m) => field(m, "cluster_proportions", ["data", 0])),
       q("generated share of 0s", (m) => field(m, "cluster_proportions", ["generated", 0])),
@@ -111,13 +120,7 @@ export const EXPERIMENTS: Experiment[] = [
     note: `${SYNTHETIC_NOTE}. The vamp-normal-init and sylvester-q arms were added after the first runs of the other three and joined the rule's baselines`,
     title: "One hole: ring data (radius 2), circle mapping vs vanilla VAE, VampPrior and a Sylvester-flow posterior (2-D latents)",
     paper: "Fig. 2: the circle mapping's samples lie on the ring; vanilla and VampPrior VAEs (and richer posteriors) fill the hole",
-    arms: [
-      { name: "intel-circle", spec: P("circle-intel") },
-      { name: "vanilla", spec: P("circle-vanilla") },
-      { name: "vamp", spec: P("circle-vamp") },
-      { name: "vamp-normal-init", spec: P("circle-vamp-normal-init") },
-      { name: "sylvester-q", spec: P("circle-sylvester") },
-    ],
+    arms: armsOf("circle"),
     quantities: [q("sample mass in the hole (r < 1)", (m) => field(m, "region_mass")), q("IWAE NLL", (m) => field(m, "iwae_nll"))],
     judge: (m) => lowestBy(m, "intel-circle", ["vanilla", "vamp", "vamp-normal-init", "sylvester-q"], 0.5, 0, "hole mass"),
   },
@@ -126,10 +129,7 @@ export const EXPERIMENTS: Experiment[] = [
     note: SYNTHETIC_NOTE,
     title: "Two holes: figure-eight data, infinity mapping vs vanilla VAE",
     paper: "Fig. 2: the two-holes mapping recovers both holes; the vanilla VAE fills them",
-    arms: [
-      { name: "intel-infinity", spec: P("infinity-intel") },
-      { name: "vanilla", spec: P("infinity-vanilla") },
-    ],
+    arms: armsOf("infinity"),
     quantities: [
       q("sample mass in both holes", (m) => {
         const a = field(m, "region_mass");
@@ -145,11 +145,7 @@ export const EXPERIMENTS: Experiment[] = [
     note: SYNTHETIC_NOTE,
     title: "Two clusters: Gaussians at ±2 (std 0.3), clusters mapping vs vanilla VAE vs MoG prior",
     paper: "Fig. 3: the clusters mapping leaves a gap between the clusters; vanilla and MoG-prior VAEs put samples in it",
-    arms: [
-      { name: "intel-clusters", spec: P("two-gaussians-clusters") },
-      { name: "vanilla", spec: P("two-gaussians-vanilla") },
-      { name: "mog", spec: P("two-gaussians-mog") },
-    ],
+    arms: armsOf("two-gaussians"),
     quantities: [q("sample mass between clusters (r < 1)", (m) => field(m, "region_mass")), q("IWAE NLL", (m) => field(m, "iwae_nll"))],
     judge: (m) => lowestBy(m, "intel-clusters", ["vanilla", "mog"], 0.5, 0, "between-cluster mass"),
   },
@@ -157,12 +153,7 @@ export const EXPERIMENTS: Experiment[] = [
     name: "mnist01",
     title: "MNIST 0s and 1s, 1-D latent: clusters mapping vs vanilla, MoG prior, VampPrior (Table 2)",
     paper: "Table 2: the clusters mapping gives the fewest ambiguous generated samples",
-    arms: [
-      { name: "intel-clusters", spec: P("mnist01-clusters") },
-      { name: "vanilla", spec: P("mnist01-vanilla") },
-      { name: "mog", spec: P("mnist01-mog") },
-      { name: "vamp", spec: P("mnist01-vamp") },
-    ],
+    arms: armsOf("mnist01"),
     quantities: [
       q("ambiguous samples (max p < 0.8)", (m) => field(m, "sample_uncertainty")),
       q("IWAE NLL", (m) => field(m, "iwae_nll"), 1),
@@ -184,14 +175,7 @@ export const EXPERIMENTS: Experiment[] = [
     name: "sparsity",
     title: "Sparsity on Fashion-MNIST (50-D): sparse mapping at γ = 0, 10, 30 vs vanilla, vanilla + L_sp, spike-and-slab (Table 4)",
     paper: "Table 4 / Fig. 6: Hoyer sparsity rises with γ; the sparse InteL-VAE is sparser than vanilla + L_sp and VSC at a comparable reconstruction",
-    arms: [
-      { name: "vanilla", spec: P("fashion-vanilla") },
-      { name: "vanilla+Lsp", spec: P("fashion-vanilla-lsp") },
-      { name: "vsc", spec: P("fashion-vsc") },
-      { name: "sparse-g0", spec: P("fashion-sparse-g0") },
-      { name: "sparse-g10", spec: P("fashion-sparse-g10") },
-      { name: "sparse-g30", spec: P("fashion-sparse-g30") },
-    ],
+    arms: armsOf("sparsity"),
     quantities: [
       q("Hoyer", (m) => field(m, "hoyer")),
       q("recon −log p(x|z)", (m) => field(m, "recon_error"), 1),
@@ -216,10 +200,7 @@ export const EXPERIMENTS: Experiment[] = [
     name: "hierarchy",
     title: "Hierarchy on MNIST (10-D, five levels of 2) vs vanilla: few-shot accuracy",
     paper: "Sec. 5: the hierarchical mapping improves downstream (few-shot) accuracy over a vanilla VAE",
-    arms: [
-      { name: "intel-hierarchy", spec: P("hierarchy") },
-      { name: "vanilla", spec: P("hierarchy-vanilla") },
-    ],
+    arms: armsOf("hierarchy"),
     quantities: [
       q("few-shot acc. (10 labels)", (m) => fewshotAt(m, 10)),
       q("few-shot acc. (100 labels)", (m) => fewshotAt(m, 100)),

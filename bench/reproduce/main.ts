@@ -1,16 +1,25 @@
-// `npm run reproduce -- NAME... | all [--seeds 1,2] [--arms A,B] [--backend wasm] [--eval-k 20] [--runs DIR] [--table-only]`
-// Runs the paper's experiments (bench/reproduce/experiments.ts) arm by arm and seed by seed into
-// runs/reproduce/EXPERIMENT/ARM-sSEED/, then rewrites docs/results.md from every finished arm on
-// disk. Interrupt it at any time: the same command resumes where it stopped.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+// `npm run reproduce -- NAME... | all [--seeds 1,2] [--arms A,B] [--backend wasm] [--eval-k 20] [--runs DIR]
+//   [--parallel N] [--queue redis://HOST:PORT] [--table-only]`
+// Runs the paper's experiments: each is a sweep file, bench/reproduce/sweeps/NAME.json (its arms,
+// seeds and settings), run on the sweep machinery (cli/sweep/): locally, N jobs at a time (default
+// 1), or on a BullMQ queue served by `intel worker`s. Runs land in runs/reproduce/EXPERIMENT/ARM-sSEED/;
+// then docs/results.md is rewritten from every finished arm on disk (experiments.ts has the claims
+// and rules). Interrupt it at any time: the same command resumes where it stopped.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import { EXPERIMENTS, findExperiment, type Experiment } from "./experiments";
+import { renderDiagnostics } from "../../compiler/diagnostics/render";
+import { runLocal } from "../../cli/sweep/local";
+import { enqueue, waitFor, type Outcome } from "../../cli/sweep/queue";
+import { jobData } from "../../cli/sweep/sweep-command";
+import { parseSweep } from "../../cli/sweep/sweep-file";
+import type { JobData } from "../../cli/sweep/run-job";
+import { EXPERIMENTS, findExperiment, sweepFile, type Experiment } from "./experiments";
 import { resultsMarkdown, type ExperimentResults } from "./results-md";
-import { armDone, runArm, type ArmResult } from "./run-arm";
+import { armDone, recordArm, type ArmResult } from "./run-arm";
 
 function parse(argv: string[]) {
-  const o = { names: [] as string[], seeds: [1, 2], backend: "wasm", evalK: 20, runs: "runs/reproduce", out: "docs/results.md", only: false, arms: null as string[] | null };
+  const o = { names: [] as string[], seeds: null as number[] | null, backend: null as string | null, evalK: null as number | null, runs: "runs/reproduce", out: "docs/results.md", only: false, arms: null as string[] | null, parallel: 1, queue: null as string | null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const val = () => {
@@ -24,11 +33,14 @@ function parse(argv: string[]) {
     else if (a === "--runs") o.runs = val();
     else if (a === "--out") o.out = val();
     else if (a === "--arms") o.arms = val().split(",");
+    else if (a === "--parallel") o.parallel = Number.parseInt(val(), 10);
+    else if (a === "--queue") o.queue = val();
     else if (a === "--table-only") o.only = true;
     else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
     else o.names.push(a);
   }
-  if (o.seeds.some((s) => !Number.isInteger(s) || s < 1)) throw new Error("--seeds takes positive integers, e.g. 1,2,3");
+  if (o.seeds?.some((s) => !Number.isInteger(s) || s < 1)) throw new Error("--seeds takes positive integers, e.g. 1,2,3");
+  if (!Number.isInteger(o.parallel) || o.parallel < 1) throw new Error("--parallel takes a positive integer");
   return o;
 }
 
@@ -50,7 +62,18 @@ function collect(e: Experiment, runs: string): ExperimentResults {
   return { experiment: e, runs: byArm };
 }
 
-function main(): number {
+/** An experiment's jobs from its sweep file, with the command line's seeds, backend, eval K, arms and runs folder. */
+function experimentJobs(e: Experiment, o: ReturnType<typeof parse>): JobData[] {
+  const file = sweepFile(e.name);
+  const json = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  const edited = { ...json, ...(o.seeds ? { seeds: o.seeds } : {}), ...(o.backend ? { backend: o.backend } : {}), ...(o.evalK ? { eval_k: o.evalK } : {}), out: join(o.runs, e.name) };
+  const text = JSON.stringify(edited);
+  const parsed = parseSweep(text, file);
+  if (!parsed.sweep) throw new Error(renderDiagnostics(parsed.diagnostics, new Map([[file, text]])));
+  return jobData(parsed.sweep).filter((j) => !o.arms || o.arms.includes(j.arm));
+}
+
+async function main(): Promise<number> {
   let o;
   try {
     o = parse(process.argv.slice(2));
@@ -67,24 +90,30 @@ function main(): number {
   const log = (s: string) => process.stderr.write(s);
   let failed = 0;
   if (!o.only) {
-    for (const name of names) {
-      const e = findExperiment(name)!;
-      for (const seed of o.seeds) {
-        for (const arm of e.arms) {
-          if (o.arms && !o.arms.includes(arm.name)) continue;
-          const dir = join(o.runs, e.name, `${arm.name}-s${seed}`);
-          mkdirSync(join(o.runs, e.name), { recursive: true });
-          log(`[${new Date().toISOString().slice(11, 19)}] ${e.name} / ${arm.name} / seed ${seed}\n`);
-          try {
-            const r = runArm(arm.spec, seed, dir, o.backend, o.evalK, log);
-            log(`  train ${r.trainSeconds.toFixed(0)} s, eval ${r.evalSeconds.toFixed(0)} s\n`);
-          } catch (err) {
-            failed++;
-            log(`  FAILED: ${(err as Error).message}\n`);
-          }
-        }
+    // experiment by experiment, seed by seed: every arm gets its first seed before any gets a second
+    const jobs = names.flatMap((n) => experimentJobs(findExperiment(n)!, o).sort((a, b) => a.seed - b.seed));
+    const todo = jobs.filter((j) => {
+      if (!armDone(j.dir)) return true;
+      log(`${j.dir}: done earlier, kept\n`);
+      return false;
+    });
+    const byKey = new Map(todo.map((j) => [j.key, j]));
+    const onDone = (r: Outcome) => {
+      const job = byKey.get(r.key)!;
+      if (r.result) {
+        recordArm(job.dir, r.result);
+        log(`[${new Date().toISOString().slice(11, 19)}] ${job.sweep} / ${job.arm} / seed ${job.seed}: train ${r.result.trainSeconds.toFixed(0)} s, eval ${r.result.evalSeconds.toFixed(0)} s\n`);
+      } else {
+        failed++;
+        log(`[${new Date().toISOString().slice(11, 19)}] ${job.sweep} / ${job.arm} / seed ${job.seed}: FAILED: ${r.failed}\n`);
       }
-    }
+    };
+    for (const j of todo) mkdirSync(join(j.dir, ".."), { recursive: true });
+    if (o.queue) {
+      await enqueue(o.queue, todo);
+      log(`enqueued ${todo.length} jobs on ${o.queue}; waiting for intel workers\n`);
+      await waitFor(o.queue, todo.map((j) => j.key), onDone);
+    } else await runLocal(todo, o.parallel, { log }, onDone);
   }
   const command = `npm run reproduce -- ${process.argv.slice(2).join(" ")}`.trim();
   const machine = `${cpus().length} CPU cores, Node ${process.version}`;
@@ -95,4 +124,4 @@ function main(): number {
   return failed ? 1 : 0;
 }
 
-process.exitCode = main();
+process.exitCode = await main();

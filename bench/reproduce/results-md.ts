@@ -2,6 +2,7 @@
 // mean ± std over seeds, the verdict and the rule that gave it, and how to rerun it.
 import type { Experiment, Means } from "./experiments";
 import type { ArmResult } from "./run-arm";
+import { meanStd } from "../../runtime/report/stats";
 
 export interface ExperimentResults {
   experiment: Experiment;
@@ -9,11 +10,7 @@ export interface ExperimentResults {
   runs: Map<string, ArmResult[]>;
 }
 
-export function meanStd(xs: number[]): { mean: number; std: number } {
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const v = xs.length > 1 ? xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1) : 0;
-  return { mean, std: Math.sqrt(v) };
-}
+export { meanStd };
 
 /** Means over seeds of each quantity, per arm (null when no seed gave a number). */
 export function means(r: ExperimentResults): Means {

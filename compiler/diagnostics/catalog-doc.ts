@@ -21,7 +21,8 @@ export function catalogMarkdown(): string {
     "",
   ];
   for (const [prefix, title] of GROUPS) {
-    const entries = Object.entries(CATALOG as Record<string, CatalogEntry>).filter(([c]) => c.startsWith(prefix));
+    const entries = Object.entries(CATALOG as Record<string, CatalogEntry>).filter(([c]) => c.startsWith(prefix))
+      .sort(([a], [b]) => a.localeCompare(b));
     if (entries.length === 0) continue;
     lines.push(`## ${title}`, "", "| code | severity | meaning | default hint |", "|---|---|---|---|");
     for (const [code, e] of entries) lines.push(`| ${code} | ${e.severity} | ${e.title} | ${e.hint ?? ""} |`);

@@ -8,6 +8,7 @@ import { INTERNAL_CODES } from "./codes/internal";
 import { MODEL_CODES } from "./codes/model";
 import { NAMES_CODES } from "./codes/names";
 import { RUNTIME_CODES } from "./codes/runtime";
+import { SWEEP_CODES } from "./codes/sweeps";
 import { SYNTAX_CODES } from "./codes/syntax";
 import { TYPES_CODES } from "./codes/types";
 
@@ -19,6 +20,7 @@ export const CATALOG = {
   ...TYPES_CODES,
   ...BIAS_CODES,
   ...MODEL_CODES,
+  ...SWEEP_CODES,
   ...DATA_CODES,
   ...RUNTIME_CODES,
   ...INTERNAL_CODES,

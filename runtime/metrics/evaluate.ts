@@ -2,6 +2,7 @@
 // arguments and meanings). Each metric yields a JSON value; a metric that cannot apply to this model
 // or data (no labels, too many values for fid_small's pixels, …) yields { skipped: reason } instead
 // of failing the others.
+import type { ProgressSink } from "../train/progress";
 import * as tf from "@tensorflow/tfjs";
 import type { MetricIR, ModelIR, Value } from "../../compiler/ir/types";
 import { sizeOf, subset, type Dataset } from "../data/dataset";
@@ -25,6 +26,8 @@ export interface MetricContext {
   batch: number;
   /** progress messages */
   log?: (s: string) => void;
+  /** where the long metrics (iwae_nll) show their progress line */
+  progress?: ProgressSink;
 }
 
 /** Most rows a data classifier trains on (a seeded subset beyond that keeps `intel eval` quick). */
@@ -75,7 +78,7 @@ export function computeMetric(m: MetricIR, ctx: MetricContext, cache: Map<string
       return { value: Number.isNaN(r.value) ? null : r.value, latent: which, dims: r.dims, constant_dims: r.constantDims, zero_points: r.zeroPoints, points: test.n };
     }
     case "iwae_nll": {
-      const r = iwaeNll(model, test, { k: num(a, "k", 500), points: num(a, "points", 1000), batch: ctx.batch, seed: ctx.seed });
+      const r = iwaeNll(model, test, { k: num(a, "k", 500), points: num(a, "points", 1000), batch: ctx.batch, seed: ctx.seed, ...(ctx.progress ? { progress: ctx.progress } : {}) });
       return { value: r.nll, k: r.k, points: r.points };
     }
     case "fewshot": {

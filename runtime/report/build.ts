@@ -19,6 +19,7 @@ import { barChart, histogram, histogramChart, lineChart, renderSvg, scatterChart
 import { esc, figure, fmtNum, note, page, pngFigure, section, table } from "./html";
 import { pca2 } from "./pca";
 import { metricSeries } from "./series";
+import type { ProgressSink } from "../train/progress";
 
 export interface ReportOptions {
   buildModel: ModelFactory;
@@ -26,6 +27,8 @@ export interface ReportOptions {
   checkpoint?: string;
   /** progress lines (each ends with a newline) */
   progress?: (line: string) => void;
+  /** where long steps (encoding the data) draw the progress line training draws */
+  progressLine?: ProgressSink;
   /** datapoints encoded for the latent scatter and activity (default 1000) */
   maxPoints?: number;
   /** samples drawn (default 64) */
@@ -240,7 +243,7 @@ async function modelSections(run: LoadedRun, o: ReportOptions, say: (s: string) 
   }
   const ds = firstN(data.ds, maxPoints);
   say(`report: encoding ${ds.n} ${data.role} points\n`);
-  const { z, dim } = encodeData(run.model, ds, run.config.train.batch);
+  const { z, dim } = encodeData(run.model, ds, run.config.train.batch, o.progressLine);
   out.push(await latentSection(z, dim, ds, data.role));
   say(`report: per-dimension activity\n`);
   out.push(await activitySection(run, z, dim, ds.n, data.role));

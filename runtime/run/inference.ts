@@ -9,6 +9,7 @@ import { likelihoodMean } from "../objectives/likelihood";
 import { deriveSeed } from "../random/seeds";
 import { batchCount, batchTensor, evaluateTerms } from "../train/terms";
 import type { TermValues } from "../train/divergence";
+import { TaskProgress, type ProgressSink } from "../train/progress";
 import { readCheckpoint, restoreCheckpoint, type Checkpoint } from "./checkpoint";
 import { checkpointPath, openRunDir, RunDirError, type OpenedRun } from "./run-dir";
 import type { ModelFactory } from "./session";
@@ -60,11 +61,12 @@ export interface SplitEvaluation extends TermValues {
 const EVAL_COUNTERS = 2 ** 22; // counter space of each (split, quantity) pair
 
 /** ELBO terms, IWAE NLL and reconstruction error of `ds` (in order, evaluation mode). */
-export function evaluateSplit(model: CompiledModel, ds: Dataset, opts: { k: number; batch: number; seed: number; slot: number }): SplitEvaluation {
+export function evaluateSplit(model: CompiledModel, ds: Dataset, opts: { k: number; batch: number; seed: number; slot: number; progress?: ProgressSink; label?: string }): SplitEvaluation {
   const seedAt = (quantity: number, b: number) => deriveSeed(opts.seed, "eval", (opts.slot * 2 + quantity) * EVAL_COUNTERS + b);
   const terms = evaluateTerms(model, ds, opts.batch, (b) => seedAt(0, b));
   let logpx = 0;
   let se = 0;
+  const progress = opts.progress ? new TaskProgress(opts.progress, `${opts.label ?? "evaluating"}: IWAE (K = ${opts.k})`, ds.n) : null;
   for (let b = 0; b < batchCount(ds.n, opts.batch); b++) {
     const start = b * opts.batch;
     const end = Math.min(ds.n, start + opts.batch);
@@ -74,7 +76,9 @@ export function evaluateSplit(model: CompiledModel, ds: Dataset, opts: { k: numb
       const xhat = likelihoodMean(model.ir.likelihood, model.decode(model.map(pointEstimate(model, x), false).z, false));
       se += tf.sum(tf.squaredDifference(x, xhat.reshape(x.shape))).dataSync()[0]!;
     });
+    progress?.advance(end);
   }
+  progress?.finish();
   const size = ds.x.length / ds.n;
   return { n: ds.n, ...terms, elbo: -(terms.recon + terms.kl), iwae_nll: -logpx / ds.n, k: opts.k, recon_mse: se / (ds.n * size) };
 }
@@ -90,8 +94,8 @@ export function drawSamples(model: CompiledModel, n: number, seed: number): Floa
 }
 
 /** Representations g(μ(x)) of every datapoint, [n, Dz] row-major. */
-export function encodeData(model: CompiledModel, ds: Dataset, batch: number): { z: Float32Array; dim: number } {
-  return latentCodes(model, ds, "z", { batch });
+export function encodeData(model: CompiledModel, ds: Dataset, batch: number, progress?: ProgressSink): { z: Float32Array; dim: number } {
+  return latentCodes(model, ds, "z", { batch, ...(progress ? { progress, label: "encoding g(μ(x))" } : {}) });
 }
 
 /**
@@ -99,9 +103,10 @@ export function encodeData(model: CompiledModel, ds: Dataset, batch: number): { 
  * or γ ⊙ μ for spike-and-slab) (or a draw
  * y ~ q(y|x) with `sample`); "z" gives the representation g(μ(x)) (or g(y), y ~ q(y|x)).
  */
-export function latentCodes(model: CompiledModel, ds: Dataset, which: "y" | "z", o: { batch: number; sample?: boolean; seed?: number }): { z: Float32Array; dim: number } {
+export function latentCodes(model: CompiledModel, ds: Dataset, which: "y" | "z", o: { batch: number; sample?: boolean; seed?: number; progress?: ProgressSink; label?: string }): { z: Float32Array; dim: number } {
   const rows: Float32Array[] = [];
   let dim = 0;
+  const progress = o.progress ? new TaskProgress(o.progress, o.label ?? `encoding ${which}`, ds.n) : null;
   for (let b = 0; b < batchCount(ds.n, o.batch); b++) {
     const start = b * o.batch;
     const end = Math.min(ds.n, start + o.batch);
@@ -117,7 +122,9 @@ export function latentCodes(model: CompiledModel, ds: Dataset, which: "y" | "z",
       dim = out.size / (end - start);
       rows.push((out.dataSync() as Float32Array).slice());
     });
+    progress?.advance(end);
   }
+  progress?.finish();
   const z = new Float32Array(ds.n * dim);
   let off = 0;
   for (const r of rows) {

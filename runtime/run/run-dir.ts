@@ -36,6 +36,10 @@ export interface RunConfig {
   startedAt: string;
   /** the training settings actually used (the IR's, with --epochs/--seed applied) */
   train: TrainIR;
+  /** `--set PATH=VALUE` overrides (path → value), when any were given */
+  overrides?: Record<string, string>;
+  /** the spec's text with the overrides applied (also in spec.intel), when any were given */
+  effectiveSpec?: string;
   /** each --resume: when, from where, on which backend */
   resumes: { at: string; command: string[]; backend: string; fromEpoch: number; fromBatch: number; fromStep: number }[];
 }

@@ -59,6 +59,8 @@ export interface StartRunOptions extends CommonOptions {
   epochs?: number;
   seed?: number;
   now?: Date;
+  /** `--set` overrides already applied to `ir` and `specText`, recorded in config.json */
+  overrides?: Record<string, string>;
 }
 
 export interface ResumeRunOptions extends CommonOptions {
@@ -103,6 +105,7 @@ export async function startRun(o: StartRunOptions): Promise<RunOutcome> {
     cwd: process.cwd(),
     startedAt: now.toISOString(),
     train,
+    ...(o.overrides && Object.keys(o.overrides).length ? { overrides: o.overrides, effectiveSpec: o.specText ?? "" } : {}),
     resumes: [],
   };
   const optimizer = makeOptimizer(train.optimizer); // bad optimizer settings fail before the folder exists

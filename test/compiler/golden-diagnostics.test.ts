@@ -1,5 +1,6 @@
 // Pins the exact text of every diagnostic: each test/golden/**/NAME.intel has NAME.errors.txt beside it.
 import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkFile } from "../../compiler/check";
 import { CATALOG } from "../../compiler/diagnostics/catalog";
@@ -25,6 +26,10 @@ describe("golden diagnostics", () => {
     for (const g of goldens) {
       const text = readFileSync(g, "utf8");
       for (const m of text.matchAll(/(?:error|warning|info) (IV\d{4})/g)) seen.add(m[1]!);
+    }
+    // overrides' codes come from `--set` lines: test/golden/overrides/NAME.set → NAME.set.errors.txt
+    for (const f of readdirSync("test/golden/overrides").filter((f) => f.endsWith(".set.errors.txt"))) {
+      for (const m of readFileSync(join("test/golden/overrides", f), "utf8").matchAll(/(?:error|warning|info) (IV\d{4})/g)) seen.add(m[1]!);
     }
     const codes = Object.keys(CATALOG).filter((c) => /^IV[1-5]/.test(c));
     expect(codes.filter((c) => !seen.has(c))).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, Progress } from "../../../runtime/train/progress";
+import { formatDuration, Progress, TaskProgress } from "../../../runtime/train/progress";
 
 const terms = { loss: 12.5, recon: 10, kl: 2.5, penalties: { sparsity: 0.125 } };
 const step = (batch: number) => ({ epoch: 1, epochs: 2, batch, batches: 10, step: batch, terms, samples: 100 });
@@ -44,4 +44,31 @@ describe("progress", () => {
   it("formats durations", () => {
     expect([formatDuration(5), formatDuration(65), formatDuration(3725), formatDuration(NaN)]).toEqual(["5s", "1m05s", "1h02m", "?"]);
   });
+
+  it("shows long evaluation work the same way: one rewritten line on a TTY, plain lines otherwise, a closing line", () => {
+    let now = 0;
+    const tty = sink(true);
+    const t = new TaskProgress(tty.sink, "test: IWAE (K = 500)", 4000, "points", 10, () => now);
+    now = 2000;
+    t.advance(1000);
+    now = 2050; // too soon to redraw
+    t.advance(1100);
+    now = 8000;
+    t.advance(4000); // the last batch is always drawn
+    expect(tty.writes).toEqual(["\r\x1b[Ktest: IWAE (K = 500) 1000/4000 points · 500 points/s · ETA 6s", "\r\x1b[Ktest: IWAE (K = 500) 4000/4000 points · 500 points/s · ETA 0s"]);
+    now = 8500;
+    t.finish();
+    expect(tty.writes.slice(-2)).toEqual(["\r\x1b[K", "test: IWAE (K = 500): 4000 points in 9s\n"]);
+
+    now = 0;
+    const plain = sink(false);
+    const p = new TaskProgress(plain.sink, "iwae_nll (K = 500)", 1000, "points", 10, () => now);
+    for (let i = 1; i <= 10; i++) {
+      now = i * 3000;
+      p.advance(i * 100);
+    }
+    p.finish();
+    expect(plain.writes).toEqual(["iwae_nll (K = 500) 400/1000 points · 33 points/s · ETA 18s\n", "iwae_nll (K = 500) 800/1000 points · 33 points/s · ETA 6s\n", "iwae_nll (K = 500): 1000 points in 30s\n"]);
+  });
 });
+
