@@ -1,13 +1,13 @@
 // The checker's diagnostics as LSP diagnostics: code, severity, range, labels and the hint as related
 // information, and a link to the code's entry in docs/diagnostics.md.
-import { fileURLToPath } from "node:url";
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from "vscode-languageserver";
 import type { CheckResult } from "../compiler/check";
+import { packagePath } from "../compiler/package-root";
 import type { Diagnostic } from "../compiler/diagnostics/diagnostic";
 import type { Module } from "../compiler/names/modules";
 import { fileUri, toRange } from "./positions";
 
-const DOCS = fileUri(fileURLToPath(new URL("../docs/diagnostics.md", import.meta.url)));
+const DOCS = fileUri(packagePath("docs", "diagnostics.md"));
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information } as const;
 

@@ -7,6 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
+import { packageRoot } from "../../compiler/package-root";
 import { readMetric } from "../../runtime/report/compare-data";
 import { PARENT_WATCH_ENV } from "./parent-watch";
 
@@ -47,7 +48,7 @@ export interface JobResult extends Pick<JobData, "key" | "arm" | "spec" | "set" 
   resumes: number;
 }
 
-const ROOT = join(import.meta.dirname, "..", "..");
+const ROOT = packageRoot();
 const INTEL = join(ROOT, "bin", "intel.js");
 export const RESULT_FILE = "result.json";
 export const JOB_FILE = "job.json";
