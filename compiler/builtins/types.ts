@@ -24,6 +24,10 @@ export interface BuiltinParam {
   /** absent = required */
   default?: number | string | boolean | number[] | null;
   doc?: string;
+  /** valid values of a number, interval notation with "int" for whole numbers: "int [1, inf)", "(0, 1)" (IV5004) */
+  range?: string;
+  /** the closed set of values of a String (IV5004) */
+  choices?: readonly string[];
 }
 
 export interface Builtin {

@@ -5,6 +5,8 @@
 //
 // Shapes never include the batch axis; the runtime adds it in front.
 
+import type { PriorIR } from "../builtins/priors";
+
 export const IR_VERSION = "0.1";
 
 /** Where a piece came from in the spec. */
@@ -65,34 +67,9 @@ export interface LatentIR {
   at: SourceRef;
 }
 
-export type PriorIR =
-  | { kind: "normal" } // N(0, I): analytic KL
-  | {
-      kind: "mog";
-      k: number;
-      means: number[][];
-      std: number;
-      learnable: boolean;
-      kl: "monte_carlo";
-      /** when learnable: means = `means` + meanOffsets [k, D], stds = exp(logStd) [k], weights = softmax(logits) [k] */
-      params?: { meanOffsets: string; logStd: string; logits: string };
-    }
-  | {
-      kind: "vamp";
-      k: number;
-      pseudoInputs: string /* param id, [k, ...data shape] */;
-      kl: "monte_carlo";
-      /** "data": overwrite the pseudo-inputs with k random training points before training */
-      init?: "data" | "normal";
-    }
-  | { kind: "laplace"; loc: number; scale: number; kl: "monte_carlo" }
-  | {
-      kind: "spike_slab";
-      alpha: number;
-      /** the relaxed selection's sharpness c, warmed up linearly from [0] to [1] over training */
-      sharpness: [number, number];
-      kl: "analytic";
-    };
+/** The prior's node: one variant per prior descriptor (compiler/builtins/priors/), whose zod schema
+ *  defines it: normal (N(0, I), analytic KL), mog, vamp, laplace, spike_slab, … */
+export type { PriorIR };
 
 // ---------- networks ----------
 

@@ -9,6 +9,7 @@ import { diagnostic, hasErrors, type Diagnostic } from "../diagnostics/diagnosti
 import { IR_VERSION, type ModelIR, type NetworkIR } from "../ir/types";
 import type { ModelShapes } from "../types/model";
 import { constValue } from "../rules/const-eval";
+import { priorByName } from "../builtins/priors";
 import { LowerError, Lowering } from "./context";
 import { GraphBuilder } from "./graph";
 import { lowerExpr, tensor, type Scope } from "./expr";
@@ -72,11 +73,11 @@ function lowerModel(lw: Lowering, decl: ModelDecl): ModelIR {
   const dataShape = lw.shape(shapes.data, data.span);
   const latent = lw.shape(shapes.latent, inter.type.span);
   const dim = latent[0]!;
-  // The encoder network gives features; the model's head gives (μ, log σ²), and a spike-and-slab
-  // prior's spike logits too. Parameters are created in the order encoder, mapping, decoder,
+  // The encoder network gives features; the model's head gives (μ, log σ²), and the prior's extra
+  // heads (spike-and-slab's spike logits) too. Parameters are created in the order encoder, mapping, decoder,
   // likelihood, prior.
-  const spike = slot(lw, inter.prior).builtin.name === "SpikeAndSlab";
-  const encoder = appendHead(lw, network(lw, shapes, "encoder", enc.network), (spike ? 3 : 2) * dim, enc.span);
+  const heads = priorByName(slot(lw, inter.prior).builtin.name)?.heads ?? 2;
+  const encoder = appendHead(lw, network(lw, shapes, "encoder", enc.network), heads * dim, enc.span);
   const mapping = lowerMapping(lw, decl, shapes, inter.name.name, latent, inter.span);
   const decoder = network(lw, shapes, "decoder", dec.network);
   const likelihood = lowerLikelihood(lw, dec.likelihood, dataShape);

@@ -5,6 +5,7 @@ import type { Call, Expr, ModelDecl, ModelItem, Span } from "../../grammar/ast";
 import type { Builtin } from "../builtins/types";
 import { TRAIN_SETTINGS } from "../builtins";
 import { lookupBuiltin } from "../builtins";
+import { priorByName } from "../builtins/priors";
 import { constValue } from "../rules/const-eval";
 import type { DataIR, LikelihoodIR, MetricIR, ObjectiveIR, PriorIR, QFlowIR, TrainIR, Value } from "../ir/types";
 import { bindArgs } from "../types/context";
@@ -73,46 +74,16 @@ export function lowerData(lw: Lowering, d: Item<"DataItem">, shape: number[]): D
 /** The prior; `dim` is D, `data` the data shape (VampPrior's pseudo-inputs look like x). */
 export function lowerPrior(lw: Lowering, e: Expr, dim: number, data: number[]): PriorIR {
   const { builtin, args, call } = slot(lw, e);
-  const n = (k: string) => num(args[k]!, `${builtin.name}'s ${k}`, call.span);
-  switch (builtin.name) {
-    case "Normal":
-      return { kind: "normal" }; // the model rules allow only N(0, I)
-    case "MixtureOfGaussians": {
-      const k = n("k");
-      const r = n("distance");
-      // k = 2: ±distance on dim 0; k > 2: evenly on a circle of radius `distance` in dims 0 and 1.
-      const means = Array.from({ length: k }, (_, i) => {
-        const m = new Array<number>(dim).fill(0);
-        if (k === 2) m[0] = i === 0 ? -r : r;
-        else {
-          m[0] = r * Math.cos((2 * Math.PI * i) / k);
-          if (dim > 1) m[1] = r * Math.sin((2 * Math.PI * i) / k);
-        }
-        return m;
-      });
-      const learnable = args.learnable === true;
-      const prior: PriorIR = { kind: "mog", k, means, std: n("std"), learnable, kl: "monte_carlo" };
-      if (learnable) {
-        prior.params = {
-          meanOffsets: lw.param("prior/mean_offsets", [k, dim], { kind: "zeros" }, call.span),
-          logStd: lw.param("prior/log_std", [k], { kind: "constant", value: Math.log(n("std")) }, call.span),
-          logits: lw.param("prior/logits", [k], { kind: "zeros" }, call.span),
-        };
-      }
-      return prior;
-    }
-    case "VampPrior": {
-      const k = n("k");
-      const init = args.init === "normal" ? "normal" : "data";
-      const pseudoInputs = lw.param("prior/pseudo_inputs", [k, ...data], { kind: "normal", mean: 0, std: 1 }, call.span);
-      return { kind: "vamp", k, pseudoInputs, init, kl: "monte_carlo" };
-    }
-    case "Laplace":
-      return { kind: "laplace", loc: n("loc"), scale: n("scale"), kl: "monte_carlo" };
-    case "SpikeAndSlab":
-      return { kind: "spike_slab", alpha: n("alpha"), sharpness: [n("sharpness"), n("sharpness_end")], kl: "analytic" };
-  }
-  throw new LowerError(`the prior '${builtin.name}' has no lowering`, call.span);
+  const d = priorByName(builtin.name);
+  if (!d) throw new LowerError(`the prior '${builtin.name}' has no descriptor`, call.span);
+  // PRIOR_IR is the union of the descriptors' schemas, so each descriptor's node is a PriorIR
+  return d.lower({
+    args,
+    num: (k) => num(args[k]!, `${builtin.name}'s ${k}`, call.span),
+    dim,
+    data,
+    param: (id, shape, init) => lw.param(id, shape, init, call.span),
+  }) as PriorIR;
 }
 
 // ---------- likelihood ----------
