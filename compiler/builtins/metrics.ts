@@ -41,7 +41,7 @@ export const METRICS: readonly Builtin[] = [
   ),
   metric(
     "sample_uncertainty",
-    [opt("threshold", "Real", 0.8, "in (0, 1)", UNIT_OPEN), samples(), classifier()],
+    [opt("threshold", "Real", 0.8, undefined, UNIT_OPEN), samples(), classifier()],
     "fraction of generated samples whose most likely class has probability below `threshold`: samples between clusters (lower is better for clustered data)",
   ),
   metric(

@@ -5,7 +5,7 @@ import type { BuiltinParam } from "./types";
 
 export const TRAIN_SETTINGS: readonly BuiltinParam[] = [
   opt("optimizer", "any", "adam", "an optimizer call, e.g. adam(lr: 1e-3); the default is adam()"),
-  opt("batch", "Int", 100, "minibatch size ≥ 1", COUNT),
+  opt("batch", "Int", 100, "minibatch size", COUNT),
   opt("epochs", "Int", 50, "passes over the training data", COUNT),
   opt("min_epochs", "Int", 0, "early stopping never stops before this epoch (the paper's least_epoch)", NONNEG_INT),
   opt("early_stop", "Int", null, "stop after this many validations without improvement of `monitor`; none = never (needs validation data)", COUNT),
@@ -17,7 +17,7 @@ export const TRAIN_SETTINGS: readonly BuiltinParam[] = [
   opt("log_every", "Int", 50, "steps between lines in metrics.jsonl", COUNT),
   opt("clip_norm", "Real", null, "clip the global gradient norm to this; none = no clipping", POSITIVE),
   opt("lr_schedule", "String", "constant", '"constant", "cosine" (to 0 at the last epoch) or "exponential" (× lr_decay per epoch)', ["constant", "cosine", "exponential"]),
-  opt("lr_decay", "Real", 1, "per-epoch factor of the exponential schedule, in (0, 1]", "(0, 1]"),
+  opt("lr_decay", "Real", 1, "per-epoch factor of the exponential schedule", "(0, 1]"),
   opt("lr_warmup", "Int", 0, "steps of linear learning-rate warm-up from 0", NONNEG_INT),
   opt("shuffle", "Bool", true, "reshuffle the training data every epoch"),
   opt("max_steps", "Int", null, "stop after this many optimizer steps; none = no limit", COUNT),

@@ -7,6 +7,7 @@ import { LaplacePrior } from "./laplace";
 import { MixturePrior } from "./mog";
 import type { Prior, PriorContext } from "./prior";
 import { SpikeSlabPrior } from "./spike-slab";
+import { StudentTPrior } from "./student-t";
 import { VampPrior } from "./vamp";
 
 export type { DrawOptions, Posterior, Prior, PriorContext } from "./prior";
@@ -19,6 +20,7 @@ const PRIORS: { [K in PriorIR["kind"]]: Make<K> } = {
   vamp: (ir, ctx) => new VampPrior(ir, ctx),
   laplace: (ir, ctx) => new LaplacePrior(ir.loc, ir.scale, ctx.latentDim),
   spike_slab: (ir, ctx) => new SpikeSlabPrior(ir.alpha, ir.sharpness, ctx.latentDim),
+  student_t: (ir, ctx) => new StudentTPrior(ir.df, ir.scale, ctx.latentDim),
 };
 
 export function makePrior(ir: PriorIR, ctx: PriorContext): Prior | null {

@@ -16,7 +16,7 @@ export const spikeSlab = definePrior(
   kind: "spike_slab",
   title: "spike-and-slab (VSC)",
   params: [
-    opt("alpha", "Real", 0.5, "slab probability, in (0, 1)", UNIT_OPEN),
+    opt("alpha", "Real", 0.5, "slab probability", UNIT_OPEN),
     opt("sharpness", "Real", 50, "the relaxed spike selection's sharpness c at the start of training", POSITIVE),
     opt("sharpness_end", "Real", 200, "c at the end of training, reached linearly (evaluation uses it)", POSITIVE),
   ],
