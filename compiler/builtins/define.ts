@@ -40,6 +40,7 @@ export function dims(firstOptional = false): BuiltinParam[] {
 
 export interface BuiltinOptions {
   variadic?: boolean;
+  sparsity?: boolean;
 }
 
 /** A maker for one context: `const layer = maker("layer"); layer("dense", [...], "doc")`. */
@@ -47,6 +48,7 @@ export function maker(context: BuiltinContext) {
   return (name: string, params: BuiltinParam[], doc: string, options: BuiltinOptions = {}): Builtin => {
     const b: Builtin = { name, context, params, doc };
     if (options.variadic) b.variadic = true;
+    if (options.sparsity) b.sparsity = true;
     return b;
   };
 }

@@ -16,6 +16,7 @@ export const METRICS: readonly Builtin[] = [
     "hoyer",
     [latent(), opt("sample", "Bool", false, "use g(y), y ~ q(y | x) (the paper's code) instead of g(μ(x))")],
     "Hoyer sparsity of the representations, in [0, 1], higher = sparser: each dimension is divided by its std over the test set, then mean over points of (√D − ‖z‖₁ / ‖z‖₂) / (√D − 1)",
+    { sparsity: true },
   ),
   metric(
     "iwae_nll",

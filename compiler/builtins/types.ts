@@ -37,4 +37,7 @@ export interface Builtin {
   /** accepts any number of extra positional arguments of the last param's type (e.g. concat(a, b, c)) */
   variadic?: boolean;
   doc: string;
+  /** encourages or measures sparse representations (a penalty using it, or the metric, makes
+   *  ModelIR.sparse true, and the report shows its sparsity section) */
+  sparsity?: true;
 }

@@ -58,7 +58,7 @@ export function emitNetwork(e: Emitter, fnName: string, net: NetworkIR, inputIsD
         L.comment(`${where} dense ${l.units}${relu ? " + relu" : ""}`);
         const flat = l.in.length === 1 ? "x as tf.Tensor2D" : `tf.reshape(x, [-1, ${l.in[l.in.length - 1]}]) as tf.Tensor2D`;
         L.line(
-          `x = dense(${flat}, param(c.params, ${str(l.kernel)}) as tf.Tensor2D, param(c.params, ${str(l.bias)}) as tf.Tensor1D, { activation: ${str(relu ? "relu" : "linear")}, inputGrad: ${!dataInput} });`,
+          `x = dense(${flat}, param(c.params, ${str(l.kernel)}) as tf.Tensor2D, param(c.params, ${str(l.bias ?? "")}) as tf.Tensor1D, { activation: ${str(relu ? "relu" : "linear")}, inputGrad: ${!dataInput} });`,
         );
         shape = l.in.length === 1 ? [l.units] : null;
         toShape(l.out);
@@ -69,7 +69,7 @@ export function emitNetwork(e: Emitter, fnName: string, net: NetworkIR, inputIsD
       case "conv2d":
       case "conv2d_transpose": {
         const w = `param(c.params, ${str(l.weights)}) as tf.Tensor4D`;
-        const b = `param(c.params, ${str(l.bias)})`;
+        const b = `param(c.params, ${str(l.bias ?? "")})`;
         L.comment(`${where} ${l.kind} ${l.filters} filters ${l.kernel.join("×")}, stride ${l.stride.join("×")}, padding ${l.padding}`);
         if (l.kind === "conv2d") L.line(`x = tf.add(conv2d(x as tf.Tensor4D, ${w}, ${arr(l.stride)}, ${str(l.padding)}), ${b});`);
         else L.line(`x = tf.add(conv2dTranspose(x as tf.Tensor4D, ${w}, ${arr([l.out[0]!, l.out[1]!])}, ${arr(l.stride)}, ${str(l.padding)}), ${b});`);

@@ -7,7 +7,7 @@ import { TRAIN_SETTINGS } from "../builtins";
 import { lookupBuiltin } from "../builtins";
 import { priorByName } from "../builtins/priors";
 import { constValue } from "../rules/const-eval";
-import type { DataIR, LikelihoodIR, MetricIR, ObjectiveIR, PriorIR, QFlowIR, TrainIR, Value } from "../ir/types";
+import type { DataIR, LikelihoodIR, MetricIR, ObjectiveIR, OptimizerIR, PriorIR, QFlowIR, TrainIR, TrainSettingsIR, Value } from "../ir/types";
 import { bindArgs } from "../types/context";
 import { LowerError, type Lowering } from "./context";
 import { planarParams, sylvesterParams, type ParamMaker } from "./mappings";
@@ -151,6 +151,8 @@ export function lowerTrain(lw: Lowering, m: ModelDecl, data: DataIR): TrainIR {
   const n = (name: string) => num(value(name), `the training setting '${name}'`, entries.get(name)?.span ?? m.span);
   const settings: Record<string, Value> = {};
   for (const t of TRAIN_SETTINGS) if (!OWN.has(t.name)) settings[t.name] = value(t.name);
+  // every TrainSettingsIR key is a TRAIN_SETTINGS name, range-checked by the model rules
+  // (test/lower/api.test.ts checks the lowered settings against the IR schema)
   return {
     optimizer: optimizer(lw, entries.get("optimizer")?.value, m.span),
     batch: n("batch"),
@@ -159,18 +161,18 @@ export function lowerTrain(lw: Lowering, m: ModelDecl, data: DataIR): TrainIR {
     seed: n("seed"),
     validation: typeof data.args.validation === "number" ? data.args.validation : 0,
     checkpointEvery: n("checkpoint_every"),
-    settings,
+    settings: settings as unknown as TrainSettingsIR,
   };
 }
 
 /**
- * `adam(lr: …)` → { kind, lr, … }. `eps` is written `epsilon` (the runtime's name) and only when the
- * spec gives it, so that the backend's own default applies otherwise; Bools become 0/1.
+ * `adam(lr: …)` → { kind, lr, … } (OptimizerIR). `eps` is written `epsilon` (the runtime's name) and
+ * only when the spec gives it, so that the backend's own default applies otherwise; Bools become 0/1.
  */
-function optimizer(lw: Lowering, e: Expr | undefined, span: Span): TrainIR["optimizer"] {
+function optimizer(lw: Lowering, e: Expr | undefined, span: Span): OptimizerIR {
   const s = e ? slot(lw, e) : { builtin: lookupBuiltin("optimizer", "adam")!, args: argValues({ kind: "Call", callee: { kind: "Ident", name: "adam", span }, args: [], span }, lookupBuiltin("optimizer", "adam")!), call: undefined };
   const kind = s.builtin.name as TrainIR["optimizer"]["kind"];
-  const out: TrainIR["optimizer"] = { kind, lr: num(s.args.lr!, "lr", e?.span ?? span) };
+  const out: Record<string, Value> = { kind, lr: num(s.args.lr!, "lr", e?.span ?? span) };
   const written = new Set(s.call ? bindArgs(s.call.args, s.builtin.params.map((p) => p.name)).named.keys() : []);
   for (const [k, v] of Object.entries(s.args)) {
     if (k === "lr") continue;
@@ -181,7 +183,7 @@ function optimizer(lw: Lowering, e: Expr | undefined, span: Span): TrainIR["opti
     if (typeof v === "number" || typeof v === "string") out[k] = v;
     else if (typeof v === "boolean") out[k] = v ? 1 : 0;
   }
-  return out;
+  return out as unknown as OptimizerIR;
 }
 
 export function lowerMetrics(lw: Lowering, m: ModelDecl): MetricIR[] {

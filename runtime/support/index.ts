@@ -50,6 +50,7 @@ export interface ProgramModel {
 export function infoIR(info: ModelInfo): ModelIR {
   const stub = (name: string) => ({ name, input: [], output: [], layers: [] });
   return {
+    sparse: false,
     ...info,
     encoder: stub("encoder"),
     decoder: stub("decoder"),
