@@ -63,12 +63,9 @@ export function maxPoolLayer(x: tf.Tensor4D, size: [number, number], stride: [nu
   return tf.maxPool(x, size, stride, padding);
 }
 
-/** Nearest-neighbour upsampling, NHWC, as a broadcast (its gradient sums each block on every backend). */
+/** Nearest-neighbour upsampling, NHWC: with a whole factor, output (i, j) reads input (⌊i/f⌋, ⌊j/f⌋). */
 export function upsampleLayer(x: tf.Tensor4D, factor: [number, number]): tf.Tensor4D {
-  const [b, h, w, c] = x.shape;
-  const [fh, fw] = factor;
-  const blocks = tf.broadcastTo(tf.reshape(x, [b, h, 1, w, 1, c]), [b, h, fh, w, fw, c]);
-  return tf.reshape(blocks, [b, h * fh, w * fw, c]);
+  return tf.image.resizeNearestNeighbor(x, [x.shape[1] * factor[0], x.shape[2] * factor[1]], false, false);
 }
 
 /** Layer normalisation over the last axis of each datapoint: (x − mean) / √(var + eps) · γ + β. */
