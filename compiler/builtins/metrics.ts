@@ -21,7 +21,7 @@ export const METRICS: readonly Builtin[] = [
   metric(
     "iwae_nll",
     [opt("k", "Int", 500, "importance samples", COUNT), opt("points", "Int", 1000, "test points used (at most)", COUNT)],
-    "test negative log-likelihood −log p(x) in nats, the IWAE estimate with k samples (weights on y, DESIGN §1)",
+    "test negative log-likelihood −log p(x) in nats, the IWAE estimate with k samples (weights on y, docs/architecture.md §1)",
   ),
   metric("elbo", [], "test negative ELBO (β = 1, penalties excluded), nats per datapoint"),
   metric("kl", [], "test KL(q(y | x) ‖ p(y)), nats per datapoint"),

@@ -1,5 +1,5 @@
 // Objectives, minimised: `objective elbo(beta: 1)`. The mapping's penalties (`penalty` statements)
-// are always added. Densities are taken on the intermediary y, before the mapping (DESIGN §1).
+// are always added. Densities are taken on the intermediary y, before the mapping (docs/architecture.md §1).
 import { COUNT, maker, NONNEG, NONNEG_INT, opt } from "./define";
 import type { Builtin, BuiltinParam } from "./types";
 

@@ -1,4 +1,4 @@
-// Backend selection (DESIGN §3): auto = tensorflow-gpu → tensorflow → wasm → cpu.
+// Backend selection (docs/architecture.md §3): auto = tensorflow-gpu → tensorflow → wasm → cpu.
 // tfjs-node[-gpu] are optional: imported dynamically, never listed in package.json.
 import * as tf from "@tensorflow/tfjs";
 import { getThreadsCount, setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";

@@ -1,4 +1,4 @@
-// `intel report RUN`: one self-contained HTML page about a run (DESIGN §4): loss curves from
+// `intel report RUN`: one self-contained HTML page about a run (docs/architecture.md §3): loss curves from
 // metrics.jsonl, reconstructions and samples, the latent space coloured by label, per-dimension
 // activity, the eval.json metrics, the spec and the config. Charts are static SVG (vega-lite),
 // images are PNG data URIs: no script and no network at view time.

@@ -1,4 +1,4 @@
-// A run directory (DESIGN §4):
+// A run directory (docs/architecture.md §3):
 //
 //   runs/NAME-YYYYMMDD-HHMMSS/     (or --out DIR)
 //     spec.intel                   copy of the spec as it was trained
