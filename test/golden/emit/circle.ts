@@ -1,4 +1,4 @@
-// Model ring_with_circle, compiled by `intel compile` from specs/examples/circle.intel (IR 0.1, spec sha256 99652597a8da).
+// Model ring_with_circle, compiled by `intel compile` from specs/examples/circle.intel (IR 0.2, spec sha256 99652597a8da).
 // Plain tfjs: the model's math written out; seeds, fast dense/conv ops and the run directory come from
 // intel-vae's runtime/support. Train it with `npx tsx THIS_FILE --epochs 1 [--backend cpu] [--seed N] [--out DIR]`.
 // Generated code: recompile the spec rather than editing it.
@@ -7,7 +7,7 @@ import { dense, deriveSeed, type LossOptions, type LossTerms, type ModelInfo, ty
 
 /** What the run directory records about the model (the IR without its networks). */
 export const MODEL: ModelInfo = {
-  irVersion: "0.1",
+  irVersion: "0.2",
   name: "ring_with_circle",
   source: { file: "specs/examples/circle.intel", sha256: "99652597a8dab1a03ee285aa4156348d6bb05b822f995b74daf718a75211cc0a" },
   kind: "intel-vae",

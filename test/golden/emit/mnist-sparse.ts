@@ -1,4 +1,4 @@
-// Model mnist_sparse, compiled by `intel compile` from specs/examples/mnist-sparse.intel (IR 0.1, spec sha256 d1e69eb872a8).
+// Model mnist_sparse, compiled by `intel compile` from specs/examples/mnist-sparse.intel (IR 0.2, spec sha256 d1e69eb872a8).
 // Plain tfjs: the model's math written out; seeds, fast dense/conv ops and the run directory come from
 // intel-vae's runtime/support. Train it with `npx tsx THIS_FILE --epochs 1 [--backend cpu] [--seed N] [--out DIR]`.
 // Generated code: recompile the spec rather than editing it.
@@ -7,7 +7,7 @@ import { batchNormTrain, conv2d, conv2dTranspose, dense, deriveSeed, type LossOp
 
 /** What the run directory records about the model (the IR without its networks). */
 export const MODEL: ModelInfo = {
-  irVersion: "0.1",
+  irVersion: "0.2",
   name: "mnist_sparse",
   source: { file: "specs/examples/mnist-sparse.intel", sha256: "d1e69eb872a850a6400cf2a479c4f6fccbf36344d721bc1d63c84891064511f3" },
   kind: "intel-vae",
