@@ -2,15 +2,8 @@
 // baseline, an encoder flow, the prior and how its KL is computed (analytic or Monte Carlo: an encoder
 // flow or kl: "mc" makes it Monte Carlo whatever the prior), the mapping's size and penalties, the
 // objective, the likelihood and the parameter count.
-import type { ModelIR, PriorIR } from "./ir/types";
-
-const PRIOR_NAMES: Record<PriorIR["kind"], string> = {
-  normal: "N(0, I)",
-  mog: "a mixture of Gaussians",
-  vamp: "a VampPrior",
-  laplace: "Laplace",
-  spike_slab: "spike-and-slab (VSC)",
-};
+import { priorByKind } from "./builtins/priors";
+import type { ModelIR } from "./ir/types";
 
 /** Why the KL is Monte Carlo whatever the prior: an encoder flow, or `kl: "mc"`; null otherwise. */
 function forcedMonteCarlo(ir: ModelIR): string | null {
@@ -23,21 +16,12 @@ function forcedMonteCarlo(ir: ModelIR): string | null {
 
 function priorLine(ir: ModelIR): string {
   const p = ir.latent.prior;
-  const y = `${ir.latent.name} : Real[${ir.latent.dim}] ~ ${PRIOR_NAMES[p.kind]}`;
+  const y = `${ir.latent.name} : Real[${ir.latent.dim}] ~ ${priorByKind(p.kind)?.title ?? p.kind}`;
   const mc = forcedMonteCarlo(ir);
   if (mc) return `${y}; ${mc}`;
-  switch (p.kind) {
-    case "normal":
-      return `${y}; KL analytic (Gaussian against N(0, I))`;
-    case "mog":
-      return `${y} (${p.k} components, ${p.learnable ? "learned means, stds and weights" : "fixed"}); KL by Monte Carlo (one sample of ${ir.latent.name} per datapoint: no closed form)`;
-    case "vamp":
-      return `${y} (${p.k} learned pseudo-inputs, initialised from ${p.init === "normal" ? "N(0, 1) noise" : "training points"}); KL by Monte Carlo (one sample per datapoint: no closed form)`;
-    case "laplace":
-      return `${y} (loc ${p.loc}, scale ${p.scale}); KL by Monte Carlo (one sample per datapoint: no closed form against a Gaussian q)`;
-    case "spike_slab":
-      return `${y} (slab probability ${p.alpha}); KL analytic (spike-and-slab q against the prior, per coordinate)`;
-  }
+  const d = priorByKind(p.kind);
+  if (!d) return `${ir.latent.name} : Real[${ir.latent.dim}] ~ ${p.kind}`;
+  return `${y}${d.describe(p as never, ir.latent.name)}`;
 }
 
 function objectiveLine(ir: ModelIR): string {

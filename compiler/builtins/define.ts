@@ -1,14 +1,32 @@
 // Small constructors that keep the built-in tables readable: one line per parameter.
 import type { ArgType, Builtin, BuiltinContext, BuiltinParam } from "./types";
 
+/** The valid values of a parameter: an interval ("int [1, inf)", "(0, 1)") or a list of strings. */
+export type Limit = string | readonly string[];
+
+/** Ranges shared by many parameters. */
+export const POSITIVE = "(0, inf)";
+export const NONNEG = "[0, inf)";
+export const COUNT = "int [1, inf)";
+export const NONNEG_INT = "int [0, inf)";
+export const UNIT_OPEN = "(0, 1)";
+export const FRACTION = "[0, 1)";
+
+function withLimit(p: BuiltinParam, doc: string | undefined, limit: Limit | undefined): BuiltinParam {
+  if (doc !== undefined) p.doc = doc;
+  if (typeof limit === "string") p.range = limit;
+  else if (limit) p.choices = limit;
+  return p;
+}
+
 /** A required parameter. */
-export function req(name: string, type: ArgType, doc?: string): BuiltinParam {
-  return doc === undefined ? { name, type } : { name, type, doc };
+export function req(name: string, type: ArgType, doc?: string, limit?: Limit): BuiltinParam {
+  return withLimit({ name, type }, doc, limit);
 }
 
 /** An optional parameter and its default (`null` = "none": the documented fallback applies). */
-export function opt(name: string, type: ArgType, def: NonNullable<BuiltinParam["default"]> | null, doc?: string): BuiltinParam {
-  return doc === undefined ? { name, type, default: def } : { name, type, default: def, doc };
+export function opt(name: string, type: ArgType, def: NonNullable<BuiltinParam["default"]> | null, doc?: string, limit?: Limit): BuiltinParam {
+  return withLimit({ name, type, default: def }, doc, limit);
 }
 
 /** Up to four optional shape dimensions d0..d3 (`normal(D, D, std: 0.01)`, `reshape(7, 7, 128)`).
@@ -22,6 +40,7 @@ export function dims(firstOptional = false): BuiltinParam[] {
 
 export interface BuiltinOptions {
   variadic?: boolean;
+  sparsity?: boolean;
 }
 
 /** A maker for one context: `const layer = maker("layer"); layer("dense", [...], "doc")`. */
@@ -29,6 +48,7 @@ export function maker(context: BuiltinContext) {
   return (name: string, params: BuiltinParam[], doc: string, options: BuiltinOptions = {}): Builtin => {
     const b: Builtin = { name, context, params, doc };
     if (options.variadic) b.variadic = true;
+    if (options.sparsity) b.sparsity = true;
     return b;
   };
 }

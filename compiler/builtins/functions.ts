@@ -56,6 +56,7 @@ interface Meta {
   zeroGradient?: true;
   batch?: true;
   learnable?: true;
+  sparsity?: true;
   variadic?: true;
 }
 
@@ -69,6 +70,7 @@ function fn(name: string, params: BuiltinParam[], doc: string, meta: Meta = {}):
   if (meta.zeroGradient) b.zeroGradient = true;
   if (meta.batch) b.batch = true;
   if (meta.learnable) b.learnable = true;
+  if (meta.sparsity) b.sparsity = true;
   return b;
 }
 
@@ -147,7 +149,7 @@ const REDUCTIONS: FunctionBuiltin[] = [
     "entropy_spread",
     [req("s", "tensor", "positive scores, one Real[D] per datapoint"), opt("eps", "Real", 1e-8, "inside the logarithms")],
     "the sparsity penalty L_sp = meanᵢ H(pᵢ) − H(meanᵢ pᵢ) with pᵢ = sᵢ / Σ sᵢ and H(p) = −Σ p·log(p + eps), i over the MINIBATCH (batch-level: use it in `penalty`). ≤ 0; lower = each point uses few dimensions while the batch uses them all",
-    { shape: "reduce", batch: true, range: "(-inf, 0]" },
+    { shape: "reduce", batch: true, range: "(-inf, 0]", sparsity: true },
   ),
 ];
 

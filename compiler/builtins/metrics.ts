@@ -2,13 +2,13 @@
 // at every validation when cheap). A datapoint's representation is g(μ_φ(x)) unless a metric says
 // otherwise; `z` arguments name the model's own latents (the intermediary y or the representation z).
 // Classifier-based metrics train their classifier on the data's labels, from the run's seed.
-import { maker, opt, req } from "./define";
+import { COUNT, maker, opt, req, UNIT_OPEN } from "./define";
 import type { Builtin } from "./types";
 
 const metric = maker("metric");
 
 const latent = () => req("z", "name", "the model's y or z");
-const samples = (n = 2000) => opt("samples", "Int", n, "generated samples: y ~ N(0, I), z = g(y), then the decoder's mean");
+const samples = (n = 2000) => opt("samples", "Int", n, "generated samples: y ~ N(0, I), z = g(y), then the decoder's mean", COUNT);
 const classifier = () => opt("classifier", "String", "logistic", '"logistic" (multinomial logistic regression) or "forest" (random forest)');
 
 export const METRICS: readonly Builtin[] = [
@@ -16,11 +16,12 @@ export const METRICS: readonly Builtin[] = [
     "hoyer",
     [latent(), opt("sample", "Bool", false, "use g(y), y ~ q(y | x) (the paper's code) instead of g(μ(x))")],
     "Hoyer sparsity of the representations, in [0, 1], higher = sparser: each dimension is divided by its std over the test set, then mean over points of (√D − ‖z‖₁ / ‖z‖₂) / (√D − 1)",
+    { sparsity: true },
   ),
   metric(
     "iwae_nll",
-    [opt("k", "Int", 500, "importance samples"), opt("points", "Int", 1000, "test points used (at most)")],
-    "test negative log-likelihood −log p(x) in nats, the IWAE estimate with k samples (weights on y, DESIGN §1)",
+    [opt("k", "Int", 500, "importance samples", COUNT), opt("points", "Int", 1000, "test points used (at most)", COUNT)],
+    "test negative log-likelihood −log p(x) in nats, the IWAE estimate with k samples (weights on y, docs/architecture.md §1)",
   ),
   metric("elbo", [], "test negative ELBO (β = 1, penalties excluded), nats per datapoint"),
   metric("kl", [], "test KL(q(y | x) ‖ p(y)), nats per datapoint"),
@@ -31,7 +32,7 @@ export const METRICS: readonly Builtin[] = [
   ),
   metric(
     "fewshot",
-    [latent(), opt("sizes", "Int[]", [10, 100, 1000], "labelled training points per trial"), classifier(), opt("repeats", "Int", 5, "trials per size, different draws")],
+    [latent(), opt("sizes", "Int[]", [10, 100, 1000], "labelled training points per trial"), classifier(), opt("repeats", "Int", 5, "trials per size, different draws", COUNT)],
     "downstream accuracy: a classifier trained on `size` labelled representations, tested on the rest of the test split; mean ± std over repeats, per size",
   ),
   metric(
@@ -41,7 +42,7 @@ export const METRICS: readonly Builtin[] = [
   ),
   metric(
     "sample_uncertainty",
-    [opt("threshold", "Real", 0.8, "in (0, 1)"), samples(), classifier()],
+    [opt("threshold", "Real", 0.8, undefined, UNIT_OPEN), samples(), classifier()],
     "fraction of generated samples whose most likely class has probability below `threshold`: samples between clusters (lower is better for clustered data)",
   ),
   metric(

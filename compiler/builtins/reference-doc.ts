@@ -1,5 +1,6 @@
 // docs/builtins.md is generated from the built-in tables (a golden test keeps the two in step), so
 // the reference a user reads is the one the name checker and the lowering use.
+import { describeChoices, describeRange, parseRange } from "../rules/ranges";
 import { builtinsIn, TRAIN_SETTINGS, type Builtin, type BuiltinContext, type BuiltinParam } from "./index";
 
 const SECTIONS: [BuiltinContext, string, string][] = [
@@ -19,10 +20,18 @@ const SECTIONS: [BuiltinContext, string, string][] = [
 /** Table cells must not break the table: pipes escaped, newlines folded. */
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
+/** "valid: a whole number ≥ 1" / "valid: "a" or "b"", from the parameter's range or choices */
+function limit(p: BuiltinParam): string {
+  if (p.range) return `valid: ${describeRange(parseRange(p.range))}`;
+  if (p.choices) return `valid: ${describeChoices(p.choices)}`;
+  return "";
+}
+
 /** One parameter as the reference shows it (the language server's hovers reuse it). */
 export function paramDoc(p: BuiltinParam): string {
   const dflt = p.default === undefined ? "" : ` = ${JSON.stringify(p.default)}`;
-  return `\`${p.name}: ${p.type}${dflt}\`${p.doc ? ` ${p.doc}` : ""}`;
+  const text = [p.doc, limit(p)].filter(Boolean).join("; ");
+  return `\`${p.name}: ${p.type}${dflt}\`${text ? ` ${text}` : ""}`;
 }
 
 function row(b: Builtin): string {

@@ -1,25 +1,25 @@
 // The settings of a model's `train { … }` block, with their defaults. `optimizer` takes an optimizer
 // call (optimizers.ts); the others take a literal. Command-line flags (`--epochs`, `--backend`) override.
-import { opt } from "./define";
+import { COUNT, NONNEG_INT, opt, POSITIVE } from "./define";
 import type { BuiltinParam } from "./types";
 
 export const TRAIN_SETTINGS: readonly BuiltinParam[] = [
   opt("optimizer", "any", "adam", "an optimizer call, e.g. adam(lr: 1e-3); the default is adam()"),
-  opt("batch", "Int", 100, "minibatch size ≥ 1"),
-  opt("epochs", "Int", 50, "passes over the training data"),
-  opt("min_epochs", "Int", 0, "early stopping never stops before this epoch (the paper's least_epoch)"),
-  opt("early_stop", "Int", null, "stop after this many validations without improvement of `monitor`; none = never (needs validation data)"),
-  opt("monitor", "String", "validation_loss", '"validation_loss" or "train_loss": what early stopping and best-checkpoint selection watch'),
-  opt("seed", "Int", 1, "seeds data order, initialisation and every random draw (same spec + seed + backend → same numbers)"),
-  opt("validation_every", "Int", 1, "epochs between validations"),
-  opt("checkpoint_every", "Int", 1, "epochs between checkpoints (also written on Ctrl-C and at the end)"),
-  opt("keep_checkpoints", "Int", 2, "most recent checkpoints kept, besides the best"),
-  opt("log_every", "Int", 50, "steps between lines in metrics.jsonl"),
-  opt("clip_norm", "Real", null, "clip the global gradient norm to this; none = no clipping"),
-  opt("lr_schedule", "String", "constant", '"constant", "cosine" (to 0 at the last epoch) or "exponential" (× lr_decay per epoch)'),
-  opt("lr_decay", "Real", 1, "per-epoch factor of the exponential schedule, in (0, 1]"),
-  opt("lr_warmup", "Int", 0, "steps of linear learning-rate warm-up from 0"),
+  opt("batch", "Int", 100, "minibatch size", COUNT),
+  opt("epochs", "Int", 50, "passes over the training data", COUNT),
+  opt("min_epochs", "Int", 0, "early stopping never stops before this epoch (the paper's least_epoch)", NONNEG_INT),
+  opt("early_stop", "Int", null, "stop after this many validations without improvement of `monitor`; none = never (needs validation data)", COUNT),
+  opt("monitor", "String", "validation_loss", '"validation_loss" or "train_loss": what early stopping and best-checkpoint selection watch', ["validation_loss", "train_loss"]),
+  opt("seed", "Int", 1, "seeds data order, initialisation and every random draw (same spec + seed + backend → same numbers)", NONNEG_INT),
+  opt("validation_every", "Int", 1, "epochs between validations", COUNT),
+  opt("checkpoint_every", "Int", 1, "epochs between checkpoints (also written on Ctrl-C and at the end)", COUNT),
+  opt("keep_checkpoints", "Int", 2, "most recent checkpoints kept, besides the best", COUNT),
+  opt("log_every", "Int", 50, "steps between lines in metrics.jsonl", COUNT),
+  opt("clip_norm", "Real", null, "clip the global gradient norm to this; none = no clipping", POSITIVE),
+  opt("lr_schedule", "String", "constant", '"constant", "cosine" (to 0 at the last epoch) or "exponential" (× lr_decay per epoch)', ["constant", "cosine", "exponential"]),
+  opt("lr_decay", "Real", 1, "per-epoch factor of the exponential schedule", "(0, 1]"),
+  opt("lr_warmup", "Int", 0, "steps of linear learning-rate warm-up from 0", NONNEG_INT),
   opt("shuffle", "Bool", true, "reshuffle the training data every epoch"),
-  opt("max_steps", "Int", null, "stop after this many optimizer steps; none = no limit"),
+  opt("max_steps", "Int", null, "stop after this many optimizer steps; none = no limit", COUNT),
   opt("backend", "String", "auto", '"auto", "tensorflow-gpu", "tensorflow", "webgpu", "wasm" or "cpu"'),
 ];

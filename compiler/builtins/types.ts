@@ -24,6 +24,10 @@ export interface BuiltinParam {
   /** absent = required */
   default?: number | string | boolean | number[] | null;
   doc?: string;
+  /** valid values of a number, interval notation with "int" for whole numbers: "int [1, inf)", "(0, 1)" (IV5004) */
+  range?: string;
+  /** the closed set of values of a String (IV5004) */
+  choices?: readonly string[];
 }
 
 export interface Builtin {
@@ -33,4 +37,7 @@ export interface Builtin {
   /** accepts any number of extra positional arguments of the last param's type (e.g. concat(a, b, c)) */
   variadic?: boolean;
   doc: string;
+  /** encourages or measures sparse representations (a penalty using it, or the metric, makes
+   *  ModelIR.sparse true, and the report shows its sparsity section) */
+  sparsity?: true;
 }

@@ -1,4 +1,4 @@
-// Bias validation (IV4xxx), DESIGN.md section 2 item 4. Every bias of every loaded module is analysed
+// Bias validation (IV4xxx), docs/architecture.md §2. Every bias of every loaded module is analysed
 // on its own (y over all reals, hyperparameters at their defaults), over a value graph with intervals:
 //   domain.ts      division, log, sqrt, powers, asin/acos/log1p out of domain        IV4004–IV4007
 //   gradient.ts    every param and y reach z through differentiable operations      IV4001–IV4003

@@ -55,6 +55,13 @@ export function emitNetwork(e: Emitter, fnName: string, net: NetworkIR, inputSha
     const l = layers[i]!;
     toShape(l.in);
     const where = at(l.at);
+    // layers the IR gained in 0.2: refused at compile time (IV5015), never skipped silently
+    if (l.kind === "max_pool2d" || l.kind === "upsample2d" || l.kind === "layer_norm" || l.kind === "softmax") {
+      throw new EmitError(`intel compile does not write out the ${l.kind} layer yet; \`intel train\` runs it`, l.at);
+    }
+    if ((l.kind === "dense" || l.kind === "conv2d" || l.kind === "conv2d_transpose") && l.bias === undefined) {
+      throw new EmitError("intel compile does not write out layers without a bias (use_bias: false) yet; `intel train` runs them", l.at);
+    }
     const reluAfter = (j: number) => layers[j + 1]?.kind === "activation" && (layers[j + 1] as Extract<LayerIR, { kind: "activation" }>).fn === "relu";
     switch (l.kind) {
       case "dense": {
@@ -69,7 +76,7 @@ export function emitNetwork(e: Emitter, fnName: string, net: NetworkIR, inputSha
             last = d;
             const relu = reluAfter(j);
             L.comment(`${at(d.at)} dense ${d.units}${relu ? " + relu" : ""}`);
-            run.push(`{ w: ${weight(d.kernel, "2D")}, b: ${weight(d.bias, "1D")}, activation: ${str(relu ? "relu" : "linear")} }`);
+            run.push(`{ w: ${weight(d.kernel, "2D")}, b: ${weight(d.bias!, "1D")}, activation: ${str(relu ? "relu" : "linear")} }`);
             j += relu ? 2 : 1;
           }
           e.imports.add("denseChainLayer");
@@ -83,7 +90,7 @@ export function emitNetwork(e: Emitter, fnName: string, net: NetworkIR, inputSha
           const relu = reluAfter(i);
           e.imports.add("denseLayer");
           L.comment(`${where} dense ${l.units}${relu ? " + relu" : ""}`);
-          L.line(`x = denseLayer(tf.reshape(x, [-1, ${l.in[l.in.length - 1]}]) as tf.Tensor2D, ${weight(l.kernel, "2D")}, ${weight(l.bias, "1D")}, ${relu}, ${inputGrad()});`);
+          L.line(`x = denseLayer(tf.reshape(x, [-1, ${l.in[l.in.length - 1]}]) as tf.Tensor2D, ${weight(l.kernel, "2D")}, ${weight(l.bias!, "1D")}, ${relu}, ${inputGrad()});`);
           shape = null;
           toShape(l.out);
           if (relu) i++;
@@ -94,7 +101,7 @@ export function emitNetwork(e: Emitter, fnName: string, net: NetworkIR, inputSha
       case "conv2d":
       case "conv2d_transpose": {
         const w = weight(l.weights, "4D");
-        const b = weight(l.bias, "1D");
+        const b = weight(l.bias!, "1D");
         L.comment(`${where} ${l.kind} ${l.filters} filters ${l.kernel.join("×")}, stride ${l.stride.join("×")}, padding ${l.padding}`);
         if (l.kind === "conv2d") {
           e.imports.add("conv2dLayer");

@@ -1,11 +1,17 @@
 // The IR: the one contract between the compiler and the runtime (and the TypeScript emitter).
 // Plain JSON (no classes, no functions, no AST references), versioned, with source references so
 // that a runtime error points back at the spec line. Everything is resolved: shapes are numbers,
-// user networks and biases are inlined, `for` loops unrolled, defaults filled in.
+// user networks and biases are inlined, `for` loops unrolled, defaults filled in (by the compiler,
+// once: the runtime repeats none). compiler/ir/schema.ts is its zod schema, which the runtime checks
+// every ir.json against; docs/architecture.md describes the contract.
 //
 // Shapes never include the batch axis; the runtime adds it in front.
 
-export const IR_VERSION = "0.1";
+import type { PriorIR } from "../builtins/priors";
+
+/** Bumped whenever the JSON shape changes (0.2: typed train settings and optimizer, required
+ *  objective options, `sparse`, the new layers); a run written by another version is refused. */
+export const IR_VERSION = "0.2";
 
 /** Where a piece came from in the spec. */
 export interface SourceRef {
@@ -20,6 +26,9 @@ export interface ModelIR {
   source: { file: string; sha256: string };
   /** "intel-vae": N(0, I) prior on y; "baseline": another prior (MoG, Vamp, Laplace, spike-and-slab) */
   kind: "intel-vae" | "baseline";
+  /** the model encourages sparse representations: a sparse prior, a sparsity penalty or metric
+   *  (decided by the compiler from the built-ins' descriptors; the report shows its sparsity section) */
+  sparse: boolean;
   data: DataIR;
   /**
    * data shape → [2·D]: the mean and the log-variance of q(y|x), concatenated in that order; for a
@@ -65,34 +74,9 @@ export interface LatentIR {
   at: SourceRef;
 }
 
-export type PriorIR =
-  | { kind: "normal" } // N(0, I): analytic KL
-  | {
-      kind: "mog";
-      k: number;
-      means: number[][];
-      std: number;
-      learnable: boolean;
-      kl: "monte_carlo";
-      /** when learnable: means = `means` + meanOffsets [k, D], stds = exp(logStd) [k], weights = softmax(logits) [k] */
-      params?: { meanOffsets: string; logStd: string; logits: string };
-    }
-  | {
-      kind: "vamp";
-      k: number;
-      pseudoInputs: string /* param id, [k, ...data shape] */;
-      kl: "monte_carlo";
-      /** "data": overwrite the pseudo-inputs with k random training points before training */
-      init?: "data" | "normal";
-    }
-  | { kind: "laplace"; loc: number; scale: number; kl: "monte_carlo" }
-  | {
-      kind: "spike_slab";
-      alpha: number;
-      /** the relaxed selection's sharpness c, warmed up linearly from [0] to [1] over training */
-      sharpness: [number, number];
-      kl: "analytic";
-    };
+/** The prior's node: one variant per prior descriptor (compiler/builtins/priors/), whose zod schema
+ *  defines it: normal (N(0, I), analytic KL), mog, vamp, laplace, spike_slab, … */
+export type { PriorIR };
 
 // ---------- networks ----------
 
@@ -112,8 +96,9 @@ interface LayerBase {
   at: SourceRef;
 }
 
+/** Weighted layers' `bias` is absent for `use_bias: false`. */
 export type LayerIR =
-  | (LayerBase & { kind: "dense"; units: number; kernel: string; bias: string })
+  | (LayerBase & { kind: "dense"; units: number; kernel: string; bias?: string })
   | (LayerBase & {
       kind: "conv2d" | "conv2d_transpose";
       filters: number;
@@ -121,8 +106,15 @@ export type LayerIR =
       stride: [number, number];
       padding: "same" | "valid";
       weights: string;
-      bias: string;
+      bias?: string;
     })
+  | (LayerBase & { kind: "max_pool2d"; size: [number, number]; stride: [number, number]; padding: "same" | "valid" })
+  /** nearest-neighbour: each value repeated factor × factor times */
+  | (LayerBase & { kind: "upsample2d"; factor: [number, number] })
+  /** per datapoint over the last axis: (x − mean) / √(var + epsilon) · gamma + beta */
+  | (LayerBase & { kind: "layer_norm"; gamma: string; beta: string; epsilon: number })
+  /** over `axis` of the datapoint (negative counts from the end) */
+  | (LayerBase & { kind: "softmax"; axis: number })
   | (LayerBase & {
       kind: "batch_norm";
       gamma: string;
@@ -198,13 +190,13 @@ export type ObjectiveIR =
       kind: "elbo";
       beta: number;
       warmup: number;
-      /** Monte Carlo samples of y per datapoint (default 1), rows sample-major like IWAE's */
-      samples?: number;
-      /** "auto": analytic where it exists (default); "mc": log q(y|x) − log p(y) on the sampled y */
-      kl?: "auto" | "analytic" | "mc";
+      /** Monte Carlo samples of y per datapoint (the spec's default 1), rows sample-major like IWAE's */
+      samples: number;
+      /** "auto": analytic where it exists (the spec's default); "mc": log q(y|x) − log p(y) on the sampled y */
+      kl: "auto" | "analytic" | "mc";
       qFlow?: QFlowIR;
     }
-  | { kind: "iwae"; k: number; /** epochs of ELBO training first (default 0) */ warmup?: number; qFlow?: QFlowIR };
+  | { kind: "iwae"; k: number; /** epochs of ELBO training first */ warmup: number; qFlow?: QFlowIR };
 
 /**
  * An encoder flow: q(y|x) is y = f(y₀), y₀ ~ N(μ(x), σ²(x)), f = f_L ∘ … ∘ f_1 with global (not
@@ -218,8 +210,34 @@ export type QFlowIR =
   | { kind: "planar"; layers: number; params: { u: string[]; w: string[]; b: string[] } }
   | { kind: "sylvester"; layers: number; params: { q: string[]; r1: string[]; r2: string[]; b: string[] } };
 
+/**
+ * The optimizer and its settings (compiler/builtins/optimizers.ts). `epsilon` only when the spec
+ * gives `eps`, so that the backend's own default applies otherwise; Bools are 0/1.
+ */
+export type OptimizerIR =
+  | { kind: "adam"; lr: number; beta1: number; beta2: number; epsilon?: number }
+  | { kind: "sgd"; lr: number; momentum: number; nesterov: 0 | 1 }
+  | { kind: "rmsprop"; lr: number; decay: number; momentum: number; epsilon?: number };
+
+/** The `train { … }` settings without a TrainIR field of their own, defaults filled in
+ *  (compiler/builtins/train-settings.ts documents each; null = none). */
+export interface TrainSettingsIR {
+  min_epochs: number;
+  monitor: "validation_loss" | "train_loss";
+  validation_every: number;
+  keep_checkpoints: number;
+  log_every: number;
+  clip_norm: number | null;
+  lr_schedule: "constant" | "cosine" | "exponential";
+  lr_decay: number;
+  lr_warmup: number;
+  shuffle: boolean;
+  max_steps: number | null;
+  backend: string;
+}
+
 export interface TrainIR {
-  optimizer: { kind: "adam" | "sgd" | "rmsprop"; lr: number } & Record<string, number | string>;
+  optimizer: OptimizerIR;
   batch: number;
   epochs: number;
   /** patience in epochs on the validation loss; 0 = off */
@@ -228,12 +246,8 @@ export interface TrainIR {
   /** number of training examples held out for validation */
   validation: number;
   checkpointEvery: number;
-  /**
-   * every other setting of the spec's `train { … }` block (compiler/builtins/train-settings.ts) with
-   * its default filled in: min_epochs, monitor, validation_every, keep_checkpoints, log_every,
-   * clip_norm, lr_schedule, lr_decay, lr_warmup, shuffle, max_steps, backend (null = none)
-   */
-  settings?: Record<string, Value>;
+  /** every other setting of the spec's `train { … }` block */
+  settings: TrainSettingsIR;
 }
 
 export interface MetricIR {

@@ -6,9 +6,12 @@ import { createHash } from "node:crypto";
 import type { Expr, ModelDecl, Span } from "../../grammar/ast";
 import type { CheckResult } from "../check";
 import { diagnostic, hasErrors, type Diagnostic } from "../diagnostics/diagnostic";
-import { IR_VERSION, type ModelIR, type NetworkIR } from "../ir/types";
+import { validateIR } from "../ir/schema";
+import { IR_VERSION, type GraphIR, type ModelIR, type NetworkIR } from "../ir/types";
 import type { ModelShapes } from "../types/model";
 import { constValue } from "../rules/const-eval";
+import { lookupBuiltin } from "../builtins";
+import { priorByKind, priorByName } from "../builtins/priors";
 import { LowerError, Lowering } from "./context";
 import { GraphBuilder } from "./graph";
 import { lowerExpr, tensor, type Scope } from "./expr";
@@ -28,7 +31,11 @@ export function lower(check: CheckResult, model?: string): LowerResult {
   if ("diagnostic" in picked) return { diagnostics: [picked.diagnostic] };
   const decl = picked.decl;
   try {
-    return { ir: lowerModel(new Lowering(check, check.names, check.types), decl), diagnostics: [] };
+    const ir = lowerModel(new Lowering(check, check.names, check.types), decl);
+    // the compiler's own output must be what the runtime will accept
+    const bad = validateIR(ir).issues;
+    if (bad) throw new Error(`the IR it produced does not match its schema: ${bad.map((i) => `${i.path} ${i.message}`).join("; ")}`);
+    return { ir, diagnostics: [] };
   } catch (e) {
     const span = e instanceof LowerError && e.span ? e.span : decl.span;
     const detail = e instanceof Error ? e.message : String(e);
@@ -72,22 +79,24 @@ function lowerModel(lw: Lowering, decl: ModelDecl): ModelIR {
   const dataShape = lw.shape(shapes.data, data.span);
   const latent = lw.shape(shapes.latent, inter.type.span);
   const dim = latent[0]!;
-  // The encoder network gives features; the model's head gives (μ, log σ²), and a spike-and-slab
-  // prior's spike logits too. Parameters are created in the order encoder, mapping, decoder,
+  // The encoder network gives features; the model's head gives (μ, log σ²), and the prior's extra
+  // heads (spike-and-slab's spike logits) too. Parameters are created in the order encoder, mapping, decoder,
   // likelihood, prior.
-  const spike = slot(lw, inter.prior).builtin.name === "SpikeAndSlab";
-  const encoder = appendHead(lw, network(lw, shapes, "encoder", enc.network), (spike ? 3 : 2) * dim, enc.span);
+  const heads = priorByName(slot(lw, inter.prior).builtin.name)?.heads ?? 2;
+  const encoder = appendHead(lw, network(lw, shapes, "encoder", enc.network), heads * dim, enc.span);
   const mapping = lowerMapping(lw, decl, shapes, inter.name.name, latent, inter.span);
   const decoder = network(lw, shapes, "decoder", dec.network);
   const likelihood = lowerLikelihood(lw, dec.likelihood, dataShape);
   const priorIR = lowerPrior(lw, inter.prior, dim, dataShape);
   const dataIR = lowerData(lw, data, dataShape);
   const root = lw.check.modules[0];
+  const evaluate = lowerMetrics(lw, decl);
   return {
     irVersion: IR_VERSION,
     name: decl.name.name,
     source: { file: lw.file(lw.check.program.file), sha256: createHash("sha256").update(root?.text ?? "").digest("hex") },
     kind: priorIR.kind === "normal" ? "intel-vae" : "baseline",
+    sparse: (priorByKind(priorIR.kind)?.sparse ?? false) || sparsityPenalty(mapping) || evaluate.some((m) => lookupBuiltin("metric", m.name)?.sparsity === true),
     data: dataIR,
     encoder,
     latent: { name: inter.name.name, dim, prior: priorIR, at: lw.at(inter.span) },
@@ -96,7 +105,7 @@ function lowerModel(lw: Lowering, decl: ModelDecl): ModelIR {
     likelihood,
     objective: lowerObjective(lw, decl, dim),
     train: lowerTrain(lw, decl, dataIR),
-    evaluate: lowerMetrics(lw, decl),
+    evaluate,
     params: lw.params,
     state: lw.state,
   };
@@ -138,4 +147,20 @@ function lowerMapping(lw: Lowering, decl: ModelDecl, shapes: ModelShapes, yName:
   const want = lw.shape(shapes.representation, m.value.span);
   if (JSON.stringify(g.shapeOf(out)) !== JSON.stringify(want)) throw new LowerError(`the mapping gives [${g.shapeOf(out)}], the checker says [${want}]`, m.value.span);
   return g.finish(out);
+}
+
+/** Does a penalty use a function that encourages sparsity (entropy_spread)? */
+function sparsityPenalty(g: GraphIR): boolean {
+  const seen = new Set<number>();
+  const stack = g.penalties.map((p) => p.node);
+  while (stack.length > 0) {
+    const i = stack.pop()!;
+    if (seen.has(i)) continue;
+    seen.add(i);
+    const n = g.nodes[i]!;
+    const name = n.op === "builtin" ? String(n.attrs?.fn) : n.op;
+    if (lookupBuiltin("function", name)?.sparsity) return true;
+    stack.push(...n.inputs);
+  }
+  return false;
 }

@@ -33,7 +33,7 @@ export class NetBuilder {
     return this.id(name);
   }
 
-  dense(input: number[], units: number, span: Span, init = "glorot", id = this.id("dense")): void {
+  dense(input: number[], units: number, span: Span, init = "glorot", id = this.id("dense"), useBias = true): void {
     if (input.length !== 1) throw new LowerError(`dense needs a vector input, found [${input}]`, span);
     const n = input[0]!;
     const kernelInit: InitIR =
@@ -47,11 +47,11 @@ export class NetBuilder {
               ? { kind: "zeros" }
               : unsupported(`dense's init "${init}"`, span);
     const kernel = this.lw.param(`${id}/kernel`, [n, units], kernelInit, span);
-    const bias = this.lw.param(`${id}/bias`, [units], { kind: "zeros" }, span);
-    this.layers.push({ kind: "dense", units, kernel, bias, in: input, out: [units], at: this.lw.at(span) });
+    const bias = useBias ? { bias: this.lw.param(`${id}/bias`, [units], { kind: "zeros" }, span) } : {};
+    this.layers.push({ kind: "dense", units, kernel, ...bias, in: input, out: [units], at: this.lw.at(span) });
   }
 
-  conv(kind: "conv2d" | "conv2d_transpose", input: number[], out: number[], k: number, stride: number, padding: string, span: Span): void {
+  conv(kind: "conv2d" | "conv2d_transpose", input: number[], out: number[], k: number, stride: number, padding: string, span: Span, useBias = true): void {
     const id = this.id(kind);
     const [cin, cout] = [input[2]!, out[2]!];
     // tfjs layouts: conv2d [kh, kw, in, out], conv2d_transpose [kh, kw, out, in]; Keras' glorot fans
@@ -59,9 +59,9 @@ export class NetBuilder {
     const shape = kind === "conv2d" ? [k, k, cin, cout] : [k, k, cout, cin];
     const init: InitIR = { kind: "glorot_uniform", fanIn: k * k * shape[2]!, fanOut: k * k * shape[3]! };
     const weights = this.lw.param(`${id}/weights`, shape, init, span);
-    const bias = this.lw.param(`${id}/bias`, [cout], { kind: "zeros" }, span);
     const pad = padding === "valid" ? "valid" : "same";
-    this.layers.push({ kind, filters: cout, kernel: [k, k], stride: [stride, stride], padding: pad, weights, bias, in: input, out, at: this.lw.at(span) });
+    const bias = useBias ? { bias: this.lw.param(`${id}/bias`, [cout], { kind: "zeros" }, span) } : {};
+    this.layers.push({ kind, filters: cout, kernel: [k, k], stride: [stride, stride], padding: pad, weights, ...bias, in: input, out, at: this.lw.at(span) });
   }
 
   batchNorm(shape: number[], momentum: number, epsilon: number, span: Span): void {
@@ -79,6 +79,14 @@ export class NetBuilder {
       out: shape,
       at: this.lw.at(span),
     });
+  }
+
+  layerNorm(shape: number[], epsilon: number, span: Span): void {
+    const id = this.id("layer_norm");
+    const c = [shape[shape.length - 1]!];
+    const gamma = this.lw.param(`${id}/gamma`, c, { kind: "ones" }, span);
+    const beta = this.lw.param(`${id}/beta`, c, { kind: "zeros" }, span);
+    this.layers.push({ kind: "layer_norm", gamma, beta, epsilon, in: shape, out: shape, at: this.lw.at(span) });
   }
 
   /** An activation layer; "linear" and none add nothing. */
@@ -169,15 +177,30 @@ function builtinLayer(lw: Lowering, b: NetBuilder, li: LayerInstance, resolve?: 
   } catch {
     out = name === "mlp" ? [n("outputs")] : layerShape(name, input, args);
   }
-  if (args.use_bias === false) unsupported(`${name} without a bias (use_bias: false)`, span);
+  const useBias = args.use_bias !== false;
+  const at = lw.at(span);
   switch (name) {
     case "dense":
-      b.dense(input, n("units"), span, str("init") ?? "glorot");
+      b.dense(input, n("units"), span, str("init") ?? "glorot", undefined, useBias);
       return b.activation(out, str("activation"), span);
     case "conv2d":
     case "conv2d_transpose":
-      b.conv(name, input, out, n("kernel"), n("stride"), str("padding") ?? "same", span);
+      b.conv(name, input, out, n("kernel"), n("stride"), str("padding") ?? "same", span, useBias);
       return b.activation(out, str("activation"), span);
+    case "max_pool2d": {
+      const size = n("size");
+      const stride = typeof args.stride === "number" ? args.stride : size; // none = size
+      b.layers.push({ kind: "max_pool2d", size: [size, size], stride: [stride, stride], padding: str("padding") === "valid" ? "valid" : "same", in: input, out, at });
+      return;
+    }
+    case "upsample2d":
+      b.layers.push({ kind: "upsample2d", factor: [n("factor"), n("factor")], in: input, out, at });
+      return;
+    case "layer_norm":
+      return b.layerNorm(input, n("eps"), span);
+    case "softmax":
+      b.layers.push({ kind: "softmax", axis: n("axis"), in: input, out, at });
+      return;
     case "batch_norm":
       return b.batchNorm(input, n("momentum", 0.99), n("eps", 1e-3), span);
     case "flatten":
@@ -203,7 +226,6 @@ function builtinLayer(lw: Lowering, b: NetBuilder, li: LayerInstance, resolve?: 
       return mlpLayers(b, { inputs: product(input), hidden: hidden as number[], outputs: out[0]!, activation: str("activation") ?? "relu", outActivation: str("out_activation") }, span);
     }
     default:
-      // max_pool2d, upsample2d, layer_norm, softmax: no LayerIR kind (and no runtime) yet
       unsupported(`the layer '${name}'`, span);
   }
 }

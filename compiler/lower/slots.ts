@@ -5,8 +5,9 @@ import type { Call, Expr, ModelDecl, ModelItem, Span } from "../../grammar/ast";
 import type { Builtin } from "../builtins/types";
 import { TRAIN_SETTINGS } from "../builtins";
 import { lookupBuiltin } from "../builtins";
+import { priorByName } from "../builtins/priors";
 import { constValue } from "../rules/const-eval";
-import type { DataIR, LikelihoodIR, MetricIR, ObjectiveIR, PriorIR, QFlowIR, TrainIR, Value } from "../ir/types";
+import type { DataIR, LikelihoodIR, MetricIR, ObjectiveIR, OptimizerIR, PriorIR, QFlowIR, TrainIR, TrainSettingsIR, Value } from "../ir/types";
 import { bindArgs } from "../types/context";
 import { LowerError, type Lowering } from "./context";
 import { planarParams, sylvesterParams, type ParamMaker } from "./mappings";
@@ -73,46 +74,16 @@ export function lowerData(lw: Lowering, d: Item<"DataItem">, shape: number[]): D
 /** The prior; `dim` is D, `data` the data shape (VampPrior's pseudo-inputs look like x). */
 export function lowerPrior(lw: Lowering, e: Expr, dim: number, data: number[]): PriorIR {
   const { builtin, args, call } = slot(lw, e);
-  const n = (k: string) => num(args[k]!, `${builtin.name}'s ${k}`, call.span);
-  switch (builtin.name) {
-    case "Normal":
-      return { kind: "normal" }; // the model rules allow only N(0, I)
-    case "MixtureOfGaussians": {
-      const k = n("k");
-      const r = n("distance");
-      // k = 2: ±distance on dim 0; k > 2: evenly on a circle of radius `distance` in dims 0 and 1.
-      const means = Array.from({ length: k }, (_, i) => {
-        const m = new Array<number>(dim).fill(0);
-        if (k === 2) m[0] = i === 0 ? -r : r;
-        else {
-          m[0] = r * Math.cos((2 * Math.PI * i) / k);
-          if (dim > 1) m[1] = r * Math.sin((2 * Math.PI * i) / k);
-        }
-        return m;
-      });
-      const learnable = args.learnable === true;
-      const prior: PriorIR = { kind: "mog", k, means, std: n("std"), learnable, kl: "monte_carlo" };
-      if (learnable) {
-        prior.params = {
-          meanOffsets: lw.param("prior/mean_offsets", [k, dim], { kind: "zeros" }, call.span),
-          logStd: lw.param("prior/log_std", [k], { kind: "constant", value: Math.log(n("std")) }, call.span),
-          logits: lw.param("prior/logits", [k], { kind: "zeros" }, call.span),
-        };
-      }
-      return prior;
-    }
-    case "VampPrior": {
-      const k = n("k");
-      const init = args.init === "normal" ? "normal" : "data";
-      const pseudoInputs = lw.param("prior/pseudo_inputs", [k, ...data], { kind: "normal", mean: 0, std: 1 }, call.span);
-      return { kind: "vamp", k, pseudoInputs, init, kl: "monte_carlo" };
-    }
-    case "Laplace":
-      return { kind: "laplace", loc: n("loc"), scale: n("scale"), kl: "monte_carlo" };
-    case "SpikeAndSlab":
-      return { kind: "spike_slab", alpha: n("alpha"), sharpness: [n("sharpness"), n("sharpness_end")], kl: "analytic" };
-  }
-  throw new LowerError(`the prior '${builtin.name}' has no lowering`, call.span);
+  const d = priorByName(builtin.name);
+  if (!d) throw new LowerError(`the prior '${builtin.name}' has no descriptor`, call.span);
+  // PRIOR_IR is the union of the descriptors' schemas, so each descriptor's node is a PriorIR
+  return d.lower({
+    args,
+    num: (k) => num(args[k]!, `${builtin.name}'s ${k}`, call.span),
+    dim,
+    data,
+    param: (id, shape, init) => lw.param(id, shape, init, call.span),
+  }) as PriorIR;
 }
 
 // ---------- likelihood ----------
@@ -180,6 +151,8 @@ export function lowerTrain(lw: Lowering, m: ModelDecl, data: DataIR): TrainIR {
   const n = (name: string) => num(value(name), `the training setting '${name}'`, entries.get(name)?.span ?? m.span);
   const settings: Record<string, Value> = {};
   for (const t of TRAIN_SETTINGS) if (!OWN.has(t.name)) settings[t.name] = value(t.name);
+  // every TrainSettingsIR key is a TRAIN_SETTINGS name, range-checked by the model rules
+  // (test/lower/api.test.ts checks the lowered settings against the IR schema)
   return {
     optimizer: optimizer(lw, entries.get("optimizer")?.value, m.span),
     batch: n("batch"),
@@ -188,18 +161,18 @@ export function lowerTrain(lw: Lowering, m: ModelDecl, data: DataIR): TrainIR {
     seed: n("seed"),
     validation: typeof data.args.validation === "number" ? data.args.validation : 0,
     checkpointEvery: n("checkpoint_every"),
-    settings,
+    settings: settings as unknown as TrainSettingsIR,
   };
 }
 
 /**
- * `adam(lr: …)` → { kind, lr, … }. `eps` is written `epsilon` (the runtime's name) and only when the
- * spec gives it, so that the backend's own default applies otherwise; Bools become 0/1.
+ * `adam(lr: …)` → { kind, lr, … } (OptimizerIR). `eps` is written `epsilon` (the runtime's name) and
+ * only when the spec gives it, so that the backend's own default applies otherwise; Bools become 0/1.
  */
-function optimizer(lw: Lowering, e: Expr | undefined, span: Span): TrainIR["optimizer"] {
+function optimizer(lw: Lowering, e: Expr | undefined, span: Span): OptimizerIR {
   const s = e ? slot(lw, e) : { builtin: lookupBuiltin("optimizer", "adam")!, args: argValues({ kind: "Call", callee: { kind: "Ident", name: "adam", span }, args: [], span }, lookupBuiltin("optimizer", "adam")!), call: undefined };
   const kind = s.builtin.name as TrainIR["optimizer"]["kind"];
-  const out: TrainIR["optimizer"] = { kind, lr: num(s.args.lr!, "lr", e?.span ?? span) };
+  const out: Record<string, Value> = { kind, lr: num(s.args.lr!, "lr", e?.span ?? span) };
   const written = new Set(s.call ? bindArgs(s.call.args, s.builtin.params.map((p) => p.name)).named.keys() : []);
   for (const [k, v] of Object.entries(s.args)) {
     if (k === "lr") continue;
@@ -210,7 +183,7 @@ function optimizer(lw: Lowering, e: Expr | undefined, span: Span): TrainIR["opti
     if (typeof v === "number" || typeof v === "string") out[k] = v;
     else if (typeof v === "boolean") out[k] = v ? 1 : 0;
   }
-  return out;
+  return out as unknown as OptimizerIR;
 }
 
 export function lowerMetrics(lw: Lowering, m: ModelDecl): MetricIR[] {

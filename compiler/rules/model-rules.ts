@@ -2,6 +2,7 @@
 // hyperparameters are in range, metrics measure a latent. Runs on resolved names and literal values.
 import type { Call, Expr, ModelDecl, ModelItem } from "../../grammar/ast";
 import type { Builtin } from "../builtins/types";
+import { priorByName } from "../builtins/priors";
 import { TRAIN_SETTINGS } from "../builtins/train-settings";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic";
 import type { NameCheck } from "../names/check-names";
@@ -22,8 +23,7 @@ const DATA_RANGE: Record<string, [number, number]> = {
   sparse_vectors: [-Infinity, Infinity],
 };
 
-/** Priors whose KL against q has a closed form. */
-const ANALYTIC_KL = new Set(["Normal", "SpikeAndSlab"]);
+const analyticKl = (name: string): boolean => priorByName(name)?.analyticKl ?? false;
 
 /** Metrics whose `z` argument must name a latent, not the data. */
 const LATENT_METRICS = new Set(["hoyer", "fewshot", "active_dims"]);
@@ -101,7 +101,7 @@ function checkModel(m: ModelDecl, names: NameCheck, out: Diagnostic[]): void {
 
 function checkPrior(m: ModelDecl, { call, builtin }: Slot, out: Diagnostic[]): void {
   if (builtin.name !== "Normal") {
-    const kl = ANALYTIC_KL.has(builtin.name) ? "analytic" : "estimated by Monte Carlo";
+    const kl = analyticKl(builtin.name) ? "analytic" : "estimated by Monte Carlo";
     out.push(
       diagnostic("IV5001", call.span, `model '${m.name.name}' is a baseline, not an InteL-VAE: its prior on the intermediary is ${builtin.name}, not N(0, I); its KL is ${kl}`, {
         hint: "an InteL-VAE keeps N(0, I) and carries its bias in the mapping",
@@ -142,7 +142,7 @@ function checkObjective({ call, builtin }: Slot, prior: Slot, out: Diagnostic[])
         hint: 'write kl: "auto" or "mc" (with a flow both are the Monte Carlo KL)',
       }),
     );
-  } else if (kl?.value === "analytic" && !ANALYTIC_KL.has(p)) {
+  } else if (kl?.value === "analytic" && !analyticKl(p)) {
     out.push(
       diagnostic("IV5006", kl.e.span, `kl: "analytic" is impossible with the ${p} prior: its KL against a Gaussian q has no closed form`, {
         labels: [{ span: prior.call.span, message: "the prior" }],
@@ -150,12 +150,13 @@ function checkObjective({ call, builtin }: Slot, prior: Slot, out: Diagnostic[])
       }),
     );
   }
-  if (p === "SpikeAndSlab" && (withFlow || kl?.value === "mc")) {
+  const noMc = priorByName(p)?.noMonteCarloKl;
+  if (noMc && (withFlow || kl?.value === "mc")) {
     const what = withFlow ? `an encoder flow (q_flow: ${JSON.stringify(flow.value)})` : 'kl: "mc"';
     out.push(
-      diagnostic("IV5006", (withFlow ? flow : kl)!.e.span, `${what} needs a Gaussian q and a prior density, but the SpikeAndSlab prior's q and p put a point mass at 0`, {
+      diagnostic("IV5006", (withFlow ? flow : kl)!.e.span, `${what} needs a Gaussian q and a prior density, but the ${p} prior's ${noMc.why}`, {
         labels: [{ span: prior.call.span, message: "the prior" }],
-        hint: "the spike-and-slab KL is analytic: drop the option, or use another prior",
+        hint: noMc.hint,
       }),
     );
   }

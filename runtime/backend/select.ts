@@ -1,4 +1,4 @@
-// Backend selection (DESIGN §3): auto = tensorflow-gpu → tensorflow → wasm → cpu; webgpu on request.
+// Backend selection (docs/architecture.md §3): auto = tensorflow-gpu → tensorflow → wasm → cpu; webgpu on request.
 // tfjs-node[-gpu] are optional: imported dynamically, never listed in package.json; webgpu's two
 // packages are optionalDependencies (runtime/backend/webgpu.ts).
 import * as tf from "@tensorflow/tfjs";

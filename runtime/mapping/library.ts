@@ -1,4 +1,4 @@
-// Built-in mappings with learnable parameters (DESIGN §1), as `builtin` nodes. The compiler creates
+// Built-in mappings with learnable parameters (docs/architecture.md §1), as `builtin` nodes. The compiler creates
 // their ParamIR and names them in attrs (schemas below); inputs[0] is y, batched [B, D].
 import * as tf from "@tensorflow/tfjs";
 import type { NodeIR } from "../../compiler/ir/types";

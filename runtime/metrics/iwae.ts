@@ -1,5 +1,5 @@
 // Test negative log-likelihood −log p(x), the IWAE estimate with K importance samples on y
-// (CompiledModel.iwae: weights log p(x|g(y_k)) + log N(y_k) − log q(y_k|x), DESIGN §1), averaged over
+// (CompiledModel.iwae: weights log p(x|g(y_k)) + log N(y_k) − log q(y_k|x), docs/architecture.md §1), averaged over
 // the first `points` datapoints. Biased upwards for finite K; the bias shrinks as K grows.
 import * as tf from "@tensorflow/tfjs";
 import type { Dataset } from "../data/dataset";

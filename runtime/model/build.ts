@@ -7,17 +7,17 @@ import { likelihoodMean, logLikelihood } from "../objectives/likelihood";
 import { elboEstimator } from "../objectives/elbo-mc";
 import { elboTerms, iwaeEstimate, iwaeTerms, reparam, type Forward, type StageSeeds } from "../objectives/objective";
 import { makeQFlow, type QFlow } from "../objectives/q-flow";
-import { encoderHeads, makePrior, type Posterior, type Prior } from "../priors";
+import { makePrior, type Posterior, type Prior } from "../priors";
 import type { CompiledModel, LossOptions, LossTerms, NonFiniteOrigin } from "./compiled";
 import { interpreterStages, type ModelStages } from "./stages";
 import { deriveSeed, reparamNoise, standardNormal, STREAM } from "./random";
 
 const asFloat = (x: tf.Tensor): tf.Tensor => (x.dtype === "float32" ? x : tf.cast(x, "float32"));
 
-function checkIR(ir: ModelIR): void {
+/** `heads`: encoder values per coordinate of y, as the prior needs them (2, or 3 with spike logits) */
+function checkIR(ir: ModelIR, heads: 2 | 3): void {
   if (ir.irVersion !== IR_VERSION) throw new Error(`IR version ${ir.irVersion} is not the runtime's ${IR_VERSION}: recompile the spec`);
   const d = ir.latent.dim;
-  const heads = encoderHeads(ir.latent.prior);
   const encOut = ir.encoder.output.reduce((a, b) => a * b, 1);
   if (encOut !== heads * d) {
     throw new Error(`internal error: the encoder emits ${encOut} values per datapoint, not ${heads}·${d} (mean, log-variance${heads === 3 ? ", spike logits" : ""})`);
@@ -55,7 +55,6 @@ class Model implements CompiledModel, Forward {
     private readonly seed: number,
     private readonly stages: ModelStages,
   ) {
-    checkIR(ir);
     this.latentDim = ir.latent.dim;
     this.variables = stages.params;
     this.state = stages.state;
@@ -63,6 +62,7 @@ class Model implements CompiledModel, Forward {
     // The VampPrior encodes its pseudo-inputs in evaluation mode (see runtime/priors/vamp.ts).
     // Its pseudo-inputs are learnable, so the encoder must pass gradients back to its input for them.
     this.prior = makePrior(ir.latent.prior, { latentDim: this.latentDim, params: this.variables, encode: (u) => this.encodeInput(u, false, 1, false) });
+    checkIR(ir, this.prior?.heads ?? 2);
     const init = this.prior?.initFromData;
     if (init) this.initFromData = (pick) => init(pick);
   }

@@ -9,7 +9,7 @@ import { batchNormTrain } from "../ops/norm";
  * relu(x [N, in] · W [in, out] + b [out]) when `relu`; `inputGrad` false when x is data (the
  * encoder's first weighted layer), which lets the op skip the input gradient.
  */
-export function denseLayer(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, relu: boolean, inputGrad: boolean): tf.Tensor2D {
+export function denseLayer(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | null, relu: boolean, inputGrad: boolean): tf.Tensor2D {
   return dense(x, w, b, { activation: relu ? "relu" : "linear", inputGrad });
 }
 
@@ -19,7 +19,7 @@ export function denseLayer(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, relu:
  */
 export function denseChainLayer(x: tf.Tensor2D, layers: ChainLayer[], inputGrad: boolean): tf.Tensor2D {
   return layers.length === 1
-    ? denseLayer(x, layers[0]!.w, layers[0]!.b!, layers[0]!.activation === "relu", inputGrad)
+    ? denseLayer(x, layers[0]!.w, layers[0]!.b ?? null, layers[0]!.activation === "relu", inputGrad)
     : denseChain(x, layers, { inputGrad });
 }
 
@@ -27,23 +27,25 @@ export function denseChainLayer(x: tf.Tensor2D, layers: ChainLayer[], inputGrad:
 export function conv2dLayer(
   x: tf.Tensor4D,
   w: tf.Tensor4D,
-  b: tf.Tensor1D,
+  b: tf.Tensor1D | null,
   stride: [number, number],
   padding: "same" | "valid",
 ): tf.Tensor4D {
-  return tf.add(conv2d(x, w, stride, padding), b);
+  const y = conv2d(x, w, stride, padding);
+  return b ? tf.add(y, b) : y;
 }
 
 /** NHWC x, W [kh, kw, out, in] (tf's conv2dTranspose layout), b [out]; `outShape` excludes the batch */
 export function conv2dTransposeLayer(
   x: tf.Tensor4D,
   w: tf.Tensor4D,
-  b: tf.Tensor1D,
+  b: tf.Tensor1D | null,
   outShape: [number, number, number],
   stride: [number, number],
   padding: "same" | "valid",
 ): tf.Tensor4D {
-  return tf.add(conv2dTranspose(x, w, [outShape[0], outShape[1]], stride, padding), b);
+  const y = conv2dTranspose(x, w, [outShape[0], outShape[1]], stride, padding);
+  return b ? tf.add(y, b) : y;
 }
 
 /** Batch norm with batch statistics (training): the output and the batch mean and biased variance. */
@@ -54,4 +56,26 @@ export function batchNormTrainLayer(
   eps: number,
 ): { y: tf.Tensor; mean: tf.Tensor1D; variance: tf.Tensor1D } {
   return batchNormTrain(x, gamma, beta, eps);
+}
+
+/** Max pooling, NHWC. */
+export function maxPoolLayer(x: tf.Tensor4D, size: [number, number], stride: [number, number], padding: "same" | "valid"): tf.Tensor4D {
+  return tf.maxPool(x, size, stride, padding);
+}
+
+/** Nearest-neighbour upsampling, NHWC: with a whole factor, output (i, j) reads input (⌊i/f⌋, ⌊j/f⌋). */
+export function upsampleLayer(x: tf.Tensor4D, factor: [number, number]): tf.Tensor4D {
+  return tf.image.resizeNearestNeighbor(x, [x.shape[1] * factor[0], x.shape[2] * factor[1]], false, false);
+}
+
+/** Layer normalisation over the last axis of each datapoint: (x − mean) / √(var + eps) · γ + β. */
+export function layerNormLayer(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): tf.Tensor {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), gamma), beta);
+}
+
+/** Softmax over `axis` of each datapoint (negative from the end), as exp(x − logsumexp(x)). */
+export function softmaxLayer(x: tf.Tensor, axis: number): tf.Tensor {
+  const ax = axis < 0 ? x.rank + axis : axis + 1; // the batch axis comes first
+  return tf.exp(tf.sub(x, tf.logSumExp(x, ax, true)));
 }

@@ -2,7 +2,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Activation, LayerIR, NetworkIR } from "../../compiler/ir/types";
 import "./gradients";
-import { batchNormTrainLayer, conv2dLayer, conv2dTransposeLayer, denseChainLayer, denseLayer } from "./layers";
+import { batchNormTrainLayer, conv2dLayer, conv2dTransposeLayer, denseChainLayer, denseLayer, layerNormLayer, maxPoolLayer, softmaxLayer, upsampleLayer } from "./layers";
 import { deriveSeed } from "./random";
 
 export interface NetContext {
@@ -77,6 +77,11 @@ export function batchNormLayer(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, 
   return y;
 }
 
+/** A weighted layer's bias, null for `use_bias: false`. */
+function bias(ctx: NetContext, id: string | undefined): tf.Tensor1D | null {
+  return id === undefined ? null : (lookup(ctx.params, id, "parameter") as tf.Tensor as tf.Tensor1D);
+}
+
 function asShape(x: tf.Tensor, shape: number[]): tf.Tensor {
   const want = [x.shape[0]!, ...shape];
   return tf.util.arraysEqual(x.shape, want) ? x : tf.reshape(x, want);
@@ -93,7 +98,7 @@ export function runNetwork(net: NetworkIR, input: tf.Tensor, ctx: NetContext): t
     switch (l.kind) {
       case "dense": {
         const w = lookup(ctx.params, l.kernel, "parameter") as tf.Tensor as tf.Tensor2D;
-        const b = lookup(ctx.params, l.bias, "parameter") as tf.Tensor as tf.Tensor1D;
+        const b = bias(ctx, l.bias);
         const next = layers[i + 1];
         const fuseRelu = next?.kind === "activation" && next.fn === "relu";
         if (l.in.length === 1 && x.rank === 2) {
@@ -107,7 +112,7 @@ export function runNetwork(net: NetworkIR, input: tf.Tensor, ctx: NetContext): t
             const relu = a?.kind === "activation" && a.fn === "relu";
             run.push({
               w: lookup(ctx.params, d.kernel, "parameter") as tf.Tensor as tf.Tensor2D,
-              b: lookup(ctx.params, d.bias, "parameter") as tf.Tensor as tf.Tensor1D,
+              b: bias(ctx, d.bias),
               activation: relu ? "relu" : "linear",
             });
             j += relu ? 2 : 1;
@@ -126,7 +131,7 @@ export function runNetwork(net: NetworkIR, input: tf.Tensor, ctx: NetContext): t
       case "conv2d":
       case "conv2d_transpose": {
         const w = lookup(ctx.params, l.weights, "parameter") as tf.Tensor as tf.Tensor4D;
-        const b = lookup(ctx.params, l.bias, "parameter") as tf.Tensor as tf.Tensor1D;
+        const b = bias(ctx, l.bias);
         x =
           l.kind === "conv2d"
             ? conv2dLayer(x as tf.Tensor4D, w, b, l.stride, l.padding)
@@ -146,6 +151,18 @@ export function runNetwork(net: NetworkIR, input: tf.Tensor, ctx: NetContext): t
         break;
       case "dropout":
         if (ctx.training && l.rate > 0) x = tf.dropout(x, l.rate, undefined, deriveSeed(ctx.seed, i));
+        break;
+      case "max_pool2d":
+        x = maxPoolLayer(x as tf.Tensor4D, l.size, l.stride, l.padding);
+        break;
+      case "upsample2d":
+        x = upsampleLayer(x as tf.Tensor4D, l.factor);
+        break;
+      case "layer_norm":
+        x = layerNormLayer(x, lookup(ctx.params, l.gamma, "parameter") as tf.Tensor as tf.Tensor1D, lookup(ctx.params, l.beta, "parameter") as tf.Tensor as tf.Tensor1D, l.epsilon);
+        break;
+      case "softmax":
+        x = softmaxLayer(x, l.axis);
         break;
       default: {
         const bad: never = l;

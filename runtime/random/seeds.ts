@@ -1,4 +1,4 @@
-// One seed stream per run (DESIGN §3). tfjs treats seed 0 as "unseeded" (Math.random) and a fixed
+// One seed stream per run (docs/architecture.md §3). tfjs treats seed 0 as "unseeded" (Math.random) and a fixed
 // seed repeats the same numbers, so every random op gets its own seed, derived from
 // (run seed, purpose, counter). The counters are positions in the run (global step, epoch, batch),
 // never call counts, so a resumed run draws exactly what an uninterrupted one would.

@@ -1,4 +1,4 @@
-// `intel report RUN`: one self-contained HTML page about a run (DESIGN §4): loss curves from
+// `intel report RUN`: one self-contained HTML page about a run (docs/architecture.md §3): loss curves from
 // metrics.jsonl, reconstructions and samples, the latent space coloured by label, per-dimension
 // activity, the eval.json metrics, the spec and the config. Charts are static SVG (vega-lite),
 // images are PNG data URIs: no script and no network at view time.
@@ -269,15 +269,9 @@ async function latentSection(z: Float32Array, dim: number, ds: Dataset, role: st
   return { id: "latent", title: "Latent space", body: `<div class="charts">${figure(svg, `${ds.n} ${role} points, coloured by ${ds.labels ? "label" : "nothing (the data has no labels)"}: ${how}`)}</div>` };
 }
 
-/** Sparse models: a sparsity penalty on the mapping, or a sparse prior. */
+/** Sparse models: a sparsity penalty on the mapping, a sparse prior or a sparsity metric (the compiler decides). */
 export function isSparseModel(run: OpenedRun): boolean {
-  const ir = run.ir;
-  return (
-    ir.mapping.penalties.some((p) => /spars|hoyer|l1/i.test(p.name)) ||
-    ir.latent.prior.kind === "spike_slab" ||
-    ir.latent.prior.kind === "laplace" ||
-    ir.evaluate.some((m) => /hoyer|spars/i.test(m.name))
-  );
+  return run.ir.sparse;
 }
 
 async function activitySection(run: LoadedRun, z: Float32Array, dim: number, n: number, role: string): Promise<Section> {

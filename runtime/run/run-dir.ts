@@ -1,4 +1,4 @@
-// A run directory (DESIGN §4):
+// A run directory (docs/architecture.md §3):
 //
 //   runs/NAME-YYYYMMDD-HHMMSS/     (or --out DIR)
 //     spec.intel                   copy of the spec as it was trained
@@ -9,6 +9,7 @@
 //     checkpoints/best.ckpt        lowest validation loss so far
 //     checkpoints/epoch-NNNN.ckpt  after every `checkpointEvery` epochs
 //     eval.json, samples.png …     written by intel eval / sample / encode
+import { validateIR, type IRIssue } from "../../compiler/ir/schema";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { ModelIR, TrainIR } from "../../compiler/ir/types";
@@ -100,9 +101,22 @@ export interface OpenedRun {
   config: RunConfig;
 }
 
+/** A run's ir.json that the IR schema refuses (IV9010): the file and each bad field. */
+export class IRFileError extends RunDirError {
+  constructor(
+    readonly path: string,
+    readonly issues: IRIssue[],
+  ) {
+    super(`${path}: error IV9010: this run's IR is not one this intel-vae reads:\n${issues.slice(0, 5).map((i) => `  ${i.path}: ${i.message}`).join("\n")}${issues.length > 5 ? `\n  … and ${issues.length - 5} more` : ""}\n  hint: train the run again from its spec with this version (intel train SPEC), or use the intel-vae that wrote it`);
+  }
+}
+
 export function openRunDir(dir: string): OpenedRun {
   if (!existsSync(dir)) throw new RunDirError(`no run directory at ${dir}`);
-  return { dir, ir: readJson<ModelIR>(join(dir, RUN_FILES.ir), "the IR"), config: readJson<RunConfig>(join(dir, RUN_FILES.config), "the config") };
+  const path = join(dir, RUN_FILES.ir);
+  const checked = validateIR(readJson<unknown>(path, "the IR"));
+  if (checked.issues) throw new IRFileError(path, checked.issues);
+  return { dir, ir: checked.ir, config: readJson<RunConfig>(join(dir, RUN_FILES.config), "the config") };
 }
 
 /** Appends metrics records, one JSON line each, and counts the lines. */

@@ -11,31 +11,20 @@ export class TrainSettingsError extends Error {
   override readonly name = "TrainSettingsError";
 }
 
-function setting(o: OptimizerSettings, key: string, fallback: number): number {
-  const v = o[key];
-  if (v === undefined) return fallback;
-  if (typeof v !== "number" || !Number.isFinite(v)) throw new TrainSettingsError(`optimizer ${o.kind}: ${key} must be a number, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-/** Adam (β₁ 0.9, β₂ 0.999), SGD (momentum 0, optionally Nesterov), RMSprop (decay 0.9, momentum 0),
- * as compiler/builtins/optimizers.ts declares them. */
+/** The optimizer the IR names, with the settings the compiler filled in (compiler/builtins/optimizers.ts);
+ *  the IR schema checked their ranges, the learning rate is checked again for `--lr`. */
 export function makeOptimizer(o: OptimizerSettings): tf.Optimizer {
   if (!(o.lr > 0)) throw new TrainSettingsError(`optimizer ${o.kind}: lr must be > 0, got ${o.lr}`);
-  // epsilon: undefined lets tfjs use the backend's (1e-7 on cpu/wasm, 1e-4 on webgl float16).
-  const eps = o.epsilon === undefined ? undefined : setting(o, "epsilon", 1e-7);
   switch (o.kind) {
     case "adam":
-      // As tf.train.adam did: no epsilon in the spec means the backend's (taken now, at construction).
-      return new FusedAdamOptimizer(o.lr, setting(o, "beta1", 0.9), setting(o, "beta2", 0.999), eps ?? tf.backend().epsilon());
-    case "sgd": {
-      const momentum = setting(o, "momentum", 0);
-      if (!(momentum >= 0 && momentum < 1)) throw new TrainSettingsError(`optimizer sgd: momentum must be in [0, 1), got ${momentum}`);
+      // As tf.train.adam did: no epsilon in the spec means the backend's (taken now, at construction:
+      // 1e-7 on cpu/wasm, 1e-4 on webgl float16).
+      return new FusedAdamOptimizer(o.lr, o.beta1, o.beta2, o.epsilon ?? tf.backend().epsilon());
+    case "sgd":
       // Without momentum Nesterov changes nothing; plain SGD keeps such runs' checkpoints slot-free.
-      return momentum > 0 ? momentumOptimizer(o.lr, momentum, o.nesterov === 1 || o.nesterov === "true") : tf.train.sgd(o.lr);
-    }
+      return o.momentum > 0 ? momentumOptimizer(o.lr, o.momentum, o.nesterov === 1) : tf.train.sgd(o.lr);
     case "rmsprop":
-      return tf.train.rmsprop(o.lr, setting(o, "decay", 0.9), setting(o, "momentum", 0), eps, o.centered === 1 || o.centered === "true");
+      return tf.train.rmsprop(o.lr, o.decay, o.momentum, o.epsilon);
     default:
       throw new TrainSettingsError(`unknown optimizer '${String((o as { kind: string }).kind)}' (expected adam, sgd or rmsprop)`);
   }

@@ -57,12 +57,12 @@ describe("compileSource and lower", () => {
   });
 
   it("what the IR cannot express is an IV9001 diagnostic at the construct, never an exception", () => {
-    const decls = "network enc(v: Real[6]) -> Real[?] {\n  dense(16, use_bias: false)\n}";
+    const decls = "network enc(v: Real[6]) -> Real[?] {\n  dense(16, init: \"orthogonal\")\n}";
     const r = compileSource(model("y", { encoder: "enc", decls }), { file: "test/lower/spec.intel" });
     expect(r.ir).toBeUndefined();
     const d = r.check.diagnostics.find((x) => x.code === "IV9001")!;
-    expect(d).toMatchObject({ severity: "error", span: { line: 3, col: 3 } }); // the dense(16, use_bias: false) line
-    expect(d.message).toMatch(/use_bias: false.*not supported by the IR yet/);
+    expect(d).toMatchObject({ severity: "error", span: { line: 3, col: 3 } }); // the dense(16, init: "orthogonal") line
+    expect(d.message).toMatch(/dense's init "orthogonal" is not supported by the IR yet/);
   });
 });
 

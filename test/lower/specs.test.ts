@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { compileFile, irToJson } from "../../compiler/compile";
 import type { LayerIR, ModelIR, NetworkIR } from "../../compiler/ir/types";
 import { expectGolden, intelFilesUnder, UPDATE } from "../golden";
+import { OPT } from "../runtime/fixtures/train-ir";
 
 const specs = [...intelFilesUnder("specs/examples"), ...intelFilesUnder("specs/paper")];
 const irs = new Map<string, ModelIR>();
@@ -27,7 +28,7 @@ function ir(path: string): ModelIR {
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 const paramCount = (m: ModelIR) => m.params.reduce((n, p) => n + size(p.shape), 0);
 const layerParams = (l: LayerIR): string[] =>
-  l.kind === "dense" ? [l.kernel, l.bias] : l.kind === "conv2d" || l.kind === "conv2d_transpose" ? [l.weights, l.bias] : l.kind === "batch_norm" ? [l.gamma, l.beta] : [];
+  (l.kind === "dense" ? [l.kernel, l.bias] : l.kind === "conv2d" || l.kind === "conv2d_transpose" ? [l.weights, l.bias] : l.kind === "batch_norm" || l.kind === "layer_norm" ? [l.gamma, l.beta] : []).filter((id): id is string => id !== undefined);
 const networksOf = (m: ModelIR): NetworkIR[] => [
   m.encoder,
   m.decoder,
@@ -98,7 +99,7 @@ describe("facts about particular specs", () => {
     expect(m.mapping.nodes.map((n) => n.op)).toEqual(["input"]); // identity(y) is y
     expect(m.data).toMatchObject({ source: "mnist", shape: [784], range: [0, 1] });
     expect(m.data.args).toMatchObject({ split: "train", validation: 1000, flatten: true, binarize: false, classes: null });
-    expect(m.train).toMatchObject({ batch: 100, epochs: 10, earlyStop: 3, seed: 1, validation: 1000, optimizer: { kind: "adam", lr: 1e-3 } });
+    expect(m.train).toMatchObject({ batch: 100, epochs: 10, earlyStop: 3, seed: 1, validation: 1000, optimizer: { ...OPT.adam, lr: 1e-3 } });
     expect(m.evaluate.map((e) => e.name)).toEqual(["iwae_nll", "recon_error", "active_dims"]);
     expect(m.evaluate[2]!.args).toEqual({ z: "y", threshold: 0.01 });
   });

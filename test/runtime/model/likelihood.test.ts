@@ -119,9 +119,9 @@ describe("analytic KL against Monte Carlo", () => {
 
 describe("β warm-up", () => {
   it("betaAt ramps linearly to β over `warmup` and is constant without warm-up", () => {
-    const obj = { kind: "elbo" as const, beta: 4, warmup: 10 };
+    const obj = { kind: "elbo" as const, beta: 4, warmup: 10, samples: 1, kl: "auto" as const };
     expect([0, 5, 10, 20].map((t) => betaAt(obj, t))).toEqual([0, 2, 4, 4]);
-    expect(betaAt({ kind: "elbo", beta: 2, warmup: 0 }, 0)).toBe(2);
-    expect(betaAt({ kind: "iwae", k: 5 }, 0)).toBe(1);
+    expect(betaAt({ kind: "elbo", beta: 2, warmup: 0, samples: 1, kl: "auto" }, 0)).toBe(2);
+    expect(betaAt({ kind: "iwae", k: 5, warmup: 0 }, 0)).toBe(1);
   });
 });

@@ -8,10 +8,11 @@ import { selectBackend } from "../../../runtime/backend/select";
 import { fakeDeps } from "../../cli/fake-deps";
 import { fakeControls, fakeIR } from "./fake-model";
 import { startFake } from "./helpers";
+import { SETTINGS } from "../fixtures/train-ir";
 
 const [mode, dir, spec] = process.argv.slice(2);
 fakeControls.stepDelayMs = 60;
-const train = { epochs: 4, settings: { log_every: 1 } }; // as kill.test.ts
+const train = { epochs: 4, settings: { ...SETTINGS, log_every: 1 } }; // as kill.test.ts
 if (mode === "kill") {
   await selectBackend("cpu");
   await startFake(dir!, { train });

@@ -3,12 +3,13 @@
 // layer); mapping: identity, plus an optional penalty γ·mean(z²) that can be made to go NaN;
 // decoder: z → x (one dense layer), Gaussian (σ = 1) or Bernoulli likelihood.
 import * as tf from "@tensorflow/tfjs";
-import type { DataIR, ModelIR, TrainIR } from "../../../compiler/ir/types";
+import { IR_VERSION, type DataIR, type ModelIR, type TrainIR, type TrainSettingsIR } from "../../../compiler/ir/types";
 import type { CompiledModel, LossTerms } from "../../../runtime/model/compiled";
+import { OPT, SETTINGS } from "../fixtures/train-ir";
 
 export interface FakeOptions {
   data?: Partial<DataIR>;
-  train?: Partial<TrainIR>;
+  train?: Partial<Omit<TrainIR, "settings">> & { settings?: Partial<TrainSettingsIR> };
   latent?: number;
   likelihood?: "gaussian" | "bernoulli";
   /** adds the penalty "spread" = gamma · mean(z²) */
@@ -23,10 +24,11 @@ export function fakeIR(o: FakeOptions = {}): ModelIR {
   const d = o.latent ?? 2;
   const penalties = o.gamma ? [{ name: "spread", node: 1, at: at(9) }] : [];
   return {
-    irVersion: "0.1",
+    irVersion: IR_VERSION,
     name: "fake",
     source: { file: "fake.intel", sha256: "0".repeat(64) },
     kind: "intel-vae",
+    sparse: false,
     data,
     encoder: { name: "enc", input: data.shape, output: [2 * d], layers: [] },
     latent: { name: "y", dim: d, prior: { kind: "normal" }, at: at(5) },
@@ -41,8 +43,8 @@ export function fakeIR(o: FakeOptions = {}): ModelIR {
     },
     decoder: { name: "dec", input: [d], output: data.shape, layers: [] },
     likelihood: o.likelihood === "bernoulli" ? { kind: "bernoulli" } : { kind: "gaussian", sigma: 1 },
-    objective: { kind: "elbo", beta: 1, warmup: 0 },
-    train: { optimizer: { kind: "adam", lr: 0.01 }, batch: 16, epochs: 2, earlyStop: 0, seed: 7, validation: 16, checkpointEvery: 1, ...o.train },
+    objective: { kind: "elbo", beta: 1, warmup: 0, samples: 1, kl: "auto" },
+    train: { optimizer: { ...OPT.adam, lr: 0.01 }, batch: 16, epochs: 2, earlyStop: 0, seed: 7, validation: 16, checkpointEvery: 1, ...o.train, settings: { ...SETTINGS, ...o.train?.settings } },
     evaluate: [],
     params: [
       { id: "encoder/kernel", shape: [p, 2 * d], init: { kind: "normal", mean: 0, std: 0.1 }, at: at(4) },

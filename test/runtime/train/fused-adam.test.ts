@@ -4,6 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { FusedAdamOptimizer, makeOptimizer, optimizerState, restoreOptimizerState } from "../../../runtime/train/optimizer";
 import { relErr, seeded, use, values } from "../helpers";
+import { OPT } from "../fixtures/train-ir";
 
 const SHAPES = [[7, 5], [5], [3, 2, 4]];
 
@@ -26,10 +27,10 @@ function problem(tag: number) {
 describe("makeOptimizer adam", () => {
   it("is the fused Adam with the IR's settings (epsilon: the spec's, else the backend's)", async () => {
     await use("cpu");
-    const a = makeOptimizer({ kind: "adam", lr: 0.01 });
+    const a = makeOptimizer({ ...OPT.adam, lr: 0.01 });
     expect(a).toBeInstanceOf(FusedAdamOptimizer);
     expect((a as FusedAdamOptimizer).getConfig()).toEqual({ learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: tf.backend().epsilon() });
-    const b = makeOptimizer({ kind: "adam", lr: 0.5, beta1: 0.8, beta2: 0.99, epsilon: 1e-3 });
+    const b = makeOptimizer({ ...OPT.adam, lr: 0.5, beta1: 0.8, beta2: 0.99, epsilon: 1e-3 });
     expect((b as FusedAdamOptimizer).getConfig()).toEqual({ learningRate: 0.5, beta1: 0.8, beta2: 0.99, epsilon: 1e-3 });
     a.dispose();
     b.dispose();
@@ -47,7 +48,7 @@ describe("makeOptimizer adam", () => {
       ref.dispose();
 
       const straight = problem(2);
-      const opt = makeOptimizer({ kind: "adam", lr: 0.05, epsilon: 1e-7 });
+      const opt = makeOptimizer({ ...OPT.adam, lr: 0.05, epsilon: 1e-7 });
       for (let t = 0; t < 6; t++) straight.step(opt);
       const got = straight.read();
       got.forEach((g, i) => expect(relErr(g, expected[i]!)).toBeLessThan(1e-5));
@@ -57,7 +58,7 @@ describe("makeOptimizer adam", () => {
 
       // 3 steps, save, 3 more in a fresh optimizer (and fresh variables, named anew) = 6 straight.
       const first = problem(3);
-      const o1 = makeOptimizer({ kind: "adam", lr: 0.05, epsilon: 1e-7 });
+      const o1 = makeOptimizer({ ...OPT.adam, lr: 0.05, epsilon: 1e-7 });
       for (let t = 0; t < 3; t++) first.step(o1);
       const saved = await optimizerState(o1);
       expect(saved.map((s) => s.name)).toEqual(["iter", ...first.vars.map((v) => `${v.name}/m`), ...first.vars.map((v) => `${v.name}/v`)]);
@@ -67,7 +68,7 @@ describe("makeOptimizer adam", () => {
       first.dispose();
       const second = problem(4);
       second.vars.forEach((v, i) => tf.tidy(() => v.assign(tf.tensor(weights[i]!, v.shape))));
-      const o2 = makeOptimizer({ kind: "adam", lr: 0.05, epsilon: 1e-7 });
+      const o2 = makeOptimizer({ ...OPT.adam, lr: 0.05, epsilon: 1e-7 });
       await restoreOptimizerState(o2, saved);
       expect(o2.iterations).toBe(3);
       for (let t = 0; t < 3; t++) second.step(o2);

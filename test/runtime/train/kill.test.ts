@@ -14,12 +14,13 @@ import { readCheckpoint } from "../../../runtime/run/checkpoint";
 import { fakeDeps } from "../../cli/fake-deps";
 import { fakeIR } from "./fake-model";
 import { cleanupTmp, metricsOf, resumeFake, startFake, tmp, weightsOf } from "./helpers";
+import { SETTINGS } from "../fixtures/train-ir";
 
 afterAll(cleanupTmp);
 
 const CHILD = "test/runtime/train/child-train.ts";
 // a step line every step: the parent watches for epoch 2's
-const train = { epochs: 4, settings: { log_every: 1 } };
+const train = { epochs: 4, settings: { ...SETTINGS, log_every: 1 } };
 
 let straight = "";
 beforeAll(async () => {

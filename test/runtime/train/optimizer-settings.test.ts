@@ -13,6 +13,8 @@ import { makeOptimizer, setLearningRate, type OptimizerSettings } from "../../..
 import { learningRateAt } from "../../../runtime/train/schedule";
 import { loopSettings } from "../../../runtime/train/settings";
 import { fakeIR } from "./fake-model";
+import type { TrainSettingsIR } from "../../../compiler/ir/types";
+import { OPT, SETTINGS } from "../fixtures/train-ir";
 
 beforeAll(async () => {
   await selectBackend("cpu");
@@ -53,9 +55,9 @@ const quadratic = (vs: tf.Variable[]) => tf.addN(vs.map((v) => v.square().sum())
 
 describe("optimizer options", () => {
   it("SGD momentum and Nesterov differ from plain SGD by the expected amounts on ½w²", () => {
-    const run = (o: Partial<OptimizerSettings>) => {
+    const run = (o: { momentum?: number; nesterov?: 0 | 1 }) => {
       const { model, vars, values } = tiny([[1]], quadratic);
-      const opt = makeOptimizer({ kind: "sgd", lr: 0.1, ...o });
+      const opt = makeOptimizer({ ...OPT.sgd, lr: 0.1, ...o });
       steps(model, vars, opt, 2);
       opt.dispose();
       return values()[0]![0]!;
@@ -66,25 +68,24 @@ describe("optimizer options", () => {
     expect(run({ momentum: 0.9 })).toBeCloseTo(0.81 - 0.1 * 0.9 * 1, 6);
     // Nesterov: w ← w − lr·(g + m·a): 1 − 0.1·1.9 = 0.81, then 0.81 − 0.1·(0.81 + 0.9·(0.9 + 0.81))
     expect(run({ momentum: 0.9, nesterov: 1 })).toBeCloseTo(0.81 - 0.1 * (0.81 + 0.9 * (0.9 + 0.81)), 6);
-    expect(() => makeOptimizer({ kind: "sgd", lr: 0.1, momentum: 1 })).toThrow(/momentum/);
   });
 
   it("RMSprop and SGD get the declared options", () => {
-    const r = makeOptimizer({ kind: "rmsprop", lr: 0.01, decay: 0.8, momentum: 0.3, epsilon: 1e-5 });
+    const r = makeOptimizer({ ...OPT.rmsprop, lr: 0.01, decay: 0.8, momentum: 0.3, epsilon: 1e-5 });
     expect(r.getConfig()).toMatchObject({ learningRate: 0.01, decay: 0.8, momentum: 0.3, epsilon: 1e-5 });
-    const s = makeOptimizer({ kind: "sgd", lr: 0.01, momentum: 0.5, nesterov: 1 });
+    const s = makeOptimizer({ ...OPT.sgd, lr: 0.01, momentum: 0.5, nesterov: 1 });
     expect(s.getConfig()).toMatchObject({ learningRate: 0.01, momentum: 0.5, useNesterov: true });
     r.dispose();
     s.dispose();
   });
 
   for (const o of [
-    { kind: "adam", lr: 0.05 },
-    { kind: "sgd", lr: 0.05 },
-    { kind: "sgd", lr: 0.05, momentum: 0.9 },
-    { kind: "rmsprop", lr: 0.05, momentum: 0.5 },
-  ] as OptimizerSettings[]) {
-    it(`setLearningRate: ${o.kind}${o.momentum ? " with momentum" : ""} steps as if made with that rate`, () => {
+    { ...OPT.adam, lr: 0.05 },
+    { ...OPT.sgd, lr: 0.05 },
+    { ...OPT.sgd, lr: 0.05, momentum: 0.9 },
+    { ...OPT.rmsprop, lr: 0.05, momentum: 0.5 },
+  ]) {
+    it(`setLearningRate: ${o.kind}${"momentum" in o && o.momentum ? " with momentum" : ""} steps as if made with that rate`, () => {
       /** 3 steps; `set` = [before step k, rate] */
       const run = (made: number, set?: [number, number]) => {
         const { model, vars, values } = tiny([[1, -2, 3]], quadratic);
@@ -109,7 +110,7 @@ describe("gradient clipping", () => {
   const linear = (vs: tf.Variable[]) => tf.addN([vs[0]!.mul([3, 4, 0]).sum(), vs[1]!.mul(12).sum()]) as tf.Scalar;
   const delta = (clip: number | null) => {
     const { model, vars, values } = tiny([[0, 0, 0], [0]], linear);
-    const opt = makeOptimizer({ kind: "sgd", lr: 1 });
+    const opt = makeOptimizer({ ...OPT.sgd, lr: 1 });
     const [r] = steps(model, vars, opt, 1, clip);
     opt.dispose();
     return { d: values(), norm: r!.gradNorm };
@@ -141,11 +142,11 @@ describe("gradient clipping", () => {
     // d√w/dw = ∞ at w = 0, while √0 = 0 is finite
     const root = (vs: tf.Variable[]) => vs[0]!.sqrt().sum() as tf.Scalar;
     const { model, vars, values } = tiny([[0, 1]], root);
-    const opt = makeOptimizer({ kind: "sgd", lr: 0.1 });
+    const opt = makeOptimizer({ ...OPT.sgd, lr: 0.1 });
     const [r] = steps(model, vars, opt, 1, 1);
     expect(r!.gradNorm).toBe(Infinity);
     expect(values()).toEqual([[0, 1]]);
-    const settings: TrainIR = { ...fakeIR().train, batch: 2, epochs: 1, validation: 0, settings: { clip_norm: 1 } };
+    const settings: TrainIR = { ...fakeIR().train, batch: 2, epochs: 1, validation: 0, settings: { ...SETTINGS, clip_norm: 1 } };
     const err = await trainModel({
       model,
       optimizer: opt,
@@ -164,8 +165,8 @@ describe("gradient clipping", () => {
 });
 
 describe("learning-rate schedules", () => {
-  const at = (settings: Record<string, number | string | null>, epochs = 4) => {
-    const s = loopSettings({ ...fakeIR().train, epochs, optimizer: { kind: "adam", lr: 1 }, settings });
+  const at = (settings: Partial<TrainSettingsIR>, epochs = 4) => {
+    const s = loopSettings({ ...fakeIR().train, epochs, optimizer: { ...OPT.adam, lr: 1 }, settings: { ...SETTINGS, ...settings } });
     return (k: number) => learningRateAt(s, k, Math.floor(k / 10), 10);
   };
 

@@ -13,6 +13,7 @@ import { bufferIo } from "../../../cli/io";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cleanupTmp, CPU, metricsOf, tmp, weightsOf } from "./helpers";
+import { OPT, SETTINGS } from "../fixtures/train-ir";
 
 afterAll(cleanupTmp);
 
@@ -35,7 +36,7 @@ function sparseRingIR(): ModelIR {
   ir.params.push({ id: "encoder/bn/gamma", shape: [8], init: { kind: "ones" }, at: AT }, { id: "encoder/bn/beta", shape: [8], init: { kind: "zeros" }, at: AT });
   ir.state.push({ id: "encoder/bn/moving_mean", shape: [8], init: { kind: "zeros" }, at: AT }, { id: "encoder/bn/moving_var", shape: [8], init: { kind: "ones" }, at: AT });
   ir.data = { name: "x", source: "ring", args: { n: 96, noise: 0.05 }, shape: [2], range: null, at: AT };
-  ir.train = { optimizer: { kind: "adam", lr: 0.01 }, batch: 16, epochs: 3, earlyStop: 0, seed: 3, validation: 16, checkpointEvery: 1 };
+  ir.train = { optimizer: { ...OPT.adam, lr: 0.01 }, batch: 16, epochs: 3, earlyStop: 0, seed: 3, validation: 16, checkpointEvery: 1, settings: SETTINGS };
   return ir;
 }
 

@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Value } from "../../../compiler/ir/types";
+import type { TrainSettingsIR } from "../../../compiler/ir/types";
 import { TRAIN_SETTINGS } from "../../../compiler/builtins/train-settings";
 import { selectBackend } from "../../../runtime/backend/select";
 import { readCheckpoint } from "../../../runtime/run/checkpoint";
@@ -12,10 +12,11 @@ import { checkpointPath } from "../../../runtime/run/run-dir";
 import type { CompiledModel } from "../../../runtime/model/compiled";
 import { deriveSeed } from "../../../runtime/random/seeds";
 import { learningRateAt } from "../../../runtime/train/schedule";
-import { loopSettings, SETTING_DEFAULTS } from "../../../runtime/train/settings";
+import { loopSettings } from "../../../runtime/train/settings";
 import { TrainSettingsError, type OptimizerSettings } from "../../../runtime/train/optimizer";
 import { buildFakeModel, fakeIR, type FakeOptions } from "./fake-model";
 import { cleanupTmp, metricsOf, resumeFake, startFake, tmp, weightsOf } from "./helpers";
+import { OPT, SETTINGS } from "../fixtures/train-ir";
 
 afterAll(cleanupTmp);
 beforeAll(async () => {
@@ -26,15 +27,14 @@ type Line = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 const lines = (dir: string): Line[] => metricsOf(dir).map((l) => JSON.parse(l) as Line);
 const steps = (dir: string) => lines(dir).filter((l) => l.type === "step");
 const epochs = (dir: string) => lines(dir).filter((l) => l.type === "epoch");
-const fake = (settings: Record<string, Value>, train: FakeOptions["train"] = {}): FakeOptions => ({ train: { ...train, settings } });
+const fake = (settings: Partial<TrainSettingsIR>, train: FakeOptions["train"] = {}): FakeOptions => ({ train: { ...train, settings } });
 /** An SGD step of 1e-30 cannot move float32 weights: only the validation noise varies the loss. */
-const frozen = { epochs: 30, earlyStop: 2, optimizer: { kind: "sgd" as const, lr: 1e-30 } };
+const frozen = { epochs: 30, earlyStop: 2, optimizer: { ...OPT.sgd, lr: 1e-30 } };
 
 describe("settings", () => {
   it("the runtime's defaults are the declared ones", () => {
-    for (const [k, v] of Object.entries(SETTING_DEFAULTS)) expect(TRAIN_SETTINGS.find((t) => t.name === k)?.default, k).toEqual(v);
-    expect(() => loopSettings({ ...fakeIR().train, settings: { monitor: "val" } })).toThrow(TrainSettingsError);
-    expect(() => loopSettings({ ...fakeIR().train, settings: { lr_schedule: "step" } })).toThrow(TrainSettingsError);
+    // the hand-made IRs' SETTINGS are the compiler's defaults
+    for (const [k, v] of Object.entries(SETTINGS)) expect(TRAIN_SETTINGS.find((t) => t.name === k)?.default, k).toEqual(v);
   });
 
   it("min_epochs: early stopping never stops before it", async () => {
@@ -137,7 +137,7 @@ describe("settings", () => {
 
   it("lr_warmup: the first step has rate 0, so SGD leaves the weights as initialised", async () => {
     const dir = tmp();
-    const o = fake({ lr_warmup: 4, max_steps: 1 }, { optimizer: { kind: "sgd", lr: 0.5 } });
+    const o = fake({ lr_warmup: 4, max_steps: 1 }, { optimizer: { ...OPT.sgd, lr: 0.5 } });
     await startFake(dir, o);
     const init = buildFakeModel(fakeIR(o), deriveSeed(7, "init", 0));
     const w = weightsOf(dir);
@@ -147,7 +147,7 @@ describe("settings", () => {
 
   it("lr_schedule cosine with warm-up: step lines follow the schedule, which ends at 0", async () => {
     const dir = tmp();
-    const o = fake({ lr_schedule: "cosine", lr_warmup: 2, log_every: 1 }, { optimizer: { kind: "sgd", lr: 0.1 } });
+    const o = fake({ lr_schedule: "cosine", lr_warmup: 2, log_every: 1 }, { optimizer: { ...OPT.sgd, lr: 0.1 } });
     await startFake(dir, o);
     const lrs = steps(dir).map((l) => l.lr as number);
     expect(lrs.slice(0, 3)).toEqual([0, 0.05, 0.1]); // the ramp, then the full rate
@@ -161,7 +161,7 @@ describe("settings", () => {
 
   it("lr_schedule exponential: × lr_decay per epoch", async () => {
     const dir = tmp();
-    await startFake(dir, fake({ lr_schedule: "exponential", lr_decay: 0.5, log_every: 1 }, { epochs: 3, optimizer: { kind: "sgd", lr: 0.1 } }));
+    await startFake(dir, fake({ lr_schedule: "exponential", lr_decay: 0.5, log_every: 1 }, { epochs: 3, optimizer: { ...OPT.sgd, lr: 0.1 } }));
     expect(steps(dir).map((l) => l.lr)).toEqual([...Array(5).fill(0.1), ...Array(5).fill(0.05), ...Array(5).fill(0.025)]);
     expect(epochs(dir).map((l) => l.lr)).toEqual([0.1, 0.05, 0.025]);
   });
@@ -177,7 +177,7 @@ describe("settings", () => {
   });
 
   it("leaks no tensors with clipping, a schedule and each optimizer", async () => {
-    const optimizers: OptimizerSettings[] = [{ kind: "adam", lr: 0.01 }, { kind: "sgd", lr: 0.01, momentum: 0.5 }, { kind: "sgd", lr: 0.01 }, { kind: "rmsprop", lr: 0.01 }];
+    const optimizers: OptimizerSettings[] = [{ ...OPT.adam, lr: 0.01 }, { ...OPT.sgd, lr: 0.01, momentum: 0.5 }, { ...OPT.sgd, lr: 0.01 }, { ...OPT.rmsprop, lr: 0.01 }];
     for (const optimizer of optimizers) {
       const before = tf.memory().numTensors;
       await startFake(tmp(), fake({ clip_norm: 0.5, lr_schedule: "cosine", lr_warmup: 2 }, { optimizer }));
@@ -187,7 +187,7 @@ describe("settings", () => {
 
   for (const [name, o] of [
     ["adam, cosine + warm-up + clipping, validating every 2 epochs", fake({ lr_schedule: "cosine", lr_warmup: 3, clip_norm: 1, validation_every: 2, log_every: 1 }, { epochs: 4 })],
-    ["sgd momentum (Nesterov), exponential, unshuffled", fake({ lr_schedule: "exponential", lr_decay: 0.7, shuffle: false, log_every: 2 }, { epochs: 4, optimizer: { kind: "sgd", lr: 0.05, momentum: 0.9, nesterov: 1 } })],
+    ["sgd momentum (Nesterov), exponential, unshuffled", fake({ lr_schedule: "exponential", lr_decay: 0.7, shuffle: false, log_every: 2 }, { epochs: 4, optimizer: { ...OPT.sgd, lr: 0.05, momentum: 0.9, nesterov: 1 } })],
   ] as const) {
     it(`a stop mid-schedule + resume equals the uninterrupted run bit for bit (${name})`, async () => {
       const straight = tmp();

@@ -6,6 +6,7 @@ import { selectBackend } from "../../../runtime/backend/select";
 import { TrainingDivergedError } from "../../../runtime/train/divergence";
 import { fakeControls } from "./fake-model";
 import { cleanupTmp, metricsOf, resumeFake, startFake, tmp, weightsOf } from "./helpers";
+import { OPT } from "../fixtures/train-ir";
 
 afterAll(cleanupTmp);
 
@@ -56,7 +57,7 @@ describe("training runs", () => {
   });
 
   it("a stop request mid-epoch saves a checkpoint; resuming matches the uninterrupted run (rmsprop)", async () => {
-    const fake = { train: { epochs: 3, optimizer: { kind: "rmsprop" as const, lr: 0.01, momentum: 0.5 } } };
+    const fake = { train: { epochs: 3, optimizer: { ...OPT.rmsprop, lr: 0.01, momentum: 0.5 } } };
     const straight = tmp();
     await startFake(straight, fake);
     const dir = tmp();
@@ -74,7 +75,7 @@ describe("training runs", () => {
   it("stops early when the validation loss has not improved for `earlyStop` epochs", async () => {
     const dir = tmp();
     // An SGD step of 1e-30 cannot move float32 weights: only the validation noise varies.
-    const { result } = await startFake(dir, { train: { epochs: 30, earlyStop: 2, optimizer: { kind: "sgd", lr: 1e-30 } } });
+    const { result } = await startFake(dir, { train: { epochs: 30, earlyStop: 2, optimizer: { ...OPT.sgd, lr: 1e-30 } } });
     expect(result.status).toBe("early_stopped");
     expect(result.state.epoch).toBe(result.state.best!.epoch + 2);
     const resumed = await resumeFake(dir);

@@ -1,0 +1,52 @@
+// What a prior on the intermediary is, in one place: its signature (ranges, defaults, docs), its
+// flags (analytic KL, encoder heads, sparsity), the shape of its IR node (a zod schema, which the
+// runtime validates ir.json against) and its lowering to that node. The checker, the range checks,
+// the lowering, `intel check --verbose`, docs/builtins.md and the IR schema all read these
+// descriptors; the runtime implements each IR kind once (runtime/priors/index.ts). See
+// docs/architecture.md, "How to add a prior".
+import type { z } from "zod";
+import type { InitIR, Value } from "../../ir/types";
+import type { Builtin } from "../types";
+
+/** What a prior's lowering may read and create. Arguments have their defaults filled in. */
+export interface PriorLowering {
+  args: Record<string, Value>;
+  /** a number argument (the model rules range-checked it) */
+  num(name: string): number;
+  /** D, the size of y */
+  dim: number;
+  /** the data shape, without the batch axis */
+  data: number[];
+  /** a learnable tensor; returns its param id */
+  param(id: string, shape: number[], init: InitIR): string;
+}
+
+/** Every prior IR node has a `kind`. */
+export type PriorSchema = z.ZodObject<{ kind: z.ZodLiteral<string> } & z.core.$ZodLooseShape>;
+
+export interface PriorDescriptor<S extends PriorSchema = PriorSchema> extends Builtin {
+  context: "prior";
+  /** the IR node's `kind` */
+  kind: z.infer<S>["kind"];
+  /** for people: "a mixture of Gaussians" */
+  title: string;
+  /** the IR node's schema */
+  ir: S;
+  /** the KL against a Gaussian q has a closed form (else the ELBO uses log q − log p on a sample) */
+  analyticKl: boolean;
+  /** why a Monte Carlo KL (kl: "mc", an encoder flow) is impossible, if it is */
+  noMonteCarloKl?: { why: string; hint: string };
+  /** encoder values per coordinate of y: 2 (μ, log σ²), 3 with spike logits */
+  heads: 2 | 3;
+  /** encourages sparse representations (the report then shows the sparsity section) */
+  sparse: boolean;
+  lower(l: PriorLowering): z.infer<S>;
+  /** `intel check --verbose`, after "y : Real[D] ~ title": the settings and how the KL is computed */
+  describe(ir: z.infer<S>, y: string): string;
+}
+
+/** A prior's descriptor, its IR type inferred from its schema: `definePrior(schema)({ … })` (curried
+ *  so that the lowering's literals are typed by the schema). */
+export function definePrior<S extends PriorSchema>(ir: S) {
+  return (d: Omit<PriorDescriptor<S>, "context" | "ir">): PriorDescriptor<S> => ({ ...d, ir, context: "prior" });
+}
