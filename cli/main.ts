@@ -3,6 +3,7 @@ import { UsageError } from "./args";
 import { checkCommand } from "./check-command";
 import { fmtCommand } from "./fmt-command";
 import { processIo, type Io } from "./io";
+import { environmentMessage } from "../runtime/fs/env-error";
 
 const USAGE = `usage: intel <command> [options]
 
@@ -59,6 +60,12 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     if (e instanceof UsageError) {
       io.err(`intel ${name}: ${e.message}\n(run 'intel help' for usage)\n`);
       return 2;
+    }
+    // The user's environment (disk full, permissions, a path through a file), not a bug.
+    const env = environmentMessage(e);
+    if (env) {
+      io.err(`intel ${name}: ${env}\n`);
+      return 1;
     }
     const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
     io.err(`intel ${name}: internal error (a bug in intel-vae, not in your input; please report it):\n${detail}\n`);

@@ -9,7 +9,9 @@
 //     checkpoints/best.ckpt        lowest validation loss so far
 //     checkpoints/epoch-NNNN.ckpt  after every `checkpointEvery` epochs
 //     eval.json, samples.png …     written by intel eval / sample / encode
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs";
+import { READ_LIMITS, readTextFile } from "../fs/read-file";
+import { makeDirs } from "../fs/write-file";
 import { join } from "node:path";
 import type { ModelIR, TrainIR } from "../../compiler/ir/types";
 import { writeFileAtomic } from "./atomic";
@@ -69,7 +71,7 @@ export const checkpointPath = (dir: string, slot: "last" | "best" | number): str
 /** Creates the directory with spec, IR and config. Refuses a folder that already holds a run. */
 export function createRunDir(dir: string, ir: ModelIR, specText: string | null, config: RunConfig): void {
   if (existsSync(join(dir, RUN_FILES.config))) throw new RunDirError(`${dir} already holds a run; use --resume ${dir} to continue it, or another --out`);
-  mkdirSync(join(dir, RUN_FILES.checkpoints), { recursive: true });
+  makeDirs(join(dir, RUN_FILES.checkpoints));
   if (specText !== null) writeFileAtomic(join(dir, RUN_FILES.spec), specText);
   writeFileAtomic(join(dir, RUN_FILES.ir), JSON.stringify(ir, null, 2) + "\n");
   writeConfig(dir, config);
@@ -82,8 +84,9 @@ export function writeConfig(dir: string, config: RunConfig): void {
 
 function readJson<T>(path: string, what: string): T {
   if (!existsSync(path)) throw new RunDirError(`${path} is missing: is this a run directory?`);
+  const text = readTextFile(path, READ_LIMITS.json, what);
   try {
-    return JSON.parse(readFileSync(path, "utf8")) as T;
+    return JSON.parse(text) as T;
   } catch (e) {
     throw new RunDirError(`${what} ${path} is not valid JSON (${(e as Error).message})`);
   }
@@ -107,7 +110,7 @@ export class MetricsWriter {
 
   /** Opens `path` keeping its first `keepLines` lines (those a checkpoint accounts for). */
   constructor(readonly path: string, keepLines = 0) {
-    const old = existsSync(path) ? readFileSync(path, "utf8") : "";
+    const old = existsSync(path) ? readTextFile(path, READ_LIMITS.json, "metrics file") : "";
     const kept = old.split("\n").filter((l) => l.length > 0);
     if (kept.length < keepLines) throw new RunDirError(`${path} has ${kept.length} lines but the checkpoint expects ${keepLines}`);
     if (kept.length !== keepLines) {
@@ -132,7 +135,7 @@ export class MetricsWriter {
 /** Parses metrics.jsonl (skipping a torn last line from a killed process). */
 export function readMetrics(path: string): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
-  for (const line of readFileSync(path, "utf8").split("\n")) {
+  for (const line of readTextFile(path, READ_LIMITS.json, "metrics file").split("\n")) {
     if (!line) continue;
     try {
       out.push(JSON.parse(line) as Record<string, unknown>);
