@@ -6,6 +6,7 @@ import { writeFileAtomic } from "../runtime/run/atomic";
 import { drawSamples, encodeData, evaluateSplit, loadTrainedRun, runData, type DataRole, type LoadedRun, type SplitEvaluation } from "../runtime/run/inference";
 import { imageGridPng, imageLayout, toCsv } from "../runtime/run/outputs";
 import { RUN_FILES } from "../runtime/run/run-dir";
+import { skippedWarnings } from "../runtime/run/checkpoint-choice";
 import { subset, type Dataset } from "../runtime/data/dataset";
 import { evaluateMetrics } from "./run-support";
 import { deriveSeed } from "../runtime/random/seeds";
@@ -33,6 +34,7 @@ function inferenceCommand<O>(spec: Spec<O>, overrides: Partial<RunDeps>) {
     try {
       await useBackend(deps, backend, io.err);
       run = await loadTrainedRun(args.positionals[0]!, deps.buildModel, stringFlag(args, "checkpoint") ?? "best");
+      for (const w of skippedWarnings(run.skipped, run.checkpointPath, run.checkpoint)) io.err(`intel ${spec.name}: ${w}\n`);
       io.err(`checkpoint: ${run.checkpointPath} (epoch ${run.checkpoint.state.epoch}, step ${run.checkpoint.state.step})\n`);
       return spec.run(run, options, io);
     } catch (e) {

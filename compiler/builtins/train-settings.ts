@@ -13,6 +13,8 @@ export const TRAIN_SETTINGS: readonly BuiltinParam[] = [
   opt("seed", "Int", 1, "seeds data order, initialisation and every random draw (same spec + seed + backend → same numbers)"),
   opt("validation_every", "Int", 1, "epochs between validations"),
   opt("checkpoint_every", "Int", 1, "epochs between checkpoints (also written on Ctrl-C and at the end)"),
+  opt("checkpoint_steps", "Int", null, "also save the `last` checkpoint every this many optimizer steps within an epoch; none = off"),
+  opt("checkpoint_minutes", "Real", 10, "also save the `last` checkpoint within an epoch once this many minutes have passed since the previous one; 0 = off"),
   opt("keep_checkpoints", "Int", 2, "most recent checkpoints kept, besides the best"),
   opt("log_every", "Int", 50, "steps between lines in metrics.jsonl"),
   opt("clip_norm", "Real", null, "clip the global gradient norm to this; none = no clipping"),

@@ -23,6 +23,8 @@ export const RUN_FILES = {
   metrics: "metrics.jsonl",
   checkpoints: "checkpoints",
   eval: "eval.json",
+  /** held while a process trains the run (lock.ts) */
+  lock: "train.lock",
 } as const;
 
 export interface RunConfig {

@@ -14,6 +14,9 @@ export interface LoopSettings {
   /** patience in checks of the monitored loss; 0 = off */
   earlyStop: number;
   checkpointEvery: number;
+  /** mid-epoch saves of "last": every N steps (null = off), and after this many ms since the last save (0 = off) */
+  checkpointSteps: number | null;
+  checkpointMs: number;
   minEpochs: number;
   monitor: Monitor;
   validationEvery: number;
@@ -33,6 +36,8 @@ export const SETTING_DEFAULTS = {
   min_epochs: 0,
   monitor: "validation_loss",
   validation_every: 1,
+  checkpoint_steps: null,
+  checkpoint_minutes: 10,
   keep_checkpoints: 2,
   log_every: 50,
   clip_norm: null,
@@ -67,6 +72,8 @@ export function loopSettings(t: TrainIR): LoopSettings {
   if (clip !== null && !(typeof clip === "number" && clip > 0 && Number.isFinite(clip))) throw new TrainSettingsError(`clip_norm must be a number > 0, got ${JSON.stringify(clip)}`);
   const decay = get(s, "lr_decay");
   if (typeof decay !== "number" || !(decay > 0 && decay <= 1)) throw new TrainSettingsError(`lr_decay must be in (0, 1], got ${JSON.stringify(decay)}`);
+  const minutes = get(s, "checkpoint_minutes");
+  if (typeof minutes !== "number" || !(minutes >= 0 && Number.isFinite(minutes))) throw new TrainSettingsError(`checkpoint_minutes must be a number ≥ 0, got ${JSON.stringify(minutes)}`);
   const shuffle = get(s, "shuffle");
   if (typeof shuffle !== "boolean") throw new TrainSettingsError(`shuffle must be true or false, got ${JSON.stringify(shuffle)}`);
   return {
@@ -74,6 +81,8 @@ export function loopSettings(t: TrainIR): LoopSettings {
     epochs: t.epochs,
     earlyStop: t.earlyStop,
     checkpointEvery: t.checkpointEvery,
+    checkpointSteps: get(s, "checkpoint_steps") === null ? null : int(s, "checkpoint_steps", 1),
+    checkpointMs: minutes * 60_000,
     minEpochs: int(s, "min_epochs", 0),
     monitor: oneOf(s, "monitor", ["validation_loss", "train_loss"] as const),
     validationEvery: int(s, "validation_every", 1),
