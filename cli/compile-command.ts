@@ -2,7 +2,9 @@
 // TypeScript program (compiler/emit). Without -o the program goes to stdout. --check type-checks the
 // emitted file with the TypeScript compiler; an error there is a bug in intel-vae (exit 3), reported
 // against the spec it came from.
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { checkOutputPath } from "../runtime/fs/write-file";
+import { writeFileAtomic } from "../runtime/run/atomic";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileFile } from "../compiler/compile";
@@ -21,7 +23,7 @@ export function supportImportFor(outFile: string): string {
 }
 
 export async function compileCommand(argv: readonly string[], io: Io): Promise<number> {
-  const args = parseArgs(argv, ["o", "out", "model"], ["check"]);
+  const args = parseArgs(argv, ["o", "out", "model"], ["check", "force"]);
   if (args.positionals.length !== 1) throw new UsageError(`takes one spec, got ${args.positionals.length}`);
   const spec = args.positionals[0]!;
   const outFlag = args.flags.get("o") ?? args.flags.get("out");
@@ -38,6 +40,8 @@ export async function compileCommand(argv: readonly string[], io: Io): Promise<n
     if (!ds.some((d) => d.severity === "error")) io.err(`intel compile: ${spec} checks clean but its model could not be lowered to the IR\n`);
     return 1;
   }
+  // never the spec or a file it imports; another existing file only with --force
+  if (out) checkOutputPath(out, { inputs: [spec, ...r.check.sources.keys()], force: args.flags.has("force") });
   const target = out ?? "model.ts";
   const t0 = performance.now();
   let text: string;
@@ -58,7 +62,7 @@ export async function compileCommand(argv: readonly string[], io: Io): Promise<n
     }
   }
   if (out) {
-    writeFileSync(out, text);
+    writeFileAtomic(out, text);
     io.err(`wrote ${out} (model ${r.ir.name}, emitted in ${ms.toFixed(0)} ms${args.flags.has("check") ? ", type-checks" : ""}); train it with: npx tsx ${out} --epochs 1\n`);
   } else io.out(text);
   return 0;

@@ -5,7 +5,8 @@ import { extname, join } from "node:path";
 import { writeFileAtomic } from "../runtime/run/atomic";
 import { drawSamples, encodeData, evaluateSplit, loadTrainedRun, runData, type DataRole, type LoadedRun, type SplitEvaluation } from "../runtime/run/inference";
 import { imageGridPng, imageLayout, toCsv } from "../runtime/run/outputs";
-import { RUN_FILES } from "../runtime/run/run-dir";
+import { RUN_FILES, RUN_OWN_WHY, runOwnFiles } from "../runtime/run/run-dir";
+import { checkOutputPath } from "../runtime/fs/write-file";
 import { skippedWarnings } from "../runtime/run/checkpoint-choice";
 import { subset, type Dataset } from "../runtime/data/dataset";
 import { evaluateMetrics } from "./run-support";
@@ -17,6 +18,7 @@ import { backendFlag, defaultDeps, intFlag, stringFlag, useBackend, userError, t
 interface Spec<O> {
   name: string;
   valued: string[];
+  booleans?: string[];
   /** flags → options; usage errors surface before any work */
   parse(args: ParsedArgs): O;
   run(run: LoadedRun, o: O, io: Io): number;
@@ -26,7 +28,7 @@ interface Spec<O> {
 function inferenceCommand<O>(spec: Spec<O>, overrides: Partial<RunDeps>) {
   return async (argv: readonly string[], io: Io): Promise<number> => {
     const deps = { ...defaultDeps(), ...overrides };
-    const args = parseArgs(argv, ["backend", "checkpoint", ...spec.valued], []);
+    const args = parseArgs(argv, ["backend", "checkpoint", ...spec.valued], spec.booleans ?? []);
     if (args.positionals.length !== 1) throw new UsageError("needs exactly one run directory");
     const backend = backendFlag(args);
     const options = spec.parse(args);
@@ -43,6 +45,11 @@ function inferenceCommand<O>(spec: Spec<O>, overrides: Partial<RunDeps>) {
       run?.model.dispose();
     }
   };
+}
+
+/** An output must not replace what the run needs; another existing file needs --force. */
+export function checkRunOutput(run: { dir: string }, path: string, isDefault: boolean, force: boolean): void {
+  checkOutputPath(path, { keep: { paths: runOwnFiles(run.dir), why: RUN_OWN_WHY }, isDefault, force });
 }
 
 const ROLES: readonly DataRole[] = ["train", "validation", "test"];
@@ -86,17 +93,17 @@ export function makeSampleCommand(overrides: Partial<RunDeps> = {}) {
     {
       name: "sample",
       valued: ["n", "o", "seed"],
-      parse: (args) => ({ n: intFlag(args, "n", 1) ?? 64, out: stringFlag(args, "o"), seed: intFlag(args, "seed", 1) }),
+      booleans: ["force"],
+      parse: (args) => ({ n: intFlag(args, "n", 1) ?? 64, out: stringFlag(args, "o"), seed: intFlag(args, "seed", 1), force: args.flags.has("force") }),
       run(run, o, io) {
         const layout = imageLayout(run.ir.data);
         let out = o.out ?? join(run.dir, layout ? "samples.png" : "samples.csv");
+        if (!layout && extname(out).toLowerCase() === ".png") out = out.slice(0, -4) + ".csv";
+        checkRunOutput(run, out, o.out === undefined, o.force);
         const values = drawSamples(run.model, o.n, o.seed ?? deriveSeed(run.config.train.seed, "sample", 0));
         if (layout) writeFileAtomic(out, imageGridPng(values, o.n, layout));
         else {
-          if (extname(out).toLowerCase() === ".png") {
-            out = out.slice(0, -4) + ".csv";
-            io.err(`the data is not images (Real[${run.ir.data.shape.join(", ")}]): writing the samples as CSV instead\n`);
-          }
+          if (o.out !== undefined && extname(o.out).toLowerCase() === ".png") io.err(`the data is not images (Real[${run.ir.data.shape.join(", ")}]): writing the samples as CSV instead\n`);
           writeFileAtomic(out, toCsv(values, o.n, values.length / o.n, "x"));
         }
         io.out(`wrote ${o.n} samples to ${out}\n`);
@@ -112,15 +119,17 @@ export function makeEncodeCommand(overrides: Partial<RunDeps> = {}) {
     {
       name: "encode",
       valued: ["data", "o"],
-      parse: (args) => ({ role: roleFlag(args, "data", "train"), out: stringFlag(args, "o") }),
-      run(run, { role, out }, io) {
+      booleans: ["force"],
+      parse: (args) => ({ role: roleFlag(args, "data", "train"), out: stringFlag(args, "o"), force: args.flags.has("force") }),
+      run(run, { role, out, force }, io) {
+        const path = out ?? join(run.dir, `z-${role}.csv`);
+        checkRunOutput(run, path, out === undefined, force);
         const ds = runData(run, role);
         if (!ds) {
           io.err(`intel encode: the run holds out no validation data\n`);
           return 1;
         }
         const { z, dim } = encodeData(run.model, ds, run.config.train.batch);
-        const path = out ?? join(run.dir, `z-${role}.csv`);
         writeFileAtomic(path, toCsv(z, ds.n, dim, "z", ds.labels));
         io.out(`wrote ${ds.n} representations g(μ(x)) (${dim} dims${ds.labels ? ", with labels" : ""}) of the ${role} data to ${path}\n`);
         return 0;

@@ -5,9 +5,11 @@
 //     ir.json                      the model's IR (what every later command rebuilds the model from)
 //     config.json                  backend, versions, seed, effective training settings, command, times
 //     metrics.jsonl                one JSON record a line: {"type":"step"|"epoch"|"diverged", …}
-//     checkpoints/last.ckpt        end of the latest epoch (or where Ctrl-C stopped it)
+//     checkpoints/last.ckpt        end of the latest epoch, or within one (checkpoint_steps,
+//                                  checkpoint_minutes, or where Ctrl-C stopped it)
 //     checkpoints/best.ckpt        lowest validation loss so far
 //     checkpoints/epoch-NNNN.ckpt  after every `checkpointEvery` epochs
+//     train.lock                   while a process trains the run (lock.ts)
 //     eval.json, samples.png …     written by intel eval / sample / encode
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs";
 import { READ_LIMITS, readTextFile } from "../fs/read-file";
@@ -42,6 +44,12 @@ export interface RunConfig {
   /** each --resume: when, from where, on which backend */
   resumes: { at: string; command: string[]; backend: string; fromEpoch: number; fromBatch: number; fromStep: number }[];
 }
+
+/** The files (and the checkpoints folder) a run cannot lose: no command's output may replace them. */
+export const runOwnFiles = (dir: string): string[] =>
+  [RUN_FILES.spec, RUN_FILES.ir, RUN_FILES.config, RUN_FILES.metrics, RUN_FILES.checkpoints, RUN_FILES.lock].map((f) => join(dir, f));
+
+export const RUN_OWN_WHY = "a file the run needs (its spec, IR, config, metrics, checkpoints or lock)";
 
 export class RunDirError extends Error {
   override readonly name = "RunDirError";
