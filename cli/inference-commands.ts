@@ -5,11 +5,14 @@ import { extname, join } from "node:path";
 import { writeFileAtomic } from "../runtime/run/atomic";
 import { drawSamples, encodeData, evaluateSplit, loadTrainedRun, runData, type DataRole, type LoadedRun, type SplitEvaluation } from "../runtime/run/inference";
 import { imageGridPng, imageLayout, toCsv } from "../runtime/run/outputs";
-import { RUN_FILES, RUN_OWN_WHY, runOwnFiles } from "../runtime/run/run-dir";
+import { dataLine, RUN_FILES, RUN_OWN_WHY, runOwnFiles } from "../runtime/run/run-dir";
 import { checkOutputPath } from "../runtime/fs/write-file";
+import { environmentMessage } from "../runtime/fs/env-error";
 import { skippedWarnings } from "../runtime/run/checkpoint-choice";
 import { subset, type Dataset } from "../runtime/data/dataset";
 import { evaluateMetrics } from "./run-support";
+import { renderDataError } from "./data-diagnostic";
+import { DataError } from "../runtime/data/dataset";
 import { deriveSeed } from "../runtime/random/seeds";
 import { parseArgs, UsageError, type ParsedArgs } from "./args";
 import type { Io } from "./io";
@@ -37,6 +40,7 @@ function inferenceCommand<O>(spec: Spec<O>, overrides: Partial<RunDeps>) {
       await useBackend(deps, backend, io.err);
       run = await loadTrainedRun(args.positionals[0]!, deps.buildModel, stringFlag(args, "checkpoint") ?? "best");
       for (const w of skippedWarnings(run.skipped, run.checkpointPath, run.checkpoint)) io.err(`intel ${spec.name}: ${w}\n`);
+      if (run.dataChanges.length) io.err(dataChangedWarning(run, io.color));
       io.err(`checkpoint: ${run.checkpointPath} (epoch ${run.checkpoint.state.epoch}, step ${run.checkpoint.state.step})\n`);
       return spec.run(run, options, io);
     } catch (e) {
@@ -45,6 +49,12 @@ function inferenceCommand<O>(spec: Spec<O>, overrides: Partial<RunDeps>) {
       run?.model.dispose();
     }
   };
+}
+
+/** IV6011 at the spec's data line: evaluation goes on, on the data as it is now. */
+function dataChangedWarning(run: LoadedRun, color: boolean): string {
+  const e = new DataError(`the data changed since the run was trained: ${run.dataChanges.join("; ")}; the results are for the data as it is now`, "IV6011", dataLine(run));
+  return renderDataError(e, color) ?? `intel: warning: ${e.message}\n`;
 }
 
 /** An output must not replace what the run needs; another existing file needs --force. */
@@ -79,7 +89,14 @@ export function makeEvalCommand(overrides: Partial<RunDeps> = {}) {
         const metrics = testData && splits.test ? evaluateMetrics(run, testData, splits.test, io) : {};
         const checkpoint = { path: run.checkpointPath, epoch: run.checkpoint.state.epoch, step: run.checkpoint.state.step };
         const json = JSON.stringify({ run: run.dir, checkpoint, k, splits, metrics }, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) + "\n";
-        writeFileAtomic(join(run.dir, RUN_FILES.eval), json);
+        // a read-only run (an archive, another user's) still gets its results printed
+        try {
+          writeFileAtomic(join(run.dir, RUN_FILES.eval), json);
+        } catch (e) {
+          const env = environmentMessage(e);
+          if (!env) throw e;
+          io.err(`intel eval: warning: results not saved: ${env}\n`);
+        }
         io.out(json);
         return 0;
       },

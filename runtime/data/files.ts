@@ -239,7 +239,7 @@ export function readCsv(path: string, o: { label: string | number | null; header
   try {
     text = readRegularFile(path, READ_LIMITS.csv, "CSV file").toString("utf8");
   } catch (e) {
-    if (e instanceof FileError) throw new DataError(`${e.message}: CSV is parsed whole; convert it to .npy (np.save) for larger data`);
+    if (e instanceof FileError) throw new DataError(e.problem === "size" ? `${e.message}: CSV is parsed whole; convert it to .npy (np.save) for larger data` : e.message);
     throw e;
   }
   const lines = text.split(/\r?\n/);

@@ -19,6 +19,8 @@ export class FileError extends Error {
   constructor(
     message: string,
     readonly path: string,
+    /** "size": over a limit; "kind": not a regular file; "place": a path intel-vae may not use */
+    readonly problem: "size" | "kind" | "place" = "place",
   ) {
     super(message);
   }
@@ -42,9 +44,9 @@ export function openRegularFile(path: string, maxBytes: number, what = "file"): 
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw new FileError(`${path}: cannot read this ${what}: it is ${kindOf(st)}`, path);
+    if (!st.isFile()) throw new FileError(`${path}: cannot read this ${what}: it is ${kindOf(st)}`, path, "kind");
     if (st.size > maxBytes) {
-      throw new FileError(`${path}: the ${what} is ${mib(st.size)}, over the ${mib(maxBytes)} intel-vae reads`, path);
+      throw new FileError(`${path}: the ${what} is ${mib(st.size)}, over the ${mib(maxBytes)} intel-vae reads`, path, "size");
     }
     return { fd, size: st.size };
   } catch (e) {

@@ -3,6 +3,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Dataset } from "../data/dataset";
 import { loadTestData, loadTrainingData } from "../data/load";
+import { dataChanges } from "../data/fingerprint";
 import type { CompiledModel } from "../model/compiled";
 import { likelihoodMean } from "../objectives/likelihood";
 import { deriveSeed } from "../random/seeds";
@@ -21,6 +22,8 @@ export interface LoadedRun extends OpenedRun {
   checkpointPath: string;
   /** damaged checkpoints passed over on the way to this one */
   skipped: ChosenCheckpoint["skipped"];
+  /** the run's data files that changed since it trained, in words (config.json's records) */
+  dataChanges: string[];
 }
 
 /**
@@ -39,7 +42,7 @@ export async function loadTrainedRun(dir: string, buildModel: ModelFactory, whic
     model.dispose();
     throw e;
   }
-  return { ...run, model, checkpoint, checkpointPath: path, skipped: chosen.skipped };
+  return { ...run, model, checkpoint, checkpointPath: path, skipped: chosen.skipped, dataChanges: run.config.data ? dataChanges(run.config.data) : [] };
 }
 
 /** The run's data in one role: what it trained on, what it held out, or the test split. */

@@ -14,8 +14,9 @@
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs";
 import { READ_LIMITS, readTextFile } from "../fs/read-file";
 import { makeDirs } from "../fs/write-file";
-import { join } from "node:path";
-import type { ModelIR, TrainIR } from "../../compiler/ir/types";
+import { isAbsolute, join, resolve } from "node:path";
+import type { ModelIR, SourceRef, TrainIR } from "../../compiler/ir/types";
+import type { DataFileRecord } from "../data/fingerprint";
 import { writeFileAtomic } from "./atomic";
 
 export const RUN_FILES = {
@@ -41,6 +42,8 @@ export interface RunConfig {
   startedAt: string;
   /** the training settings actually used (the IR's, with --epochs/--seed applied) */
   train: TrainIR;
+  /** each data file's size and hash when the run started (absent in runs from before they were recorded) */
+  data?: DataFileRecord[];
   /** each --resume: when, from where, on which backend */
   resumes: { at: string; command: string[]; backend: string; fromEpoch: number; fromBatch: number; fromStep: number }[];
 }
@@ -106,6 +109,12 @@ export interface OpenedRun {
   dir: string;
   ir: ModelIR;
   config: RunConfig;
+}
+
+/** The spec's `data` line, found from here: a relative spec path was relative to the run's working folder. */
+export function dataLine(run: OpenedRun): SourceRef {
+  const at = run.ir.data.at;
+  return isAbsolute(at.file) || existsSync(at.file) ? at : { ...at, file: resolve(run.config.cwd, at.file) };
 }
 
 export function openRunDir(dir: string): OpenedRun {

@@ -5,6 +5,7 @@ import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ModelIR, TrainIR } from "../../compiler/ir/types";
 import { loadTrainingData, type DataSplits } from "../data/load";
+import { fingerprintData, requireSameData } from "../data/fingerprint";
 import type { CompiledModel } from "../model/compiled";
 import type { Dataset } from "../data/dataset";
 import { deriveSeed, shuffledIndices } from "../random/seeds";
@@ -21,6 +22,7 @@ import { makeDirs } from "../fs/write-file";
 import {
   checkpointPath,
   createRunDir,
+  dataLine,
   defaultRunDir,
   intelVaeVersion,
   MetricsWriter,
@@ -99,6 +101,7 @@ export async function startRun(o: StartRunOptions): Promise<RunOutcome> {
   const train = effectiveTrain(o.ir, o.epochs, o.seed);
   // Data first: a bad dataset is reported before a run directory exists.
   const data = loadTrainingData(o.ir.data, train.seed, train.validation);
+  const dataFiles = fingerprintData(o.ir.data);
   const now = o.now ?? new Date();
   const dir = o.outDir ?? defaultRunDir(o.runsRoot ?? "runs", o.ir.name, now);
   const config: RunConfig = {
@@ -111,6 +114,7 @@ export async function startRun(o: StartRunOptions): Promise<RunOutcome> {
     cwd: process.cwd(),
     startedAt: now.toISOString(),
     train,
+    data: dataFiles,
     resumes: [],
   };
   const optimizer = makeOptimizer(train.optimizer); // bad optimizer settings fail before the folder exists
@@ -181,6 +185,7 @@ async function resumeLocked(o: ResumeRunOptions, run: OpenedRun, train: TrainIR)
       throw new RunDirError(`${chosen.path} belongs to model '${ckpt!.model.name}' of another spec version than ${join(o.dir, RUN_FILES.ir)}`);
     }
   } else o.warn?.(`warning: ${o.dir} has no checkpoint yet (stopped during its first epoch): training it again from the start`);
+  requireSameData(dataLine(run), run.config.data);
   const data = loadTrainingData(run.ir.data, train.seed, train.validation);
   const model = await o.buildModel(run.ir, deriveSeed(train.seed, "init", 0));
   if (!ckpt) initFromData(model, data.train, train.seed);
