@@ -15,7 +15,7 @@ export const MODEL: ModelInfo = {
   latent: { name: "y", dim: 2, prior: { kind: "normal" }, at: { file: "specs/examples/circle.intel", line: 11, col: 3 } },
   likelihood: { kind: "gaussian", sigma: "learned", logSigma: "likelihood/log_sigma" },
   objective: { kind: "elbo", beta: 1, warmup: 0, samples: 1, kl: "auto" },
-  train: { optimizer: { kind: "adam", lr: 0.001, beta1: 0.9, beta2: 0.999 }, batch: 100, epochs: 200, earlyStop: 20, seed: 1, validation: 500, checkpointEvery: 1, settings: { min_epochs: 0, monitor: "validation_loss", validation_every: 1, keep_checkpoints: 2, log_every: 50, clip_norm: null, lr_schedule: "constant", lr_decay: 1, lr_warmup: 0, shuffle: true, max_steps: null, backend: "auto" } },
+  train: { optimizer: { kind: "adam", lr: 0.001, beta1: 0.9, beta2: 0.999 }, batch: 100, epochs: 200, earlyStop: 20, seed: 1, validation: 500, checkpointEvery: 1, settings: { min_epochs: 0, monitor: "validation_loss", validation_every: 1, checkpoint_steps: null, checkpoint_minutes: 10, keep_checkpoints: 2, log_every: 50, clip_norm: null, lr_schedule: "constant", lr_decay: 1, lr_warmup: 0, shuffle: true, max_steps: null, backend: "auto" } },
   evaluate: [{ name: "region_mass", args: { center: [0, 0], radius: 1, samples: 2000 }, at: { file: "specs/examples/circle.intel", line: 17, col: 14 } }, { name: "iwae_nll", args: { k: 500, points: 1000 }, at: { file: "specs/examples/circle.intel", line: 17, col: 54 } }],
   penalties: [],
 };

@@ -15,7 +15,7 @@ export const MODEL: ModelInfo = {
   latent: { name: "y", dim: 50, prior: { kind: "normal" }, at: { file: "specs/examples/mnist-sparse.intel", line: 11, col: 3 } },
   likelihood: { kind: "bernoulli" },
   objective: { kind: "elbo", beta: 1, warmup: 0, samples: 1, kl: "auto" },
-  train: { optimizer: { kind: "adam", lr: 0.001, beta1: 0.9, beta2: 0.999 }, batch: 100, epochs: 10, earlyStop: 5, seed: 1, validation: 1000, checkpointEvery: 1, settings: { min_epochs: 0, monitor: "validation_loss", validation_every: 1, keep_checkpoints: 2, log_every: 50, clip_norm: null, lr_schedule: "constant", lr_decay: 1, lr_warmup: 0, shuffle: true, max_steps: null, backend: "auto" } },
+  train: { optimizer: { kind: "adam", lr: 0.001, beta1: 0.9, beta2: 0.999 }, batch: 100, epochs: 10, earlyStop: 5, seed: 1, validation: 1000, checkpointEvery: 1, settings: { min_epochs: 0, monitor: "validation_loss", validation_every: 1, checkpoint_steps: null, checkpoint_minutes: 10, keep_checkpoints: 2, log_every: 50, clip_norm: null, lr_schedule: "constant", lr_decay: 1, lr_warmup: 0, shuffle: true, max_steps: null, backend: "auto" } },
   evaluate: [{ name: "hoyer", args: { z: "z", sample: false }, at: { file: "specs/examples/mnist-sparse.intel", line: 17, col: 14 } }, { name: "iwae_nll", args: { k: 500, points: 1000 }, at: { file: "specs/examples/mnist-sparse.intel", line: 17, col: 24 } }, { name: "fewshot", args: { z: "z", sizes: [10, 100, 1000], classifier: "logistic", repeats: 5 }, at: { file: "specs/examples/mnist-sparse.intel", line: 17, col: 42 } }],
   penalties: [{ name: "sparsity", node: 10, at: { file: "specs/prelude.intel", line: 142, col: 3 } }],
 };
