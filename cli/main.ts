@@ -14,7 +14,8 @@ commands:
                              --check exits 1 when it is not formatted
   train SPEC [options]       train a model into runs/NAME-TIMESTAMP/: --backend auto|tensorflow-gpu|
                              tensorflow|wasm|cpu, --epochs N, --out DIR, --seed N;
-                             train --resume RUN continues a run (Ctrl-C saves a checkpoint)
+                             train --resume RUN [--checkpoint last|best|PATH] continues a run
+                             (Ctrl-C saves a checkpoint; RUN/train.lock keeps a second writer out)
   eval RUN [--k K]           validation/test ELBO terms, IWAE NLL (K particles, default 500) and
                              reconstruction error; JSON to stdout and RUN/eval.json
   sample RUN [-n 64] [-o F]  samples from the prior: a PNG grid for images, CSV otherwise
@@ -23,6 +24,9 @@ commands:
   report RUN [-o FILE]       one self-contained HTML page (RUN/report.html): loss curves,
                              reconstructions, samples, latent space, activity, metrics, spec
   compile SPEC [-o F] [--check]  the model as one standalone TypeScript program (tfjs); --check type-checks it
+  eval, sample, encode and report take --checkpoint last|best|PATH (default best; a damaged one
+  falls back to the newest intact checkpoint, with a warning); -o never replaces an input or a
+  run's own files, and replaces another existing file only with --force
   help                       this text
 `;
 
