@@ -12,6 +12,7 @@ import { renderDiagnostics } from "../compiler/diagnostics/render";
 import { typeCheckModule } from "../compiler/emit/check";
 import { emitModel, EmitError } from "../compiler/emit/emit";
 import { parseArgs, UsageError } from "./args";
+import { requireSpecName } from "./files";
 import type { Io } from "./io";
 
 /** The support module's path as the file at `outFile` imports it (relative, extensionless). */
@@ -25,7 +26,7 @@ export function supportImportFor(outFile: string): string {
 export async function compileCommand(argv: readonly string[], io: Io): Promise<number> {
   const args = parseArgs(argv, ["o", "out", "model"], ["check", "force"]);
   if (args.positionals.length !== 1) throw new UsageError(`takes one spec, got ${args.positionals.length}`);
-  const spec = args.positionals[0]!;
+  const spec = requireSpecName(args.positionals[0]!);
   const outFlag = args.flags.get("o") ?? args.flags.get("out");
   const out = typeof outFlag === "string" ? outFlag : null;
   const model = args.flags.get("model");

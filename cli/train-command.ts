@@ -8,6 +8,7 @@ import { openRunDir, RUN_FILES } from "../runtime/run/run-dir";
 import { loopSettings } from "../runtime/train/settings";
 import { resumeRun, startRun, type RunOutcome } from "../runtime/run/session";
 import { parseArgs, UsageError } from "./args";
+import { requireSpecName } from "./files";
 import type { Io } from "./io";
 import { backendFlag, compileForRun, defaultDeps, intFlag, stringFlag, useBackend, userError, type RunDeps } from "./run-support";
 
@@ -20,7 +21,7 @@ export function makeTrainCommand(overrides: Partial<RunDeps> = {}) {
     const args = parseArgs(argv, ["backend", "checkpoint", "epochs", "out", "resume", "seed"], []);
     const resume = stringFlag(args, "resume");
     if (args.positionals.length > 1) throw new UsageError(`takes one spec, got ${args.positionals.length}`);
-    const spec = args.positionals[0];
+    const spec = args.positionals[0] === undefined ? undefined : requireSpecName(args.positionals[0]);
     if (!spec && !resume) throw new UsageError("needs a spec (or --resume RUN)");
     if (resume && args.flags.has("seed")) throw new UsageError("--seed cannot change a run being resumed");
     if (resume && args.flags.has("out")) throw new UsageError("--out cannot move a run being resumed (it continues in place)");

@@ -8,6 +8,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { checkFile } from "../../compiler/check";
 import { diskHost, MAX_SPEC_BYTES } from "../../compiler/host";
 import { renderDiagnostics } from "../../compiler/diagnostics/render";
+import { bufferIo } from "../../cli/io";
+import { main } from "../../cli/main";
 
 const root = mkdtempSync(join(tmpdir(), "intel-imports-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -67,5 +69,15 @@ describe("the import root", () => {
     expect(codes(spec("zero-import.intel", ["zero.intel"]))).toEqual(["IV2020"]);
     // a device as the top spec: a diagnostic, not an endless read
     expect(checkFile("/dev/zero", diskHost(root)).diagnostics.map((d) => d.code)).toEqual(["IV9002"]);
+  });
+
+  it("the CLI reads only .intel files as specs: `intel check FILE` never quotes another file", async () => {
+    writeFileSync(join(root, "notes.txt"), "password=swordfish\n");
+    for (const cmd of ["check", "fmt", "compile", "train"]) {
+      const io = bufferIo();
+      expect(await main([cmd, join(root, "notes.txt")], io), cmd).toBe(1);
+      expect(io.stderr()).toBe(`intel ${cmd}: ${join(root, "notes.txt")} is not a spec: intel reads only .intel files\n`);
+      expect(io.stdout() + io.stderr()).not.toContain("swordfish");
+    }
   });
 });
