@@ -2,7 +2,9 @@
 // TypeScript program (compiler/emit). Without -o the program goes to stdout. A model the emitter
 // cannot write out is an IV5015 diagnostic (exit 1) and no file. --check type-checks the emitted
 // file with the TypeScript compiler; an error there is a bug in intel-vae (exit 3).
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { checkOutputPath } from "../runtime/fs/write-file";
+import { writeFileAtomic } from "../runtime/run/atomic";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileFile } from "../compiler/compile";
@@ -11,6 +13,7 @@ import { typeCheckModule } from "../compiler/emit/check";
 import { emitModel, EmitError } from "../compiler/emit/emit";
 import { emitRefusal } from "../compiler/emit/refusal";
 import { parseArgs, UsageError } from "./args";
+import { requireSpecName } from "./files";
 import type { Io } from "./io";
 
 /** The support module's path as the file at `outFile` imports it (relative, extensionless). */
@@ -23,9 +26,9 @@ export function supportImportFor(outFile: string): string {
 
 /** `intel compile`; `emit` is injectable so that tests can reach the refusal path. */
 export const makeCompileCommand = (emit: typeof emitModel = emitModel) => async (argv: readonly string[], io: Io): Promise<number> => {
-  const args = parseArgs(argv, ["o", "out", "model"], ["check"]);
+  const args = parseArgs(argv, ["o", "out", "model"], ["check", "force"]);
   if (args.positionals.length !== 1) throw new UsageError(`takes one spec, got ${args.positionals.length}`);
-  const spec = args.positionals[0]!;
+  const spec = requireSpecName(args.positionals[0]!);
   const outFlag = args.flags.get("o") ?? args.flags.get("out");
   const out = typeof outFlag === "string" ? outFlag : null;
   const model = args.flags.get("model");
@@ -40,6 +43,8 @@ export const makeCompileCommand = (emit: typeof emitModel = emitModel) => async 
     if (!ds.some((d) => d.severity === "error")) io.err(`intel compile: ${spec} checks clean but its model could not be lowered to the IR\n`);
     return 1;
   }
+  // never the spec or a file it imports; another existing file only with --force
+  if (out) checkOutputPath(out, { inputs: [spec, ...r.check.sources.keys()], force: args.flags.has("force") });
   const target = out ?? "model.ts";
   const t0 = performance.now();
   let text: string;
@@ -61,7 +66,7 @@ export const makeCompileCommand = (emit: typeof emitModel = emitModel) => async 
     }
   }
   if (out) {
-    writeFileSync(out, text);
+    writeFileAtomic(out, text);
     io.err(`wrote ${out} (model ${r.ir.name}, emitted in ${ms.toFixed(0)} ms${args.flags.has("check") ? ", type-checks" : ""}); train it with: npx tsx ${out} --epochs 1\n`);
   } else io.out(text);
   return 0;

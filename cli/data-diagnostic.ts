@@ -1,5 +1,5 @@
 // A runtime data error, shown like a compiler diagnostic: file:line:col, code, the spec line, a caret.
-import { readFileSync } from "node:fs";
+import { READ_LIMITS, readTextFile } from "../runtime/fs/read-file";
 import { isCode } from "../compiler/diagnostics/catalog";
 import { diagnostic, spanOfPlace } from "../compiler/diagnostics/diagnostic";
 import { renderDiagnostic } from "../compiler/diagnostics/render";
@@ -9,7 +9,8 @@ export function renderDataError(e: DataError, color: boolean): string | undefine
   if (!e.at || !isCode(e.code)) return undefined;
   let text = "";
   try {
-    text = readFileSync(e.at.file, "utf8");
+    // only a spec is quoted (the IR's `at` could have been edited to name any file)
+    if (e.at.file.endsWith(".intel")) text = readTextFile(e.at.file, READ_LIMITS.spec, "spec");
   } catch {
     // the spec moved since the run started: the location alone still helps
   }

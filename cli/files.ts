@@ -1,6 +1,18 @@
 // Expands the CLI's path arguments: files as given, directories to the .intel files below them.
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { FileError } from "../runtime/fs/read-file";
+
+/**
+ * A spec named on the command line must be a .intel file: intel-vae reads only specs, so no
+ * diagnostic ever quotes another file (`intel check /etc/passwd`). A missing file is left to the reader.
+ */
+export function requireSpecName(path: string): string {
+  if (!path.endsWith(".intel") && existsSync(path) && !statSync(path).isDirectory()) {
+    throw new FileError(`${path} is not a spec: intel reads only .intel files`, path, "kind");
+  }
+  return path;
+}
 
 export function expandSpecPaths(paths: readonly string[]): string[] {
   const out: string[] = [];
@@ -12,7 +24,7 @@ export function expandSpecPaths(paths: readonly string[]): string[] {
       // a missing file is reported by the checker, with the others
     }
     if (!isDir) {
-      out.push(p);
+      out.push(requireSpecName(p));
       continue;
     }
     const walk = (dir: string): void => {

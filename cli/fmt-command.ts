@@ -1,5 +1,7 @@
 // `intel fmt SPEC [--write|--check]`: canonical layout. Files with syntax errors are not touched.
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
+import { MAX_SPEC_BYTES } from "../compiler/host";
+import { readTextFile } from "../runtime/fs/read-file";
 import { format } from "../grammar/format";
 import { parseModule } from "../compiler/names/modules";
 import { hasErrors } from "../compiler/diagnostics/diagnostic";
@@ -20,9 +22,9 @@ export function fmtCommand(argv: readonly string[], io: Io): number {
   for (const file of files) {
     let text: string;
     try {
-      text = readFileSync(file, "utf8");
+      text = readTextFile(file, MAX_SPEC_BYTES, "spec");
     } catch (e) {
-      io.err(`intel fmt: cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? e}\n`);
+      io.err(`intel fmt: cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
       status = 1;
       continue;
     }

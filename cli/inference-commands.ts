@@ -5,9 +5,14 @@ import { extname, join } from "node:path";
 import { writeFileAtomic } from "../runtime/run/atomic";
 import { drawSamples, encodeData, evaluateSplit, loadTrainedRun, runData, type DataRole, type LoadedRun, type SplitEvaluation } from "../runtime/run/inference";
 import { imageGridPng, imageLayout, toCsv } from "../runtime/run/outputs";
-import { RUN_FILES } from "../runtime/run/run-dir";
+import { dataLine, RUN_FILES, RUN_OWN_WHY, runOwnFiles } from "../runtime/run/run-dir";
+import { checkOutputPath } from "../runtime/fs/write-file";
+import { environmentMessage } from "../runtime/fs/env-error";
+import { skippedWarnings } from "../runtime/run/checkpoint-choice";
 import { subset, type Dataset } from "../runtime/data/dataset";
 import { evaluateMetrics } from "./run-support";
+import { renderDataError } from "./data-diagnostic";
+import { DataError } from "../runtime/data/dataset";
 import { deriveSeed } from "../runtime/random/seeds";
 import { parseArgs, UsageError, type ParsedArgs } from "./args";
 import type { Io } from "./io";
@@ -17,6 +22,7 @@ import { backendFlag, defaultDeps, intFlag, stringFlag, useBackend, userError, t
 interface Spec<O> {
   name: string;
   valued: string[];
+  booleans?: string[];
   /** flags → options; usage errors surface before any work */
   parse(args: ParsedArgs): O;
   run(run: LoadedRun, o: O, io: Io, tty: boolean): number;
@@ -26,7 +32,7 @@ interface Spec<O> {
 function inferenceCommand<O>(spec: Spec<O>, overrides: Partial<RunDeps>) {
   return async (argv: readonly string[], io: Io): Promise<number> => {
     const deps = { ...defaultDeps(), ...overrides };
-    const args = parseArgs(argv, ["backend", "checkpoint", ...spec.valued], []);
+    const args = parseArgs(argv, ["backend", "checkpoint", ...spec.valued], spec.booleans ?? []);
     if (args.positionals.length !== 1) throw new UsageError("needs exactly one run directory");
     const backend = backendFlag(args);
     const options = spec.parse(args);
@@ -34,6 +40,8 @@ function inferenceCommand<O>(spec: Spec<O>, overrides: Partial<RunDeps>) {
     try {
       await useBackend(deps, backend, io.err);
       run = await loadTrainedRun(args.positionals[0]!, deps.buildModel, stringFlag(args, "checkpoint") ?? "best");
+      for (const w of skippedWarnings(run.skipped, run.checkpointPath, run.checkpoint)) io.err(`intel ${spec.name}: ${w}\n`);
+      if (run.dataChanges.length) io.err(dataChangedWarning(run, io.color));
       io.err(`checkpoint: ${run.checkpointPath} (epoch ${run.checkpoint.state.epoch}, step ${run.checkpoint.state.step})\n`);
       return spec.run(run, options, io, deps.tty);
     } catch (e) {
@@ -46,6 +54,16 @@ function inferenceCommand<O>(spec: Spec<O>, overrides: Partial<RunDeps>) {
 
 /** Progress of long evaluation work goes to stderr, beside the other messages (stdout holds the JSON). */
 const progressSink = (io: Io, tty: boolean): ProgressSink => ({ write: io.err, tty, columns: process.stderr.columns });
+/** IV6011 at the spec's data line: evaluation goes on, on the data as it is now. */
+function dataChangedWarning(run: LoadedRun, color: boolean): string {
+  const e = new DataError(`the data changed since the run was trained: ${run.dataChanges.join("; ")}; the results are for the data as it is now`, "IV6011", dataLine(run));
+  return renderDataError(e, color) ?? `intel: warning: ${e.message}\n`;
+}
+
+/** An output must not replace what the run needs; another existing file needs --force. */
+export function checkRunOutput(run: { dir: string }, path: string, isDefault: boolean, force: boolean): void {
+  checkOutputPath(path, { keep: { paths: runOwnFiles(run.dir), why: RUN_OWN_WHY }, isDefault, force });
+}
 
 const ROLES: readonly DataRole[] = ["train", "validation", "test"];
 function roleFlag(args: ParsedArgs, name: string, fallback: DataRole): DataRole {
@@ -74,7 +92,14 @@ export function makeEvalCommand(overrides: Partial<RunDeps> = {}) {
         const metrics = testData && splits.test ? evaluateMetrics(run, testData, splits.test, io, progressSink(io, tty)) : {};
         const checkpoint = { path: run.checkpointPath, epoch: run.checkpoint.state.epoch, step: run.checkpoint.state.step };
         const json = JSON.stringify({ run: run.dir, checkpoint, k, splits, metrics }, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) + "\n";
-        writeFileAtomic(join(run.dir, RUN_FILES.eval), json);
+        // a read-only run (an archive, another user's) still gets its results printed
+        try {
+          writeFileAtomic(join(run.dir, RUN_FILES.eval), json);
+        } catch (e) {
+          const env = environmentMessage(e);
+          if (!env) throw e;
+          io.err(`intel eval: warning: results not saved: ${env}\n`);
+        }
         io.out(json);
         return 0;
       },
@@ -88,17 +113,17 @@ export function makeSampleCommand(overrides: Partial<RunDeps> = {}) {
     {
       name: "sample",
       valued: ["n", "o", "seed"],
-      parse: (args) => ({ n: intFlag(args, "n", 1) ?? 64, out: stringFlag(args, "o"), seed: intFlag(args, "seed", 1) }),
+      booleans: ["force"],
+      parse: (args) => ({ n: intFlag(args, "n", 1) ?? 64, out: stringFlag(args, "o"), seed: intFlag(args, "seed", 1), force: args.flags.has("force") }),
       run(run, o, io) {
         const layout = imageLayout(run.ir.data);
         let out = o.out ?? join(run.dir, layout ? "samples.png" : "samples.csv");
+        if (!layout && extname(out).toLowerCase() === ".png") out = out.slice(0, -4) + ".csv";
+        checkRunOutput(run, out, o.out === undefined, o.force);
         const values = drawSamples(run.model, o.n, o.seed ?? deriveSeed(run.config.train.seed, "sample", 0));
         if (layout) writeFileAtomic(out, imageGridPng(values, o.n, layout));
         else {
-          if (extname(out).toLowerCase() === ".png") {
-            out = out.slice(0, -4) + ".csv";
-            io.err(`the data is not images (Real[${run.ir.data.shape.join(", ")}]): writing the samples as CSV instead\n`);
-          }
+          if (o.out !== undefined && extname(o.out).toLowerCase() === ".png") io.err(`the data is not images (Real[${run.ir.data.shape.join(", ")}]): writing the samples as CSV instead\n`);
           writeFileAtomic(out, toCsv(values, o.n, values.length / o.n, "x"));
         }
         io.out(`wrote ${o.n} samples to ${out}\n`);
@@ -114,15 +139,17 @@ export function makeEncodeCommand(overrides: Partial<RunDeps> = {}) {
     {
       name: "encode",
       valued: ["data", "o"],
-      parse: (args) => ({ role: roleFlag(args, "data", "train"), out: stringFlag(args, "o") }),
-      run(run, { role, out }, io, tty) {
+      booleans: ["force"],
+      parse: (args) => ({ role: roleFlag(args, "data", "train"), out: stringFlag(args, "o"), force: args.flags.has("force") }),
+      run(run, { role, out, force }, io, tty) {
+        const path = out ?? join(run.dir, `z-${role}.csv`);
+        checkRunOutput(run, path, out === undefined, force);
         const ds = runData(run, role);
         if (!ds) {
           io.err(`intel encode: the run holds out no validation data\n`);
           return 1;
         }
         const { z, dim } = encodeData(run.model, ds, run.config.train.batch, progressSink(io, tty));
-        const path = out ?? join(run.dir, `z-${role}.csv`);
         writeFileAtomic(path, toCsv(z, ds.n, dim, "z", ds.labels));
         io.out(`wrote ${ds.n} representations g(μ(x)) (${dim} dims${ds.labels ? ", with labels" : ""}) of the ${role} data to ${path}\n`);
         return 0;

@@ -2,6 +2,7 @@
 import { UsageError } from "./args";
 import { processIo, type Io } from "./io";
 import { watchParent } from "./sweep/parent-watch";
+import { environmentMessage } from "../runtime/fs/env-error";
 
 const USAGE = `usage: intel <command> [options]
 
@@ -13,7 +14,8 @@ commands:
   train SPEC [options]       train a model into runs/NAME-TIMESTAMP/: --backend auto|tensorflow-gpu|
                              tensorflow|webgpu|wasm|cpu, --epochs N, --out DIR, --seed N, --set PATH=VALUE
                              (repeatable: objective.beta=4, train.batch=64, mapping.gamma=30, latent.dim=32);
-                             train --resume RUN continues a run (Ctrl-C saves a checkpoint)
+                             train --resume RUN [--checkpoint last|best|PATH] continues a run
+                             (Ctrl-C saves a checkpoint; RUN/train.lock keeps a second writer out)
   eval RUN [--k K]           validation/test ELBO terms, IWAE NLL (K particles, default 500) and
                              reconstruction error; JSON to stdout and RUN/eval.json
   sample RUN [-n 64] [-o F]  samples from the prior: a PNG grid for images, CSV otherwise
@@ -28,6 +30,9 @@ commands:
   worker --queue URL         serve sweep jobs from Redis: --concurrency N, --lock-seconds S, --idle-exit S
   compare RUN...|SWEEP_DIR   one HTML page comparing runs (settings, metrics mean ± std over seeds,
                              curves, metric vs each swept path, samples), plus CSV and JSON; -o FILE
+  eval, sample, encode and report take --checkpoint last|best|PATH (default best; a damaged one
+  falls back to the newest intact checkpoint, with a warning); -o never replaces an input or a
+  run's own files, and replaces another existing file only with --force
   help                       this text
 `;
 
@@ -70,6 +75,12 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     if (e instanceof UsageError) {
       io.err(`intel ${name}: ${e.message}\n(run 'intel help' for usage)\n`);
       return 2;
+    }
+    // The user's environment (disk full, permissions, a path through a file), not a bug.
+    const env = environmentMessage(e);
+    if (env) {
+      io.err(`intel ${name}: ${env}\n`);
+      return 1;
     }
     const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
     io.err(`intel ${name}: internal error (a bug in intel-vae, not in your input; please report it):\n${detail}\n`);

@@ -20,6 +20,7 @@ import type { Classifier } from "../runtime/metrics/classifier";
 import { runData, type LoadedRun, type SplitEvaluation } from "../runtime/run/inference";
 import type { Io } from "./io";
 import type { ProgressSink } from "../runtime/train/progress";
+import { environmentMessage } from "../runtime/fs/env-error";
 
 export interface RunDeps {
   compile: (path: string) => CompileResult;
@@ -95,6 +96,11 @@ export function compileOverridden(path: string, sets: readonly string[], io: Io)
 /** Errors that are the user's input or environment, not bugs: a message and exit 1. */
 export function userError(e: unknown, io: Io, command: string): number {
   const known = [DataError, RunDirError, CheckpointError, TrainSettingsError, TrainingDivergedError, BackendUnavailableError];
+  const env = environmentMessage(e);
+  if (env) {
+    io.err(`intel ${command}: ${env}\n`);
+    return 1;
+  }
   if (!known.some((k) => e instanceof k)) throw e;
   const rendered = e instanceof DataError ? renderDataError(e, io.color) : undefined;
   if (rendered) io.err(rendered);

@@ -2,12 +2,13 @@
 // Exit 0 when training ends (all epochs or early stopping), 1 on bad input or divergence,
 // 128 + signal number after Ctrl-C / SIGTERM (a checkpoint is saved first).
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { READ_LIMITS, readTextFile } from "../runtime/fs/read-file";
 import { join } from "node:path";
 import { openRunDir, RUN_FILES } from "../runtime/run/run-dir";
 import { loopSettings } from "../runtime/train/settings";
 import { resumeRun, startRun, type RunOutcome } from "../runtime/run/session";
 import { parseArgs, takeRepeated, UsageError } from "./args";
+import { requireSpecName } from "./files";
 import type { Io } from "./io";
 import type { CompileResult } from "../compiler/compile";
 import { backendFlag, compileForRun, compileOverridden, defaultDeps, intFlag, stringFlag, useBackend, userError, type RunDeps } from "./run-support";
@@ -22,11 +23,12 @@ export function makeTrainCommand(overrides: Partial<RunDeps> = {}) {
     const args = parseArgs(sets.rest, ["backend", "epochs", "out", "resume", "seed"], []);
     const resume = stringFlag(args, "resume");
     if (args.positionals.length > 1) throw new UsageError(`takes one spec, got ${args.positionals.length}`);
-    const spec = args.positionals[0];
+    const spec = args.positionals[0] === undefined ? undefined : requireSpecName(args.positionals[0]);
     if (!spec && !resume) throw new UsageError("needs a spec (or --resume RUN)");
     if (resume && args.flags.has("seed")) throw new UsageError("--seed cannot change a run being resumed");
     if (resume && sets.values.length) throw new UsageError("--set cannot change a run being resumed");
     if (resume && args.flags.has("out")) throw new UsageError("--out cannot move a run being resumed (it continues in place)");
+    if (!resume && args.flags.has("checkpoint")) throw new UsageError("--checkpoint picks where --resume continues from");
     const epochs = intFlag(args, "epochs", 1);
     const seed = intFlag(args, "seed", 0);
     const backendName = backendFlag(args);
@@ -42,7 +44,7 @@ export function makeTrainCommand(overrides: Partial<RunDeps> = {}) {
         resumedBackend = run.config.resumes.at(-1)?.backend ?? run.config.backend.name;
         if (spec) {
           // The run continues from its own ir.json; a changed spec would silently be ignored.
-          const sha = createHash("sha256").update(readFileSync(spec, "utf8")).digest("hex");
+          const sha = createHash("sha256").update(readTextFile(spec, READ_LIMITS.spec, "spec")).digest("hex");
           if (sha !== run.ir.source.sha256) {
             io.err(`intel train: ${spec} has changed since ${resume} started; resume without the spec, or start a new run\n`);
             return 1;
@@ -54,7 +56,7 @@ export function makeTrainCommand(overrides: Partial<RunDeps> = {}) {
         compiled = withSets ?? compileForRun(spec!, deps, io);
         applied = withSets?.applied;
         if (!compiled) return 1;
-        specText = withSets ? withSets.effectiveText : readFileSync(spec!, "utf8");
+        specText = withSets ? withSets.effectiveText : readTextFile(spec!, READ_LIMITS.spec, "spec");
       }
     } catch (e) {
       if (e instanceof Error && "code" in e && e.code === "ENOENT") {
@@ -80,13 +82,14 @@ export function makeTrainCommand(overrides: Partial<RunDeps> = {}) {
     let outcome: RunOutcome;
     try {
       const backend = await useBackend(deps, backendName, io.out);
-      const common = { buildModel: deps.buildModel, backend, command, progress: { write: io.out, tty: deps.tty, columns: process.stdout.columns }, stop };
+      const warn = (line: string) => io.err(`intel train: ${line}\n`);
+      const common = { buildModel: deps.buildModel, backend, command, progress: { write: io.out, tty: deps.tty, columns: process.stdout.columns }, stop, warn };
       if (resume) io.out(`resuming ${resume}\n`);
       if (resumedBackend && resumedBackend !== backend.name) {
         io.err(`intel train: warning: ${resume} last ran on ${resumedBackend}; continuing on ${backend.name} will not repeat its numbers bit for bit\n`);
       }
       outcome = resume
-        ? await resumeRun({ ...common, dir: resume, epochs })
+        ? await resumeRun({ ...common, dir: resume, epochs, checkpoint: stringFlag(args, "checkpoint") })
         : await startRun({ ...common, ir: compiled!.ir!, specText, specPath: spec!, overrides: applied, outDir: stringFlag(args, "out"), runsRoot: deps.runsRoot, epochs, seed });
     } catch (e) {
       return userError(e, io, "train");

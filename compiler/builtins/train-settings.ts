@@ -1,6 +1,6 @@
 // The settings of a model's `train { … }` block, with their defaults. `optimizer` takes an optimizer
 // call (optimizers.ts); the others take a literal. Command-line flags (`--epochs`, `--backend`) override.
-import { COUNT, NONNEG_INT, opt, POSITIVE } from "./define";
+import { COUNT, NONNEG, NONNEG_INT, opt, POSITIVE } from "./define";
 import type { BuiltinParam } from "./types";
 
 export const TRAIN_SETTINGS: readonly BuiltinParam[] = [
@@ -13,6 +13,8 @@ export const TRAIN_SETTINGS: readonly BuiltinParam[] = [
   opt("seed", "Int", 1, "seeds data order, initialisation and every random draw (same spec + seed + backend → same numbers)", NONNEG_INT),
   opt("validation_every", "Int", 1, "epochs between validations", COUNT),
   opt("checkpoint_every", "Int", 1, "epochs between checkpoints (also written on Ctrl-C and at the end)", COUNT),
+  opt("checkpoint_steps", "Int", null, "also save the `last` checkpoint every this many optimizer steps within an epoch; none = off", COUNT),
+  opt("checkpoint_minutes", "Real", 10, "also save the `last` checkpoint within an epoch once this many minutes have passed since the previous one; 0 = off", NONNEG),
   opt("keep_checkpoints", "Int", 2, "most recent checkpoints kept, besides the best", COUNT),
   opt("log_every", "Int", 50, "steps between lines in metrics.jsonl", COUNT),
   opt("clip_norm", "Real", null, "clip the global gradient norm to this; none = no clipping", POSITIVE),

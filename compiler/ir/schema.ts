@@ -94,6 +94,8 @@ const settings = z.object({
   min_epochs: z.int().min(0),
   monitor: z.enum(["validation_loss", "train_loss"]),
   validation_every: count,
+  checkpoint_steps: count.nullable(),
+  checkpoint_minutes: z.number().min(0),
   keep_checkpoints: count,
   log_every: count,
   clip_norm: positive.nullable(),

@@ -225,6 +225,8 @@ export interface TrainSettingsIR {
   min_epochs: number;
   monitor: "validation_loss" | "train_loss";
   validation_every: number;
+  checkpoint_steps: number | null;
+  checkpoint_minutes: number;
   keep_checkpoints: number;
   log_every: number;
   clip_norm: number | null;

@@ -1,7 +1,7 @@
 // State shared by one lowering: the parameter and state registries (ids unique and readable), source
 // references, and size resolution. A LowerError is a lowering bug or an unsupported construct the
 // checker let through: it becomes one IV9001 diagnostic at its span, never an exception to the caller.
-import { isAbsolute, relative } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import type { Span } from "../../grammar/ast";
 import { packageRoot } from "../package-root";
 import type { CheckResult } from "../check";
@@ -37,13 +37,23 @@ export class Lowering {
   private readonly scopes = new Set<string>();
   /** span.file (the display name) → the file name written into the IR */
   private readonly files = new Map<string, string>();
+  /** span.file → the module's absolute path */
+  private readonly absPaths = new Map<string, string>();
 
   constructor(
     readonly check: CheckResult,
     readonly names: NameCheck,
     readonly types: TypeCheck,
   ) {
-    for (const m of check.modules) this.files.set(m.file, irFileName(m.absPath, m.file));
+    for (const m of check.modules) {
+      this.files.set(m.file, irFileName(m.absPath, m.file));
+      this.absPaths.set(m.file, m.absPath);
+    }
+  }
+
+  /** The absolute path of the file a span lies in. */
+  absPath(span: Span): string {
+    return this.absPaths.get(span.file) ?? resolve(span.file);
   }
 
   /** The file name the IR uses for a module's display name. */

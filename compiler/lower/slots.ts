@@ -1,6 +1,7 @@
 // The model's slots that hold a built-in call: data source, prior, likelihood, objective, optimizer,
 // training settings and metrics. Their arguments are literal values (the model rules already range-
 // checked them): folded as written, defaults filled in from compiler/builtins/.
+import { dirname, isAbsolute, resolve } from "node:path";
 import type { Call, Expr, ModelDecl, ModelItem, Span } from "../../grammar/ast";
 import type { Builtin } from "../builtins/types";
 import { TRAIN_SETTINGS } from "../builtins";
@@ -64,9 +65,18 @@ const num = (v: Value, what: string, span: Span): number => {
 /** Value ranges known before the file is read; everything else is null (unknown or unbounded). */
 const DATA_RANGE: Record<string, [number, number]> = { mnist: [0, 1], fashion_mnist: [0, 1] };
 
+/** The data arguments that name files: a relative one is relative to the spec's folder (the IR holds it resolved). */
+const FILE_ARGS = ["path", "labels"];
+
 export function lowerData(lw: Lowering, d: Item<"DataItem">, shape: number[]): DataIR {
   const s = slot(lw, d.source);
-  return { name: d.name.name, source: s.builtin.name, args: s.args, shape, range: DATA_RANGE[s.builtin.name] ?? null, at: lw.at(d.span) };
+  const args = { ...s.args };
+  const specDir = dirname(lw.absPath(d.span));
+  for (const k of FILE_ARGS) {
+    const v = args[k];
+    if (typeof v === "string" && v !== "" && !isAbsolute(v)) args[k] = resolve(specDir, v);
+  }
+  return { name: d.name.name, source: s.builtin.name, args, shape, range: DATA_RANGE[s.builtin.name] ?? null, at: lw.at(d.span) };
 }
 
 // ---------- prior ----------

@@ -4,7 +4,7 @@ import { parse } from "../../grammar/parse";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic";
 import { isCode } from "../diagnostics/catalog";
 import { didYouMean } from "../diagnostics/suggest";
-import { resolveImport, type FileHost } from "../host";
+import { importRoots, insideImportRoot, resolveImport, type FileHost } from "../host";
 
 export interface Module {
   /** the name used in spans and diagnostics */
@@ -39,6 +39,7 @@ export function loadModules(rootText: string, rootAbsPath: string, host: FileHos
   const byPath = new Map<string, Module>();
   const diagnostics: Diagnostic[] = [];
   const onStack = new Set<string>();
+  const roots = importRoots(host, rootAbsPath);
 
   const visit = (text: string, absPath: string): Module => {
     const parsed = parseModule(text, absPath, host.display(absPath));
@@ -49,6 +50,22 @@ export function loadModules(rootText: string, rootAbsPath: string, host: FileHos
     for (const item of mod.program.items) {
       if (item.kind !== "Import") continue;
       const target = resolveImport(host, absPath, item.path);
+      // Imports read only specs, and only inside the import root: never another file's text.
+      if (target === null) {
+        diagnostics.push(diagnostic("IV2020", item.span, `'${item.path}' names a file that is not a spec`));
+        mod.imports.push({ node: item });
+        continue;
+      }
+      if (host.exists(target) && !insideImportRoot(host, roots, target)) {
+        const real = host.realpath?.(target) ?? target;
+        diagnostics.push(
+          real.endsWith(".intel")
+            ? diagnostic("IV2019", item.span, `'${item.path}' (${host.display(target)}) lies outside the import root: ${roots.map((r) => host.display(r) || ".").join(", ")} and the prelude`)
+            : diagnostic("IV2020", item.span, `'${item.path}' links to a file that is not a spec`),
+        );
+        mod.imports.push({ node: item });
+        continue;
+      }
       if (onStack.has(target)) {
         const chain = [...onStack].slice([...onStack].indexOf(target)).map((p) => host.display(p));
         diagnostics.push(

@@ -5,11 +5,19 @@
 // so the peak is the output plus one chunk. A .gz file is gunzipped with zlib.gunzipSync (the data
 // API is synchronous; Node has no synchronous streaming inflate): peak = compressed bytes +
 // uncompressed bytes + the Float32Array, and the two byte buffers are dropped once converted.
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { closeSync, existsSync, readSync } from "node:fs";
+import { constants as bufferLimits } from "node:buffer";
 import { gunzipSync } from "node:zlib";
+import { FileError, openRegularFile, READ_LIMITS, readRegularFile } from "../fs/read-file";
 import { DataError } from "./dataset";
 
 const CHUNK = 4 << 20;
+/** The most values one Float32Array holds (its bytes must fit one ArrayBuffer) */
+export const MAX_VALUES = Math.floor(bufferLimits.MAX_LENGTH / 4);
+/** A binary data file (IDX, .npy, .gz) may be as large as its values allow */
+const MAX_BINARY = 2 ** 52;
+/** gzip files are inflated in memory whole */
+const MAX_GZIP = 1 << 30;
 
 export interface NumericArray {
   /** values as float32 */
@@ -21,15 +29,38 @@ export interface NumericArray {
 
 function mustExist(path: string, hint?: string): void {
   if (!existsSync(path)) throw new DataError(`${path}: no such file${hint ? ` (${hint})` : ""}`);
-  if (!statSync(path).isFile()) throw new DataError(`${path}: not a file`);
+}
+
+/** A regular file's descriptor and size, its problems as DataErrors (a device, a folder, too large). */
+function openData(path: string, maxBytes: number, hint?: string): { fd: number; size: number } {
+  mustExist(path, hint);
+  try {
+    return openRegularFile(path, maxBytes, "data file");
+  } catch (e) {
+    if (e instanceof FileError) throw new DataError(e.message);
+    throw e;
+  }
+}
+
+/** Refuses an array too large for one Float32Array, with its size. */
+function checkCount(path: string, shape: readonly number[], count: number): void {
+  if (count > MAX_VALUES) {
+    throw new DataError(`${path}: [${shape.join(", ")}] is ${count} values, over the ${MAX_VALUES} (${(MAX_VALUES * 4) / 2 ** 30} GiB of float32) one array holds; split the file or take fewer points`);
+  }
 }
 
 /** A whole file's bytes, gunzipped when it starts with the gzip magic. */
 function readMaybeGz(path: string): Buffer {
-  const raw = readFileSync(path);
+  let raw: Buffer;
+  try {
+    raw = readRegularFile(path, MAX_GZIP, "gzip data file");
+  } catch (e) {
+    if (e instanceof FileError) throw new DataError(e.message);
+    throw e;
+  }
   if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
     try {
-      return gunzipSync(raw);
+      return gunzipSync(raw, { maxOutputLength: Math.min(bufferLimits.MAX_LENGTH, 4 * MAX_GZIP) });
     } catch (e) {
       throw new DataError(`${path}: not a valid gzip file (${(e as Error).message}); truncated download?`);
     }
@@ -39,7 +70,7 @@ function readMaybeGz(path: string): Buffer {
 
 /** Reads `bytes` raw bytes from `offset` of a plain file, in chunks, converting each with `put`. */
 function readChunks(path: string, offset: number, bytes: number, put: (chunk: Buffer, at: number) => void): void {
-  const fd = openSync(path, "r");
+  const { fd } = openData(path, MAX_BINARY);
   try {
     const buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(bytes, 1)));
     let done = 0;
@@ -79,9 +110,8 @@ function converter(out: Float32Array, size: number, read: Reader): (chunk: Buffe
 
 /** An IDX file (http://yann.lecun.com/exdb/mnist/ format), plain or .gz. */
 export function readIdx(path: string, hint?: string): NumericArray {
-  mustExist(path, hint);
   const gz = (() => {
-    const fd = openSync(path, "r");
+    const { fd } = openData(path, MAX_BINARY, hint);
     try {
       const b = Buffer.alloc(2);
       readSync(fd, b, 0, 2, 0);
@@ -98,9 +128,10 @@ export function readIdx(path: string, hint?: string): NumericArray {
     head = whole;
     fileBytes = whole.length;
   } else {
-    const fd = openSync(path, "r");
+    const opened = openData(path, MAX_BINARY);
+    const fd = opened.fd;
     try {
-      fileBytes = fstatSync(fd).size;
+      fileBytes = opened.size;
       head = Buffer.alloc(Math.min(fileBytes, 4 + 4 * 255));
       readSync(fd, head, 0, head.length, 0);
     } finally {
@@ -121,6 +152,7 @@ export function readIdx(path: string, hint?: string): NumericArray {
   const shape = Array.from({ length: ndim }, (_, i) => head.readUInt32BE(4 + 4 * i));
   const count = shape.reduce((a, b) => a * b, 1);
   const dataBytes = count * type.size;
+  if (fileBytes - headerBytes === dataBytes) checkCount(path, shape, count);
   if (fileBytes - headerBytes < dataBytes) {
     throw new DataError(`${path}: truncated: the header says [${shape.join(", ")}] ${type.name} = ${dataBytes} bytes of data, but the ${what} has ${fileBytes - headerBytes}`);
   }
@@ -150,12 +182,11 @@ const NPY_TYPES: Record<string, { name: string; size: number; read: Reader }> = 
 
 /** A NumPy .npy file (format versions 1-3), C order, little-endian float32/float64/uint8/int. */
 export function readNpy(path: string): NumericArray {
-  mustExist(path);
-  const fd = openSync(path, "r");
+  const { fd, size } = openData(path, MAX_BINARY);
   let fileBytes: number;
   let head: Buffer;
   try {
-    fileBytes = fstatSync(fd).size;
+    fileBytes = size;
     head = Buffer.alloc(Math.min(fileBytes, 65536 + 12));
     readSync(fd, head, 0, head.length, 0);
   } finally {
@@ -184,6 +215,7 @@ export function readNpy(path: string): NumericArray {
   const dataBytes = count * type.size;
   if (fileBytes - start < dataBytes) throw new DataError(`${path}: truncated: shape (${shape.join(", ")}) ${descr} needs ${dataBytes} bytes of data, the file has ${fileBytes - start}`);
   if (fileBytes - start > dataBytes) throw new DataError(`${path}: ${fileBytes - start - dataBytes} bytes after the (${shape.join(", ")}) ${descr} data the header declares`);
+  checkCount(path, shape, count);
   const values = new Float32Array(count);
   const put = converter(values, type.size, type.read);
   readChunks(path, start, dataBytes, (c) => put(c));
@@ -201,9 +233,16 @@ export interface CsvTable {
 
 /** A CSV of numbers; `label` (a column name, or a 0-based index as number or digit string) is split off as integer labels. */
 export function readCsv(path: string, o: { label: string | number | null; header: boolean; delimiter: string }): CsvTable {
-  mustExist(path);
   if (o.delimiter.length !== 1) throw new DataError(`csv: delimiter must be one character, got ${JSON.stringify(o.delimiter)}`);
-  const lines = readFileSync(path, "utf8").split(/\r?\n/);
+  mustExist(path);
+  let text: string;
+  try {
+    text = readRegularFile(path, READ_LIMITS.csv, "CSV file").toString("utf8");
+  } catch (e) {
+    if (e instanceof FileError) throw new DataError(e.problem === "size" ? `${e.message}: CSV is parsed whole; convert it to .npy (np.save) for larger data` : e.message);
+    throw e;
+  }
+  const lines = text.split(/\r?\n/);
   let li = 0;
   while (li < lines.length && lines[li]!.trim() === "") li++;
   if (li >= lines.length) throw new DataError(`${path}: empty CSV file`);

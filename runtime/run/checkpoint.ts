@@ -1,19 +1,24 @@
 // Checkpoints: one self-describing file per checkpoint, written atomically.
 //
-// Layout: "INTELCK1" (8 bytes) · header length (uint32 LE) · header (UTF-8 JSON) · payload.
-// The header says where each tensor's bytes lie in the payload (little-endian float32/int32) and
-// carries the payload's sha256, so a truncated or corrupted file is refused, never half-loaded.
+// Layout (format 2): "INTELCK2" (8 bytes) · header length (uint32 LE) · header (UTF-8 JSON) ·
+// payload · sha256 of everything before it (32 bytes). The checksum covers the header too, so a
+// flipped bit anywhere is refused, never loaded; the header's structure is then validated (zod):
+// each tensor's bytes lie in order, exactly filling the payload. Format 1 ("INTELCK1", no trailer,
+// only the payload's sha256) still loads, with its header validated the same way.
 import * as tf from "@tensorflow/tfjs";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { z } from "zod";
 import type { ModelIR } from "../../compiler/ir/types";
 import type { CompiledModel } from "../model/compiled";
 import type { TrainState } from "../train/loop";
 import { optimizerState, restoreOptimizerState, type SavedTensor } from "../train/optimizer";
+import { READ_LIMITS, readRegularFile } from "../fs/read-file";
 import { writeFileAtomic, type AtomicWriteOptions } from "./atomic";
 
-export const CHECKPOINT_MAGIC = "INTELCK1";
-export const CHECKPOINT_FORMAT = 1;
+export const CHECKPOINT_MAGIC = "INTELCK2";
+export const CHECKPOINT_FORMAT = 2;
+const MAGIC_V1 = "INTELCK1";
+const SHA_BYTES = 32;
 
 export interface Checkpoint {
   model: { name: string; irVersion: string; sourceSha256: string };
@@ -46,7 +51,32 @@ interface Header extends Omit<Checkpoint, "params" | "modelState" | "optimizer">
   payloadSha256: string;
 }
 
+const count = z.number().int().nonnegative();
+const finite = z.number().refine(Number.isFinite, "not finite");
+const sums = z.strictObject({ n: count, loss: finite, recon: finite, kl: finite, penalties: z.record(z.string(), finite) });
+const HEADER = z.strictObject({
+  format: z.union([z.literal(1), z.literal(2)]),
+  model: z.strictObject({ name: z.string().min(1), irVersion: z.string(), sourceSha256: z.string() }),
+  createdAt: z.string(),
+  state: z.strictObject({
+    epoch: count,
+    batch: count,
+    step: count,
+    sums,
+    best: z.strictObject({ value: finite, epoch: count }).nullable(),
+    badEpochs: count,
+    earlyStopped: z.boolean(),
+  }),
+  metricsLines: count,
+  optimizerKind: z.string().min(1),
+  tensors: z.array(
+    z.strictObject({ group: z.enum(["param", "state", "optimizer"]), name: z.string().min(1), shape: z.array(count), dtype: z.enum(["float32", "int32"]), offset: count, bytes: count }),
+  ),
+  payloadSha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
 const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const sha256 = (b: Uint8Array): Buffer => createHash("sha256").update(b).digest();
 
 export function encodeCheckpoint(c: Checkpoint): Uint8Array {
   if (!isLittleEndian) throw new CheckpointError("checkpoints are little-endian; this machine is not");
@@ -64,27 +94,58 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
   }
   const payload = Buffer.concat(chunks);
   const { params: _p, modelState: _s, optimizer: _o, ...rest } = c;
-  const header: Header = { format: CHECKPOINT_FORMAT, ...rest, tensors, payloadSha256: createHash("sha256").update(payload).digest("hex") };
+  const header: Header = { format: CHECKPOINT_FORMAT, ...rest, tensors, payloadSha256: sha256(payload).toString("hex") };
   const json = Buffer.from(JSON.stringify(header), "utf8");
   const len = Buffer.alloc(4);
   len.writeUInt32LE(json.length);
-  return Buffer.concat([Buffer.from(CHECKPOINT_MAGIC, "ascii"), len, json, payload]);
+  const body = Buffer.concat([Buffer.from(CHECKPOINT_MAGIC, "ascii"), len, json, payload]);
+  return Buffer.concat([body, sha256(body)]);
+}
+
+/** The header's structure: the schema, then tensors that tile the payload exactly, in order. */
+function validateHeader(raw: unknown, payloadBytes: number, path: string): Header {
+  const parsed = HEADER.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    throw new CheckpointError(`${path}: malformed header (${first.path.join(".") || "header"}: ${first.message})`);
+  }
+  const h = parsed.data as Header;
+  let at = 0;
+  for (const t of h.tensors) {
+    const want = t.shape.reduce((a, b) => a * b, 1) * 4;
+    if (t.offset !== at || t.bytes !== want) throw new CheckpointError(`${path}: malformed header (tensor '${t.name}' of shape [${t.shape.join(", ")}] at byte ${t.offset}, ${t.bytes} bytes)`);
+    at += t.bytes;
+  }
+  if (at !== payloadBytes) throw new CheckpointError(`${path}: malformed header (its tensors take ${at} bytes, the payload has ${payloadBytes})`);
+  return h;
 }
 
 export function decodeCheckpoint(bytes: Uint8Array, path = "checkpoint"): Checkpoint {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buf.length < 12 || buf.subarray(0, 8).toString("ascii") !== CHECKPOINT_MAGIC) throw new CheckpointError(`${path}: not an intel-vae checkpoint`);
+  let buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const magic = buf.length >= 8 ? buf.subarray(0, 8).toString("latin1") : "";
+  if (magic !== CHECKPOINT_MAGIC && magic !== MAGIC_V1) throw new CheckpointError(`${path}: not an intel-vae checkpoint (or its first bytes are damaged)`);
+  const v1 = magic === MAGIC_V1;
+  if (!v1) {
+    if (buf.length < 12 + SHA_BYTES) throw new CheckpointError(`${path}: truncated (${buf.length} bytes)`);
+    const body = buf.subarray(0, buf.length - SHA_BYTES);
+    if (!sha256(body).equals(buf.subarray(buf.length - SHA_BYTES))) throw new CheckpointError(`${path}: damaged or truncated (checksum mismatch)`);
+    buf = body;
+  }
+  if (buf.length < 12) throw new CheckpointError(`${path}: truncated (header)`);
   const hlen = buf.readUInt32LE(8);
   if (12 + hlen > buf.length) throw new CheckpointError(`${path}: truncated (header)`);
-  let header: Header;
+  let raw: unknown;
   try {
-    header = JSON.parse(buf.subarray(12, 12 + hlen).toString("utf8")) as Header;
+    raw = JSON.parse(buf.subarray(12, 12 + hlen).toString("utf8"));
   } catch {
     throw new CheckpointError(`${path}: unreadable header`);
   }
-  if (header.format !== CHECKPOINT_FORMAT) throw new CheckpointError(`${path}: checkpoint format ${header.format}, this intel-vae reads ${CHECKPOINT_FORMAT}`);
+  const format = (raw as { format?: unknown } | null)?.format;
+  if (format !== (v1 ? 1 : CHECKPOINT_FORMAT)) throw new CheckpointError(`${path}: checkpoint format ${String(format)}, this intel-vae reads formats 1 and ${CHECKPOINT_FORMAT}`);
   const payload = buf.subarray(12 + hlen);
-  if (createHash("sha256").update(payload).digest("hex") !== header.payloadSha256) throw new CheckpointError(`${path}: truncated or corrupted (checksum mismatch)`);
+  const header = validateHeader(raw, payload.length, path);
+  // format 1's only checksum; in format 2 it is implied by the whole-file one, checked again for free
+  if (sha256(payload).toString("hex") !== header.payloadSha256) throw new CheckpointError(`${path}: damaged or truncated (checksum mismatch)`);
   const out: Record<Group, SavedTensor[]> = { param: [], state: [], optimizer: [] };
   for (const e of header.tensors) {
     // Copy into fresh, aligned memory (the payload may sit at any byte offset).
@@ -103,7 +164,7 @@ export function writeCheckpoint(path: string, c: Checkpoint, options?: AtomicWri
 export function readCheckpoint(path: string): Checkpoint {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = readRegularFile(path, READ_LIMITS.checkpoint, "checkpoint");
   } catch (e) {
     throw new CheckpointError(`${path}: cannot read (${(e as Error).message})`);
   }

@@ -1,17 +1,18 @@
 // What `intel eval`, `intel sample` and `intel encode` compute from a trained run: the model rebuilt
 // from ir.json with a checkpoint's weights, and the run's data in the roles training gave it.
 import * as tf from "@tensorflow/tfjs";
-import { existsSync } from "node:fs";
 import type { Dataset } from "../data/dataset";
 import { loadTestData, loadTrainingData } from "../data/load";
+import { dataChanges } from "../data/fingerprint";
 import type { CompiledModel } from "../model/compiled";
 import { likelihoodMean } from "../objectives/likelihood";
 import { deriveSeed } from "../random/seeds";
 import { batchCount, batchTensor, evaluateTerms } from "../train/terms";
 import type { TermValues } from "../train/divergence";
 import { TaskProgress, type ProgressSink } from "../train/progress";
-import { readCheckpoint, restoreCheckpoint, type Checkpoint } from "./checkpoint";
-import { checkpointPath, openRunDir, RunDirError, type OpenedRun } from "./run-dir";
+import { restoreCheckpoint, type Checkpoint } from "./checkpoint";
+import { chooseCheckpoint, type ChosenCheckpoint } from "./checkpoint-choice";
+import { openRunDir, RunDirError, type OpenedRun } from "./run-dir";
 import type { ModelFactory } from "./session";
 
 export type DataRole = "train" | "validation" | "test";
@@ -20,15 +21,21 @@ export interface LoadedRun extends OpenedRun {
   model: CompiledModel;
   checkpoint: Checkpoint;
   checkpointPath: string;
+  /** damaged checkpoints passed over on the way to this one */
+  skipped: ChosenCheckpoint["skipped"];
+  /** the run's data files that changed since it trained, in words (config.json's records) */
+  dataChanges: string[];
 }
 
-/** Opens a run and loads a checkpoint into a fresh model ("best" falls back to "last"). */
+/**
+ * Opens a run and loads a checkpoint into a fresh model: "best" (else "last"), "last", or a path;
+ * a damaged slot falls back to the newest intact checkpoint (see checkpoint-choice.ts).
+ */
 export async function loadTrainedRun(dir: string, buildModel: ModelFactory, which: "best" | "last" | string = "best"): Promise<LoadedRun> {
   const run = openRunDir(dir);
-  let path = which === "best" || which === "last" ? checkpointPath(dir, which) : which;
-  if (which === "best" && !existsSync(path)) path = checkpointPath(dir, "last");
-  if (!existsSync(path)) throw new RunDirError(`${dir} has no checkpoint ${which === "best" ? "yet" : path} (did training finish an epoch?)`);
-  const checkpoint = readCheckpoint(path);
+  const chosen = chooseCheckpoint(dir, which);
+  if (!chosen) throw new RunDirError(`${dir} has no checkpoint yet (did training save one?)`);
+  const { checkpoint, path } = chosen;
   const model = await buildModel(run.ir, deriveSeed(run.config.train.seed, "init", 0));
   try {
     await restoreCheckpoint(checkpoint, model);
@@ -36,7 +43,7 @@ export async function loadTrainedRun(dir: string, buildModel: ModelFactory, whic
     model.dispose();
     throw e;
   }
-  return { ...run, model, checkpoint, checkpointPath: path };
+  return { ...run, model, checkpoint, checkpointPath: path, skipped: chosen.skipped, dataChanges: run.config.data ? dataChanges(run.config.data) : [] };
 }
 
 /** The run's data in one role: what it trained on, what it held out, or the test split. */

@@ -5,14 +5,19 @@
 //     ir.json                      the model's IR (what every later command rebuilds the model from)
 //     config.json                  backend, versions, seed, effective training settings, command, times
 //     metrics.jsonl                one JSON record a line: {"type":"step"|"epoch"|"diverged", …}
-//     checkpoints/last.ckpt        end of the latest epoch (or where Ctrl-C stopped it)
+//     checkpoints/last.ckpt        end of the latest epoch, or within one (checkpoint_steps,
+//                                  checkpoint_minutes, or where Ctrl-C stopped it)
 //     checkpoints/best.ckpt        lowest validation loss so far
 //     checkpoints/epoch-NNNN.ckpt  after every `checkpointEvery` epochs
+//     train.lock                   while a process trains the run (lock.ts)
 //     eval.json, samples.png …     written by intel eval / sample / encode
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs";
+import { READ_LIMITS, readTextFile } from "../fs/read-file";
+import { makeDirs } from "../fs/write-file";
+import { isAbsolute, join, resolve } from "node:path";
+import type { ModelIR, SourceRef, TrainIR } from "../../compiler/ir/types";
+import type { DataFileRecord } from "../data/fingerprint";
 import { validateIR, type IRIssue } from "../../compiler/ir/schema";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
-import { join } from "node:path";
-import type { ModelIR, TrainIR } from "../../compiler/ir/types";
 import { packagePath } from "../../compiler/package-root";
 import { writeFileAtomic } from "./atomic";
 
@@ -23,6 +28,8 @@ export const RUN_FILES = {
   metrics: "metrics.jsonl",
   checkpoints: "checkpoints",
   eval: "eval.json",
+  /** held while a process trains the run (lock.ts) */
+  lock: "train.lock",
 } as const;
 
 export interface RunConfig {
@@ -41,9 +48,17 @@ export interface RunConfig {
   overrides?: Record<string, string>;
   /** the spec's text with the overrides applied (also in spec.intel), when any were given */
   effectiveSpec?: string;
+  /** each data file's size and hash when the run started (absent in runs from before they were recorded) */
+  data?: DataFileRecord[];
   /** each --resume: when, from where, on which backend */
   resumes: { at: string; command: string[]; backend: string; fromEpoch: number; fromBatch: number; fromStep: number }[];
 }
+
+/** The files (and the checkpoints folder) a run cannot lose: no command's output may replace them. */
+export const runOwnFiles = (dir: string): string[] =>
+  [RUN_FILES.spec, RUN_FILES.ir, RUN_FILES.config, RUN_FILES.metrics, RUN_FILES.checkpoints, RUN_FILES.lock].map((f) => join(dir, f));
+
+export const RUN_OWN_WHY = "a file the run needs (its spec, IR, config, metrics, checkpoints or lock)";
 
 export class RunDirError extends Error {
   override readonly name = "RunDirError";
@@ -75,7 +90,7 @@ export const checkpointPath = (dir: string, slot: "last" | "best" | number): str
 /** Creates the directory with spec, IR and config. Refuses a folder that already holds a run. */
 export function createRunDir(dir: string, ir: ModelIR, specText: string | null, config: RunConfig): void {
   if (existsSync(join(dir, RUN_FILES.config))) throw new RunDirError(`${dir} already holds a run; use --resume ${dir} to continue it, or another --out`);
-  mkdirSync(join(dir, RUN_FILES.checkpoints), { recursive: true });
+  makeDirs(join(dir, RUN_FILES.checkpoints));
   if (specText !== null) writeFileAtomic(join(dir, RUN_FILES.spec), specText);
   writeFileAtomic(join(dir, RUN_FILES.ir), JSON.stringify(ir, null, 2) + "\n");
   writeConfig(dir, config);
@@ -88,8 +103,9 @@ export function writeConfig(dir: string, config: RunConfig): void {
 
 function readJson<T>(path: string, what: string): T {
   if (!existsSync(path)) throw new RunDirError(`${path} is missing: is this a run directory?`);
+  const text = readTextFile(path, READ_LIMITS.json, what);
   try {
-    return JSON.parse(readFileSync(path, "utf8")) as T;
+    return JSON.parse(text) as T;
   } catch (e) {
     throw new RunDirError(`${what} ${path} is not valid JSON (${(e as Error).message})`);
   }
@@ -111,6 +127,12 @@ export class IRFileError extends RunDirError {
   }
 }
 
+/** The spec's `data` line, found from here: a relative spec path was relative to the run's working folder. */
+export function dataLine(run: OpenedRun): SourceRef {
+  const at = run.ir.data.at;
+  return isAbsolute(at.file) || existsSync(at.file) ? at : { ...at, file: resolve(run.config.cwd, at.file) };
+}
+
 export function openRunDir(dir: string): OpenedRun {
   if (!existsSync(dir)) throw new RunDirError(`no run directory at ${dir}`);
   const path = join(dir, RUN_FILES.ir);
@@ -126,7 +148,7 @@ export class MetricsWriter {
 
   /** Opens `path` keeping its first `keepLines` lines (those a checkpoint accounts for). */
   constructor(readonly path: string, keepLines = 0) {
-    const old = existsSync(path) ? readFileSync(path, "utf8") : "";
+    const old = existsSync(path) ? readTextFile(path, READ_LIMITS.json, "metrics file") : "";
     const kept = old.split("\n").filter((l) => l.length > 0);
     if (kept.length < keepLines) throw new RunDirError(`${path} has ${kept.length} lines but the checkpoint expects ${keepLines}`);
     if (kept.length !== keepLines) {
@@ -151,7 +173,7 @@ export class MetricsWriter {
 /** Parses metrics.jsonl (skipping a torn last line from a killed process). */
 export function readMetrics(path: string): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
-  for (const line of readFileSync(path, "utf8").split("\n")) {
+  for (const line of readTextFile(path, READ_LIMITS.json, "metrics file").split("\n")) {
     if (!line) continue;
     try {
       out.push(JSON.parse(line) as Record<string, unknown>);

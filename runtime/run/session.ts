@@ -5,6 +5,7 @@ import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ModelIR, TrainIR } from "../../compiler/ir/types";
 import { loadTrainingData, type DataSplits } from "../data/load";
+import { fingerprintData, requireSameData } from "../data/fingerprint";
 import type { CompiledModel } from "../model/compiled";
 import type { Dataset } from "../data/dataset";
 import { deriveSeed, shuffledIndices } from "../random/seeds";
@@ -14,10 +15,14 @@ import { loopSettings } from "../train/settings";
 import { Progress, type ProgressSink } from "../train/progress";
 import { batchCount, batchTensor } from "../train/terms";
 import { removeStaleTemps, writeFileAtomic } from "./atomic";
-import { captureCheckpoint, encodeCheckpoint, readCheckpoint, restoreCheckpoint } from "./checkpoint";
+import { captureCheckpoint, encodeCheckpoint, restoreCheckpoint } from "./checkpoint";
+import { chooseCheckpoint, skippedWarnings, type CheckpointSlotName } from "./checkpoint-choice";
+import { lockRun, type HeldLock } from "./lock";
+import { makeDirs } from "../fs/write-file";
 import {
   checkpointPath,
   createRunDir,
+  dataLine,
   defaultRunDir,
   intelVaeVersion,
   MetricsWriter,
@@ -25,6 +30,7 @@ import {
   RUN_FILES,
   RunDirError,
   writeConfig,
+  type OpenedRun,
   type RunConfig,
 } from "./run-dir";
 
@@ -47,6 +53,8 @@ interface CommonOptions {
   /** set `requested` to stop at the next step with a checkpoint (the CLI's SIGINT/SIGTERM) */
   stop?: { requested: boolean };
   afterStep?: TrainHooks["afterStep"];
+  /** warnings (a damaged checkpoint skipped, a stale lock taken over), one line each */
+  warn?: (line: string) => void;
 }
 
 export interface StartRunOptions extends CommonOptions {
@@ -67,6 +75,8 @@ export interface ResumeRunOptions extends CommonOptions {
   dir: string;
   /** train to this many epochs in all (default: the run's setting) */
   epochs?: number;
+  /** the checkpoint to continue from: "last" (default), "best" or a path */
+  checkpoint?: CheckpointSlotName | string;
 }
 
 export interface RunOutcome {
@@ -93,6 +103,7 @@ export async function startRun(o: StartRunOptions): Promise<RunOutcome> {
   const train = effectiveTrain(o.ir, o.epochs, o.seed);
   // Data first: a bad dataset is reported before a run directory exists.
   const data = loadTrainingData(o.ir.data, train.seed, train.validation);
+  const dataFiles = fingerprintData(o.ir.data);
   const now = o.now ?? new Date();
   const dir = o.outDir ?? defaultRunDir(o.runsRoot ?? "runs", o.ir.name, now);
   const config: RunConfig = {
@@ -106,21 +117,36 @@ export async function startRun(o: StartRunOptions): Promise<RunOutcome> {
     startedAt: now.toISOString(),
     train,
     ...(o.overrides && Object.keys(o.overrides).length ? { overrides: o.overrides, effectiveSpec: o.specText ?? "" } : {}),
+    data: dataFiles,
     resumes: [],
   };
   const optimizer = makeOptimizer(train.optimizer); // bad optimizer settings fail before the folder exists
   let model: CompiledModel;
+  let lock: HeldLock | undefined;
   try {
+    makeDirs(dir);
+    lock = takeLock(o, dir);
     createRunDir(dir, o.ir, o.specText, config);
     model = await o.buildModel(o.ir, deriveSeed(train.seed, "init", 0));
     initFromData(model, data.train, train.seed);
   } catch (e) {
     optimizer.dispose();
+    lock?.release();
     throw e;
   }
-  const metrics = new MetricsWriter(join(dir, RUN_FILES.metrics), 0);
-  const result = await runTraining(o, dir, model, train, data, undefined, null, metrics, optimizer);
-  return { dir, result, config };
+  try {
+    const metrics = new MetricsWriter(join(dir, RUN_FILES.metrics), 0);
+    const result = await runTraining(o, dir, model, train, data, undefined, null, metrics, optimizer);
+    return { dir, result, config };
+  } finally {
+    lock.release();
+  }
+}
+
+function takeLock(o: CommonOptions, dir: string): HeldLock {
+  const lock = lockRun(dir, o.command);
+  if (lock.replaced) o.warn?.(`warning: took over the lock of process ${lock.replaced.pid} on ${lock.replaced.host}, which no longer runs`);
+  return lock;
 }
 
 /**
@@ -141,35 +167,49 @@ export async function resumeRun(o: ResumeRunOptions): Promise<RunOutcome> {
   const run = openRunDir(o.dir);
   const train: TrainIR = { ...run.config.train, epochs: o.epochs ?? run.config.train.epochs };
   effectiveTrain({ ...run.ir, train }); // validates
+  const lock = takeLock(o, o.dir);
+  try {
+    return await resumeLocked(o, run, train);
+  } finally {
+    lock.release();
+  }
+}
+
+async function resumeLocked(o: ResumeRunOptions, run: OpenedRun, train: TrainIR): Promise<RunOutcome> {
   const ckptDir = join(o.dir, RUN_FILES.checkpoints);
   removeStaleTemps(ckptDir);
-  const last = checkpointPath(o.dir, "last");
-  const ckpt = readCheckpoint(last);
-  if (ckpt.model.sourceSha256 !== run.ir.source.sha256 || ckpt.model.name !== run.ir.name) {
-    throw new RunDirError(`${last} belongs to model '${ckpt.model.name}' of another spec version than ${join(o.dir, RUN_FILES.ir)}`);
-  }
+  // A run killed before its first checkpoint has none: it starts again from the beginning, which
+  // computes what the first attempt would have.
+  const chosen = chooseCheckpoint(o.dir, o.checkpoint ?? "last");
+  const ckpt = chosen?.checkpoint ?? null;
+  if (chosen) {
+    for (const w of skippedWarnings(chosen.skipped, chosen.path, chosen.checkpoint)) o.warn?.(w);
+    if (ckpt!.model.sourceSha256 !== run.ir.source.sha256 || ckpt!.model.name !== run.ir.name) {
+      throw new RunDirError(`${chosen.path} belongs to model '${ckpt!.model.name}' of another spec version than ${join(o.dir, RUN_FILES.ir)}`);
+    }
+  } else o.warn?.(`warning: ${o.dir} has no checkpoint yet (stopped during its first epoch): training it again from the start`);
+  requireSameData(dataLine(run), run.config.data);
   const data = loadTrainingData(run.ir.data, train.seed, train.validation);
   const model = await o.buildModel(run.ir, deriveSeed(train.seed, "init", 0));
+  if (!ckpt) initFromData(model, data.train, train.seed);
+  const from = ckpt?.state ?? { epoch: 0, batch: 0, step: 0 };
   const config: RunConfig = {
     ...run.config,
     train,
-    resumes: [
-      ...run.config.resumes,
-      { at: new Date().toISOString(), command: o.command, backend: o.backend.name, fromEpoch: ckpt.state.epoch, fromBatch: ckpt.state.batch, fromStep: ckpt.state.step },
-    ],
+    resumes: [...run.config.resumes, { at: new Date().toISOString(), command: o.command, backend: o.backend.name, fromEpoch: from.epoch, fromBatch: from.batch, fromStep: from.step }],
   };
   writeConfig(o.dir, config);
-  const metrics = new MetricsWriter(join(o.dir, RUN_FILES.metrics), ckpt.metricsLines);
+  const metrics = new MetricsWriter(join(o.dir, RUN_FILES.metrics), ckpt?.metricsLines ?? 0);
   const optimizer = makeOptimizer(train.optimizer);
   try {
-    await restoreCheckpoint(ckpt, model, optimizer);
+    if (ckpt) await restoreCheckpoint(ckpt, model, optimizer);
   } catch (e) {
     metrics.close();
     optimizer.dispose();
     model.dispose();
     throw e;
   }
-  const result = await runTraining(o, o.dir, model, train, data, ckpt.state, last, metrics, optimizer);
+  const result = await runTraining(o, o.dir, model, train, data, ckpt?.state, chosen?.path ?? null, metrics, optimizer);
   return { dir: o.dir, result, config };
 }
 

@@ -140,11 +140,17 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   let lrSet = s.lr; // the optimizer was made with the base rate; set it only when it changes
   let lastCheckpoint = o.lastCheckpoint ?? null;
   let unsaved = false; // steps taken since the last checkpoint
+  let savedAt = Date.now();
   const save = async (slots: CheckpointSlot[]): Promise<void> => {
     const path = await hooks.checkpoint(state, slots);
     if (slots.includes("last")) lastCheckpoint = path;
     unsaved = false;
+    savedAt = Date.now();
   };
+  // Within an epoch too (checkpoint_steps, checkpoint_minutes): a kill then loses minutes, not an
+  // epoch. The epoch's end saves anyway. Saving reads the state and changes no number.
+  const midEpochDue = (): boolean =>
+    state.batch < batches && ((s.checkpointSteps !== null && state.step % s.checkpointSteps === 0) || (s.checkpointMs > 0 && Date.now() - savedAt >= s.checkpointMs));
 
   while (state.epoch < s.epochs && !state.earlyStopped) {
     const e = state.epoch;
@@ -198,6 +204,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
         hooks.metric({ type: "step", epoch: e + 1, batch: state.batch, step: state.step, lr, ...terms, ...(gradNorm !== undefined ? { grad_norm: gradNorm } : {}) });
       }
       o.progress?.step({ epoch: e + 1, epochs: s.epochs, batch: state.batch, batches, step: state.step, terms, samples: end - start });
+      if (midEpochDue()) await save(["last"]);
       await hooks.afterStep?.(state);
       await yieldToEventLoop(); // lets SIGINT/SIGTERM handlers run
     }

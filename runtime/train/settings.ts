@@ -10,6 +10,9 @@ export interface LoopSettings {
   /** patience in checks of the monitored loss; 0 = off */
   earlyStop: number;
   checkpointEvery: number;
+  /** mid-epoch saves of "last": every N steps (null = off), and after this many ms since the last save (0 = off) */
+  checkpointSteps: number | null;
+  checkpointMs: number;
   minEpochs: number;
   monitor: Monitor;
   validationEvery: number;
@@ -34,6 +37,8 @@ export function loopSettings(t: TrainIR): LoopSettings {
     epochs: t.epochs,
     earlyStop: t.earlyStop,
     checkpointEvery: t.checkpointEvery,
+    checkpointSteps: s.checkpoint_steps,
+    checkpointMs: s.checkpoint_minutes * 60_000,
     minEpochs: s.min_epochs,
     monitor: s.monitor,
     validationEvery: s.validation_every,

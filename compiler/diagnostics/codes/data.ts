@@ -8,4 +8,10 @@ export const DATA_CODES = {
   IV6003: { severity: "error", title: "the data holds NaN or infinite values" },
   IV6004: { severity: "error", title: "the data's values lie outside the range the spec relies on" },
   IV6005: { severity: "error", title: "the data or its arguments cannot be read or are malformed" },
+  IV6010: {
+    severity: "error",
+    title: "a data file changed since the run started: a resume would not repeat the run's numbers",
+    hint: "restore the data the run started with, or start a new run",
+  },
+  IV6011: { severity: "warning", title: "a data file changed since the run was trained: evaluated on the data as it is now" },
 } as const satisfies Record<string, CatalogEntry>;

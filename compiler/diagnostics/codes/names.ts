@@ -20,5 +20,11 @@ export const NAMES_CODES = {
   IV2016: { severity: "error", title: "a name declared in one kind of place is used as another kind of thing" },
   IV2017: { severity: "error", title: "imported file cannot be read" },
   IV2018: { severity: "error", title: "recursive definition: a bias or network uses itself" },
+  IV2019: {
+    severity: "error",
+    title: "import outside the import root (the top spec's folder tree, INTEL_PATH, the prelude)",
+    hint: "move the file under the top spec's folder, or add its folder to INTEL_PATH",
+  },
+  IV2020: { severity: "error", title: "an import names a file that is not a .intel spec", hint: "imports read only .intel files (the extension may be left out)" },
   IV2030: { severity: "error", title: "a setting written in the wrong block (`lr` belongs to the optimizer, `batch` to `train`, `beta` to the objective)" },
 } as const satisfies Record<string, CatalogEntry>;

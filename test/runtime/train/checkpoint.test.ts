@@ -30,7 +30,7 @@ describe("checkpoint format", () => {
 
   it("refuses a truncated, corrupted or foreign file", () => {
     const bytes = encodeCheckpoint(checkpoint(6));
-    expect(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 3))).toThrow(/truncated or corrupted/);
+    expect(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 3))).toThrow(/damaged or truncated/);
     const flipped = Uint8Array.from(bytes);
     flipped[flipped.length - 1]! ^= 1;
     expect(() => decodeCheckpoint(flipped)).toThrow(CheckpointError);

@@ -11,6 +11,8 @@ import { makeTrainCommand } from "../../../cli/train-command";
 import { bufferIo } from "../../../cli/io";
 import { selectBackend } from "../../../runtime/backend/select";
 import { readCheckpoint } from "../../../runtime/run/checkpoint";
+import { RunLockedError } from "../../../runtime/run/lock";
+import { hostname } from "node:os";
 import { fakeDeps } from "../../cli/fake-deps";
 import { fakeIR } from "./fake-model";
 import { cleanupTmp, metricsOf, resumeFake, startFake, tmp, weightsOf } from "./helpers";
@@ -44,8 +46,10 @@ function records(dir: string): { type: string; epoch: number }[] {
   return out;
 }
 
-/** Starts the child and resolves once it is 2 steps into epoch 2 (after epoch 1's checkpoint). */
-function startChild(args: string[], dir: string) {
+const stepsOf = (dir: string, epoch: number) => records(dir).filter((r) => r.type === "step" && r.epoch === epoch).length;
+
+/** Starts the child; `midEpoch2` resolves once `ready` holds (default: 2 steps into epoch 2, after epoch 1's checkpoint). */
+function startChild(args: string[], dir: string, ready = () => stepsOf(dir, 2) >= 2) {
   const child = spawn(process.execPath, ["--import", "tsx", CHILD, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (d) => (output += d));
@@ -53,15 +57,14 @@ function startChild(args: string[], dir: string) {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on("exit", (code, signal) => r({ code, signal })));
   const midEpoch2 = new Promise<void>((resolve, reject) => {
     const timer = setInterval(() => {
-      const rs = records(dir);
-      if (rs.filter((r) => r.type === "step" && r.epoch === 2).length >= 2) {
+      if (ready()) {
         clearInterval(timer);
         resolve();
       }
     }, 10);
     void exited.then(() => {
       clearInterval(timer);
-      reject(new Error(`child exited before epoch 2:\n${output}`));
+      reject(new Error(`child exited before it was ready:\n${output}`));
     });
   });
   return { child, exited, midEpoch2, output: () => output };
@@ -100,6 +103,55 @@ describe("interrupted runs resume bit for bit", () => {
     const resumed = makeTrainCommand(fakeDeps(fakeIR({ train })));
     expect(await resumed(["--resume", dir, "--backend", "cpu"], io)).toBe(0);
     expect(io.stdout()).toContain("4 epochs done");
+    expect(metricsOf(dir)).toEqual(metricsOf(straight));
+    expect(weightsOf(dir)).toEqual(weightsOf(straight));
+  });
+
+  it("a second writer is refused while the first trains; after kill -9 its stale lock is taken over", async () => {
+    const dir = tmp();
+    const c = startChild(["kill", dir], dir);
+    await c.midEpoch2;
+    // this process is the second writer: the CLI says who holds the run and exits 1
+    const io = bufferIo();
+    const second = makeTrainCommand(fakeDeps(fakeIR({ train })));
+    expect(await second(["--resume", dir, "--backend", "cpu"], io)).toBe(1);
+    expect(io.stderr()).toMatch(new RegExp(`is being written by process ${c.child.pid} since .* wait for it to finish or stop it\\. If it is gone, delete .*train\\.lock`));
+    await expect(resumeFake(dir)).rejects.toThrow(RunLockedError);
+    c.child.kill("SIGKILL");
+    await c.exited;
+    const warnings: string[] = [];
+    expect((await resumeFake(dir, { warn: (w) => warnings.push(w) })).result.status).toBe("completed");
+    expect(warnings).toEqual([`warning: took over the lock of process ${c.child.pid} on ${hostname()}, which no longer runs`]);
+    expect(existsSync(join(dir, "train.lock"))).toBe(false);
+    expect(metricsOf(dir)).toEqual(metricsOf(straight));
+    expect(weightsOf(dir)).toEqual(weightsOf(straight));
+  });
+
+  it("SIGKILL in epoch 1 with checkpoint_steps: 2 resumes from the mid-epoch checkpoint, bit for bit", async () => {
+    const dir = tmp();
+    const c = startChild(["kill-steps", dir], dir, () => stepsOf(dir, 1) >= 3);
+    await c.midEpoch2;
+    c.child.kill("SIGKILL");
+    await c.exited;
+    const ckpt = readCheckpoint(join(dir, "checkpoints", "last.ckpt"));
+    expect(ckpt.state.epoch).toBe(0);
+    expect(ckpt.state.batch).toBeGreaterThanOrEqual(2);
+    expect(ckpt.state.batch % 2).toBe(0);
+    expect((await resumeFake(dir)).result.status).toBe("completed");
+    expect(metricsOf(dir)).toEqual(metricsOf(straight));
+    expect(weightsOf(dir)).toEqual(weightsOf(straight));
+  });
+
+  it("SIGKILL before the first checkpoint: --resume trains the run again from the start, bit for bit", async () => {
+    const dir = tmp();
+    const c = startChild(["kill", dir], dir, () => stepsOf(dir, 1) >= 1);
+    await c.midEpoch2;
+    c.child.kill("SIGKILL");
+    await c.exited;
+    expect(existsSync(join(dir, "checkpoints", "last.ckpt"))).toBe(false);
+    const io = bufferIo();
+    expect(await makeTrainCommand(fakeDeps(fakeIR({ train })))(["--resume", dir, "--backend", "cpu"], io)).toBe(0);
+    expect(io.stderr()).toContain("has no checkpoint yet (stopped during its first epoch): training it again from the start");
     expect(metricsOf(dir)).toEqual(metricsOf(straight));
     expect(weightsOf(dir)).toEqual(weightsOf(straight));
   });
