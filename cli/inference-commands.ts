@@ -4,7 +4,8 @@
 import { extname, join } from "node:path";
 import { writeFileAtomic } from "../runtime/run/atomic";
 import { drawSamples, encodeData, evaluateSplit, loadTrainedRun, runData, type DataRole, type LoadedRun, type SplitEvaluation } from "../runtime/run/inference";
-import { imageGridPng, imageLayout, toCsv } from "../runtime/run/outputs";
+import { imageGridPng, imageLayout } from "../runtime/run/outputs";
+import { arrayFormat, writeArray, type ArrayFormat } from "./array-output";
 import { RUN_FILES } from "../runtime/run/run-dir";
 import { subset, type Dataset } from "../runtime/data/dataset";
 import { evaluateMetrics } from "./run-support";
@@ -13,16 +14,16 @@ import { parseArgs, UsageError, type ParsedArgs } from "./args";
 import type { Io } from "./io";
 import { backendFlag, defaultDeps, intFlag, stringFlag, useBackend, userError, type RunDeps } from "./run-support";
 
-interface Spec<O> {
+export interface InferenceSpec<O> {
   name: string;
   valued: string[];
   /** flags → options; usage errors surface before any work */
   parse(args: ParsedArgs): O;
-  run(run: LoadedRun, o: O, io: Io): number;
+  run(run: LoadedRun, o: O, io: Io): number | Promise<number>;
 }
 
 /** The shared frame: arguments, backend, run and checkpoint, user errors, disposal. */
-function inferenceCommand<O>(spec: Spec<O>, overrides: Partial<RunDeps>) {
+export function inferenceCommand<O>(spec: InferenceSpec<O>, overrides: Partial<RunDeps>) {
   return async (argv: readonly string[], io: Io): Promise<number> => {
     const deps = { ...defaultDeps(), ...overrides };
     const args = parseArgs(argv, ["backend", "checkpoint", ...spec.valued], []);
@@ -34,7 +35,7 @@ function inferenceCommand<O>(spec: Spec<O>, overrides: Partial<RunDeps>) {
       await useBackend(deps, backend, io.err);
       run = await loadTrainedRun(args.positionals[0]!, deps.buildModel, stringFlag(args, "checkpoint") ?? "best");
       io.err(`checkpoint: ${run.checkpointPath} (epoch ${run.checkpoint.state.epoch}, step ${run.checkpoint.state.step})\n`);
-      return spec.run(run, options, io);
+      return await spec.run(run, options, io);
     } catch (e) {
       return userError(e, io, spec.name);
     } finally {
@@ -84,18 +85,22 @@ export function makeSampleCommand(overrides: Partial<RunDeps> = {}) {
     {
       name: "sample",
       valued: ["n", "o", "seed"],
-      parse: (args) => ({ n: intFlag(args, "n", 1) ?? 64, out: stringFlag(args, "o"), seed: intFlag(args, "seed", 1) }),
+      parse: (args) => {
+        const out = stringFlag(args, "o");
+        return { n: intFlag(args, "n", 1) ?? 64, out, format: out === undefined ? undefined : arrayFormat(out, [".png"]), seed: intFlag(args, "seed", 1) };
+      },
       run(run, o, io) {
         const layout = imageLayout(run.ir.data);
         let out = o.out ?? join(run.dir, layout ? "samples.png" : "samples.csv");
         const values = drawSamples(run.model, o.n, o.seed ?? deriveSeed(run.config.train.seed, "sample", 0));
-        if (layout) writeFileAtomic(out, imageGridPng(values, o.n, layout));
+        if (o.format === "npy") writeArray(out, "npy", values, o.n, run.ir.data.shape, "x");
+        else if (layout && o.format !== "csv") writeFileAtomic(out, imageGridPng(values, o.n, layout));
         else {
           if (extname(out).toLowerCase() === ".png") {
             out = out.slice(0, -4) + ".csv";
             io.err(`the data is not images (Real[${run.ir.data.shape.join(", ")}]): writing the samples as CSV instead\n`);
           }
-          writeFileAtomic(out, toCsv(values, o.n, values.length / o.n, "x"));
+          writeArray(out, "csv", values, o.n, run.ir.data.shape, "x");
         }
         io.out(`wrote ${o.n} samples to ${out}\n`);
         return 0;
@@ -110,8 +115,11 @@ export function makeEncodeCommand(overrides: Partial<RunDeps> = {}) {
     {
       name: "encode",
       valued: ["data", "o"],
-      parse: (args) => ({ role: roleFlag(args, "data", "train"), out: stringFlag(args, "o") }),
-      run(run, { role, out }, io) {
+      parse: (args) => {
+        const out = stringFlag(args, "o");
+        return { role: roleFlag(args, "data", "train"), out, format: out === undefined ? ("csv" as const) : (arrayFormat(out) as ArrayFormat) };
+      },
+      run(run, { role, out, format }, io) {
         const ds = runData(run, role);
         if (!ds) {
           io.err(`intel encode: the run holds out no validation data\n`);
@@ -119,8 +127,8 @@ export function makeEncodeCommand(overrides: Partial<RunDeps> = {}) {
         }
         const { z, dim } = encodeData(run.model, ds, run.config.train.batch);
         const path = out ?? join(run.dir, `z-${role}.csv`);
-        writeFileAtomic(path, toCsv(z, ds.n, dim, "z", ds.labels));
-        io.out(`wrote ${ds.n} representations g(μ(x)) (${dim} dims${ds.labels ? ", with labels" : ""}) of the ${role} data to ${path}\n`);
+        const files = writeArray(path, format, z, ds.n, [dim], "z", ds.labels);
+        io.out(`wrote ${ds.n} representations g(μ(x)) (${dim} dims${ds.labels ? ", with labels" : ""}) of the ${role} data to ${files.join(" and ")}\n`);
         return 0;
       },
     },

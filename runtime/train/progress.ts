@@ -42,7 +42,16 @@ export function formatDuration(s: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
 }
 
-export class Progress {
+/** What the training loop reports to: the CLI's Progress, or the API's callbacks (api/train.ts). */
+export interface ProgressListener {
+  step(s: StepInfo): void;
+  epoch(e: EpochInfo): void;
+  /** a line of its own (max_steps reached, early stopping) */
+  message(s: string): void;
+  clear(): void;
+}
+
+export class Progress implements ProgressListener {
   private started = Date.now();
   private samples = 0;
   private stepsDone = 0;
