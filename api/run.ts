@@ -10,6 +10,8 @@ import { likelihoodMean } from "../runtime/objectives/likelihood";
 import { deriveSeed } from "../runtime/random/seeds";
 import { drawSamples, loadTrainedRun, pointEstimate, type LoadedRun } from "../runtime/run/inference";
 import type { RunConfig } from "../runtime/run/run-dir";
+import { exportInfo, writeExplorePage } from "../runtime/export/explore";
+import { writeExport } from "../runtime/export/tfjs-export";
 import { evaluateTerms } from "../runtime/train/terms";
 import { toRows, toTensor, withBatch, type Batch, type Out } from "./arrays";
 
@@ -53,6 +55,10 @@ export interface TrainedModel {
   elbo(x: Batch, options?: { seed?: number; batch?: number }): Elbo;
   /** log p(x) per datapoint, estimated with k importance samples: [n] (a tensor for a tensor) */
   iwae<B extends Batch>(x: B, k: number, seed?: number): B extends tf.Tensor ? tf.Tensor1D : number[];
+  /** `intel export`: model.json (tf.io weights manifest, decoder and mapping IR) and .bin shards in `dir`; the files written */
+  export(dir: string): Promise<string[]>;
+  /** `intel explore`: the browser page and its files in `dir`; the page's path */
+  explore(dir: string): Promise<string>;
   /** the underlying runtime model (runtime/model/compiled.ts), for what this layer does not cover */
   readonly model: CompiledModel;
   /** frees the model's tensors */
@@ -71,6 +77,7 @@ function wrap(run: LoadedRun, backend: BackendInfo): TrainedModel {
   const zShape = ir.mapping.nodes[ir.mapping.output]!.shape;
   const yShape = [model.latentDim];
   const runSeed = run.config.train.seed;
+  const info = exportInfo(run);
   const map = (y: tf.Tensor) => model.map(y as tf.Tensor2D, false).z;
   const decode = (z: tf.Tensor) => likelihoodMean(ir.likelihood, model.decode(z, false)).reshape([z.shape[0]!, ...dataShape]);
   const represent = (x: tf.Tensor) => map(pointEstimate(model, x));
@@ -118,6 +125,8 @@ function wrap(run: LoadedRun, backend: BackendInfo): TrainedModel {
         t.dispose();
       }
     },
+    export: (out) => writeExport(model, out, info),
+    explore: (out) => writeExplorePage(model, out, info),
     dispose: () => model.dispose(),
   };
 }

@@ -3,7 +3,8 @@
 // page opened from file:// may not fetch files) and model/ (the export itself, tf.io format).
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { join, relative } from "node:path";
+import type { LoadedRun } from "../run/inference";
 import type { CompiledModel } from "../model/compiled";
 import { imageLayout } from "../run/outputs";
 import { encodeExport, writeExport } from "./tfjs-export";
@@ -21,11 +22,16 @@ export interface ExploreInfo {
   checkpoint: string;
 }
 
+/** What an export records of where it came from. */
+export function exportInfo(run: LoadedRun): ExploreInfo {
+  return { run: run.dir, checkpoint: `${relative(run.dir, run.checkpointPath)} (epoch ${run.checkpoint.state.epoch}, step ${run.checkpoint.state.step})` };
+}
+
 /** Writes the page and its files into `dir`; returns the page's path. */
 export async function writeExplorePage(model: CompiledModel, dir: string, info: ExploreInfo): Promise<string> {
   const ir = model.ir;
   mkdirSync(dir, { recursive: true });
-  const metadata = { run: info.run, checkpoint: info.checkpoint };
+  const metadata = { ...info };
   await writeExport(model, join(dir, "model"), metadata);
   const { json, shards } = await encodeExport(model, metadata);
   const b64 = [...shards.values()].map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64"));

@@ -58,7 +58,7 @@ export function modelTensors(model: CompiledModel): tf.NamedTensorMap {
 }
 
 /** The model.json and the shards' bytes (by file name) of a model. */
-export async function encodeExport(model: CompiledModel, metadata: Record<string, unknown> = {}): Promise<{ json: ExportModelJson; shards: Map<string, Uint8Array> }> {
+export async function encodeExport(model: CompiledModel, metadata: object = {}): Promise<{ json: ExportModelJson; shards: Map<string, Uint8Array> }> {
   const { data, specs } = await tf.io.encodeWeights(modelTensors(model));
   const bytes = new Uint8Array(data);
   const count = Math.max(1, Math.ceil(bytes.length / SHARD_BYTES));
@@ -70,13 +70,13 @@ export async function encodeExport(model: CompiledModel, metadata: Record<string
     convertedBy: null,
     modelTopology: exportTopology(model.ir),
     weightsManifest: [{ paths: [...shards.keys()], weights: specs }],
-    userDefinedMetadata: metadata,
+    userDefinedMetadata: { ...metadata },
   };
   return { json, shards };
 }
 
 /** Writes DIR/model.json and its shards; returns the files written. */
-export async function writeExport(model: CompiledModel, dir: string, metadata: Record<string, unknown> = {}): Promise<string[]> {
+export async function writeExport(model: CompiledModel, dir: string, metadata: object = {}): Promise<string[]> {
   const { json, shards } = await encodeExport(model, metadata);
   mkdirSync(dir, { recursive: true });
   const files = [join(dir, MODEL_JSON)];
