@@ -4,11 +4,12 @@
 import { extname, join } from "node:path";
 import { writeFileAtomic } from "../runtime/run/atomic";
 import { drawSamples, encodeData, evaluateSplit, loadTrainedRun, runData, type DataRole, type LoadedRun, type SplitEvaluation } from "../runtime/run/inference";
-import { imageGridPng, imageLayout, toCsv } from "../runtime/run/outputs";
+import { imageGridPng, imageLayout } from "../runtime/run/outputs";
 import { dataLine, RUN_FILES, RUN_OWN_WHY, runOwnFiles } from "../runtime/run/run-dir";
 import { checkOutputPath } from "../runtime/fs/write-file";
 import { environmentMessage } from "../runtime/fs/env-error";
 import { skippedWarnings } from "../runtime/run/checkpoint-choice";
+import { arrayFormat, writeArray, type ArrayFormat } from "./array-output";
 import { subset, type Dataset } from "../runtime/data/dataset";
 import { evaluateMetrics } from "./run-support";
 import { renderDataError } from "./data-diagnostic";
@@ -19,17 +20,17 @@ import type { Io } from "./io";
 import type { ProgressSink } from "../runtime/train/progress";
 import { backendFlag, defaultDeps, intFlag, stringFlag, useBackend, userError, type RunDeps } from "./run-support";
 
-interface Spec<O> {
+export interface InferenceSpec<O> {
   name: string;
   valued: string[];
   booleans?: string[];
   /** flags → options; usage errors surface before any work */
   parse(args: ParsedArgs): O;
-  run(run: LoadedRun, o: O, io: Io, tty: boolean): number;
+  run(run: LoadedRun, o: O, io: Io, tty: boolean): number | Promise<number>;
 }
 
 /** The shared frame: arguments, backend, run and checkpoint, user errors, disposal. */
-function inferenceCommand<O>(spec: Spec<O>, overrides: Partial<RunDeps>) {
+export function inferenceCommand<O>(spec: InferenceSpec<O>, overrides: Partial<RunDeps>) {
   return async (argv: readonly string[], io: Io): Promise<number> => {
     const deps = { ...defaultDeps(), ...overrides };
     const args = parseArgs(argv, ["backend", "checkpoint", ...spec.valued], spec.booleans ?? []);
@@ -43,7 +44,7 @@ function inferenceCommand<O>(spec: Spec<O>, overrides: Partial<RunDeps>) {
       for (const w of skippedWarnings(run.skipped, run.checkpointPath, run.checkpoint)) io.err(`intel ${spec.name}: ${w}\n`);
       if (run.dataChanges.length) io.err(dataChangedWarning(run, io.color));
       io.err(`checkpoint: ${run.checkpointPath} (epoch ${run.checkpoint.state.epoch}, step ${run.checkpoint.state.step})\n`);
-      return spec.run(run, options, io, deps.tty);
+      return await spec.run(run, options, io, deps.tty);
     } catch (e) {
       return userError(e, io, spec.name);
     } finally {
@@ -114,17 +115,21 @@ export function makeSampleCommand(overrides: Partial<RunDeps> = {}) {
       name: "sample",
       valued: ["n", "o", "seed"],
       booleans: ["force"],
-      parse: (args) => ({ n: intFlag(args, "n", 1) ?? 64, out: stringFlag(args, "o"), seed: intFlag(args, "seed", 1), force: args.flags.has("force") }),
+      parse: (args) => {
+        const out = stringFlag(args, "o");
+        return { n: intFlag(args, "n", 1) ?? 64, out, format: out === undefined ? undefined : arrayFormat(out, [".png"]), seed: intFlag(args, "seed", 1), force: args.flags.has("force") };
+      },
       run(run, o, io) {
         const layout = imageLayout(run.ir.data);
         let out = o.out ?? join(run.dir, layout ? "samples.png" : "samples.csv");
         if (!layout && extname(out).toLowerCase() === ".png") out = out.slice(0, -4) + ".csv";
         checkRunOutput(run, out, o.out === undefined, o.force);
         const values = drawSamples(run.model, o.n, o.seed ?? deriveSeed(run.config.train.seed, "sample", 0));
-        if (layout) writeFileAtomic(out, imageGridPng(values, o.n, layout));
+        if (o.format === "npy") writeArray(out, "npy", values, o.n, run.ir.data.shape, "x");
+        else if (layout && o.format !== "csv") writeFileAtomic(out, imageGridPng(values, o.n, layout));
         else {
           if (o.out !== undefined && extname(o.out).toLowerCase() === ".png") io.err(`the data is not images (Real[${run.ir.data.shape.join(", ")}]): writing the samples as CSV instead\n`);
-          writeFileAtomic(out, toCsv(values, o.n, values.length / o.n, "x"));
+          writeArray(out, "csv", values, o.n, run.ir.data.shape, "x");
         }
         io.out(`wrote ${o.n} samples to ${out}\n`);
         return 0;
@@ -140,8 +145,11 @@ export function makeEncodeCommand(overrides: Partial<RunDeps> = {}) {
       name: "encode",
       valued: ["data", "o"],
       booleans: ["force"],
-      parse: (args) => ({ role: roleFlag(args, "data", "train"), out: stringFlag(args, "o"), force: args.flags.has("force") }),
-      run(run, { role, out, force }, io, tty) {
+      parse: (args) => {
+        const out = stringFlag(args, "o");
+        return { role: roleFlag(args, "data", "train"), out, format: out === undefined ? ("csv" as const) : (arrayFormat(out) as ArrayFormat), force: args.flags.has("force") };
+      },
+      run(run, { role, out, format, force }, io, tty) {
         const path = out ?? join(run.dir, `z-${role}.csv`);
         checkRunOutput(run, path, out === undefined, force);
         const ds = runData(run, role);
@@ -150,8 +158,8 @@ export function makeEncodeCommand(overrides: Partial<RunDeps> = {}) {
           return 1;
         }
         const { z, dim } = encodeData(run.model, ds, run.config.train.batch, progressSink(io, tty));
-        writeFileAtomic(path, toCsv(z, ds.n, dim, "z", ds.labels));
-        io.out(`wrote ${ds.n} representations g(μ(x)) (${dim} dims${ds.labels ? ", with labels" : ""}) of the ${role} data to ${path}\n`);
+        const files = writeArray(path, format, z, ds.n, [dim], "z", ds.labels);
+        io.out(`wrote ${ds.n} representations g(μ(x)) (${dim} dims${ds.labels ? ", with labels" : ""}) of the ${role} data to ${files.join(" and ")}\n`);
         return 0;
       },
     },

@@ -18,9 +18,9 @@ commands:
                              (Ctrl-C saves a checkpoint; RUN/train.lock keeps a second writer out)
   eval RUN [--k K]           validation/test ELBO terms, IWAE NLL (K particles, default 500) and
                              reconstruction error; JSON to stdout and RUN/eval.json
-  sample RUN [-n 64] [-o F]  samples from the prior: a PNG grid for images, CSV otherwise
+  sample RUN [-n 64] [-o F]  samples from the prior: a PNG grid for images, CSV otherwise; F.npy: NumPy
   encode RUN [--data train|validation|test] [-o F]
-                             representations g(μ(x)) with labels, as CSV
+                             representations g(μ(x)) with labels, as CSV (F.npy: NumPy, labels in F.labels.npy)
   report RUN [-o FILE]       one self-contained HTML page (RUN/report.html): loss curves,
                              reconstructions, samples, latent space, activity, metrics, spec
   compile SPEC [-o F] [--check]  the model as one standalone TypeScript program (tfjs); --check type-checks it
@@ -33,6 +33,8 @@ commands:
   eval, sample, encode and report take --checkpoint last|best|PATH (default best; a damaged one
   falls back to the newest intact checkpoint, with a warning); -o never replaces an input or a
   run's own files, and replaces another existing file only with --force
+  export RUN [-o DIR]        the weights in TensorFlow.js's format (model.json + .bin) with the decoder and mapping IR
+  explore RUN [-o DIR]       a browser page (no network): drag a point in the latent space, see the decoding
   help                       this text
 `;
 
@@ -55,6 +57,8 @@ const COMMANDS: Record<string, Command> = {
   sweep: lazy(async () => (await import("./sweep/sweep-command")).sweepCommand),
   worker: lazy(async () => (await import("./sweep/worker-command")).workerCommand),
   compare: lazy(async () => (await import("./compare-command")).compareCommand),
+  export: lazy(async () => (await import("./export-commands")).exportCommand),
+  explore: lazy(async () => (await import("./export-commands")).exploreCommand),
 };
 
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {

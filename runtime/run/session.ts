@@ -12,7 +12,7 @@ import { deriveSeed, shuffledIndices } from "../random/seeds";
 import { trainModel, type CheckpointSlot, type TrainHooks, type TrainResult, type TrainState } from "../train/loop";
 import { makeOptimizer, TrainSettingsError } from "../train/optimizer";
 import { loopSettings } from "../train/settings";
-import { Progress, type ProgressSink } from "../train/progress";
+import { Progress, type ProgressListener, type ProgressSink } from "../train/progress";
 import { batchCount, batchTensor } from "../train/terms";
 import { removeStaleTemps, writeFileAtomic } from "./atomic";
 import { captureCheckpoint, encodeCheckpoint, restoreCheckpoint } from "./checkpoint";
@@ -55,6 +55,8 @@ interface CommonOptions {
   afterStep?: TrainHooks["afterStep"];
   /** warnings (a damaged checkpoint skipped, a stale lock taken over), one line each */
   warn?: (line: string) => void;
+  /** structured progress (the API's callbacks), besides or instead of `progress` */
+  listener?: Partial<ProgressListener>;
 }
 
 export interface StartRunOptions extends CommonOptions {
@@ -228,7 +230,7 @@ async function runTraining(
   const { keepCheckpoints, maxSteps } = loopSettings(train);
   const byEpochs = Math.max(0, (train.epochs - (state?.epoch ?? 0)) * batches - (state?.batch ?? 0));
   const left = maxSteps === null ? byEpochs : Math.min(byEpochs, Math.max(0, maxSteps - (state?.step ?? 0)));
-  const progress = o.progress ? new Progress(o.progress, left) : undefined;
+  const progress = listeners(o.progress ? new Progress(o.progress, left) : undefined, o.listener);
   const checkpoint = async (s: TrainState, slots: CheckpointSlot[]): Promise<string> => {
     const bytes = encodeCheckpoint(await captureCheckpoint(model, optimizer, train.optimizer.kind, s, metrics.lines));
     let lastPath = "";
@@ -259,6 +261,29 @@ async function runTraining(
     optimizer.dispose();
     model.dispose();
   }
+}
+
+/** The text progress and the caller's listener, both told everything. */
+function listeners(text: ProgressListener | undefined, extra: Partial<ProgressListener> | undefined): ProgressListener | undefined {
+  if (!extra) return text;
+  return {
+    step(s) {
+      text?.step(s);
+      extra.step?.(s);
+    },
+    epoch(e) {
+      text?.epoch(e);
+      extra.epoch?.(e);
+    },
+    message(m) {
+      text?.message(m);
+      extra.message?.(m);
+    },
+    clear() {
+      text?.clear();
+      extra.clear?.();
+    },
+  };
 }
 
 /** Keeps the `keep` most recent periodic checkpoints (epoch-NNNN.ckpt); best and last are apart. */

@@ -14,7 +14,7 @@ import { deriveSeed, shuffledIndices } from "../random/seeds";
 import { clipByGlobalNorm } from "./clip";
 import { firstBadTerm, termSource, TrainingDivergedError, type TermValues } from "./divergence";
 import { setLearningRate } from "./optimizer";
-import type { Progress } from "./progress";
+import type { ProgressListener } from "./progress";
 import { learningRateAt } from "./schedule";
 import { loopSettings, type LoopSettings } from "./settings";
 import { addTerms, batchCount, batchTensor, emptySums, evaluateTerms, meanTerms, readTerms, type TermSums } from "./terms";
@@ -63,7 +63,7 @@ export interface TrainOptions {
   state?: TrainState;
   /** the checkpoint the state came from, reported if training diverges before the next one */
   lastCheckpoint?: string | null;
-  progress?: Progress;
+  progress?: ProgressListener;
   /** set `requested` (from a signal handler) to save a checkpoint and return at the next step */
   stop?: { requested: boolean };
 }

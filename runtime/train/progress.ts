@@ -43,6 +43,15 @@ export function formatDuration(s: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
 }
 
+/** What the training loop reports to: the CLI's Progress, or the API's callbacks (api/train.ts). */
+export interface ProgressListener {
+  step(s: StepInfo): void;
+  epoch(e: EpochInfo): void;
+  /** a line of its own (max_steps reached, early stopping) */
+  message(s: string): void;
+  clear(): void;
+}
+
 /** The drawing every progress line shares: on a TTY one line rewritten in place (at most ~10 times a
  *  second, cut to the terminal's width), otherwise a plain line every `plainEvery` seconds. */
 class StatusLine {
@@ -89,7 +98,7 @@ class StatusLine {
   }
 }
 
-export class Progress extends StatusLine {
+export class Progress extends StatusLine implements ProgressListener {
   private samples = 0;
   private stepsDone = 0;
 
