@@ -26,8 +26,20 @@ export interface CheckOptions {
   host?: FileHost;
 }
 
-/** Checks one spec given as text. Imports are read through `host` (the disk by default). */
+/** Checks one spec given as text. Imports are read through `host` (the disk by default). Never throws:
+ *  whatever goes wrong inside (a bug, a host that throws, a stack overflow) is an IV9001 diagnostic. */
 export function checkSource(text: string, options: CheckOptions = {}): CheckResult {
+  try {
+    return checkText(text, options);
+  } catch (e) {
+    const file = options.file ?? "<input>.intel";
+    const span = { file, line: 1, col: 1, offset: 0, end: 0, endLine: 1, endCol: 1 };
+    const program: Program = { kind: "Program", file, span, items: [], comments: [] };
+    return { program, modules: [], diagnostics: [internalError(e, program)], sources: new Map([[file, text]]) };
+  }
+}
+
+function checkText(text: string, options: CheckOptions): CheckResult {
   const file = options.file ?? "<input>.intel";
   const host = options.host ?? memoryHost({ [file]: text });
   const abs = host.absolute(file);

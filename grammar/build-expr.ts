@@ -4,6 +4,7 @@
 import type { CstElement, CstNode, IToken } from "chevrotain";
 import type * as A from "./ast";
 import { stringValue } from "./lexer";
+import { isHole } from "./nesting";
 import { isReal, tokenEnd, type SourceText } from "./source";
 import type { SyntaxProblem } from "./syntax-errors";
 
@@ -179,6 +180,7 @@ export class ExprBuilder {
     }
     const num = c["NumberLit"]?.[0] as IToken | undefined;
     if (num !== undefined) {
+      if (isHole(num)) return { kind: "Missing", span: this.span(num) }; // nested too deep: reported as IV1011
       const raw = num.image;
       return { kind: "NumberLit", value: parseFloat(raw), raw, isInt: /^\d+$/.test(raw), span: this.span(num) };
     }
