@@ -60,7 +60,8 @@ export class GraphBuilder {
       op,
       text: this.cx.text(span),
       span,
-      range: I.isEmpty(range) ? I.REAL : range,
+      // a constant is computed in float32, like the runtime does: 1 - 1e-8 is exactly 1
+      range: I.isEmpty(range) ? I.REAL : I.isPoint(range) ? I.point(Math.fround(range.lo)) : range,
       integer: init.integer ?? false,
       unknown: init.unknown ?? false,
       failed,
@@ -123,7 +124,8 @@ export class GraphBuilder {
   expr(e: Expr): Node {
     switch (e.kind) {
       case "NumberLit":
-        return this.node("const", e.span, I.point(e.value), { integer: Number.isInteger(e.value) });
+        // the runtime computes in float32: 1e-50 is 0 there, 1e999 infinite (IV1012 says so)
+        return this.node("const", e.span, I.point(Math.fround(e.value)), { integer: Number.isInteger(e.value) });
       case "BoolLit":
         return this.node("const", e.span, I.point(e.value ? 1 : 0), { integer: true });
       case "StringLit":
@@ -285,7 +287,7 @@ function sameValue(a: Node, b: Node): boolean {
   return a === b || (a.text === b.text && !a.text.includes("…") && a.op !== "const" && !a.failed);
 }
 
-/** x / norm(x) and x / (norm(x) + c) with c ≥ 0 (x or a component of x) lie in [-1, 1] (open when c > 0): |xᵢ| ≤ ‖x‖ₚ for
+/** x / norm(x) and x / (norm(x) + c) with c ≥ 0 (x or a component of x) lie in [-1, 1]: |xᵢ| ≤ ‖x‖ₚ for
  *  p ≥ 1. The one relational fact intervals cannot see, and the circle mapping's whole point. */
 function unitRatio(x: Node, d: Node): Interval | undefined {
   // x itself or a component of it (y[0] / (norm(y) + eps)).
@@ -297,8 +299,9 @@ function unitRatio(x: Node, d: Node): Interval | undefined {
   const [l, r] = d.operands;
   const c = isNormOfX(l) ? r : isNormOfX(r) ? l : undefined;
   if (!c || c.range.lo < 0) return undefined;
-  const strict = c.range.lo > 0 || c.range.loOpen;
-  return I.iv(-1, 1, strict, strict);
+  // Not open even when c > 0: in float32, norm(x) + c rounds to norm(x) once ‖x‖ > 2c / 2⁻²³ (for
+  // c = 1e-7, about 2), and the ratio is then exactly ±1.
+  return I.iv(-1, 1);
 }
 
 function typeRange(t: TypeExpr): { range: Interval; integer: boolean; unknown: boolean } {

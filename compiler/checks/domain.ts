@@ -30,6 +30,8 @@ function check(g: Graph, n: Node): Finding | undefined {
   if (n.op !== "fn" || !n.fn) return undefined;
   if (n.fn.name === "pow") return power(g, n, a, b);
   if (n.fn.name === "mod") return division(g, n, a, b);
+  if (n.fn.name === "tan") return tangent(n, a);
+  if (n.fn.name === "atan2") return angle(n, a, b);
   const domain = functionInfo(n.fn.name)?.domain;
   if (!domain || !usable(a) || subset(a.range, domain)) return undefined;
   return functionDomain(g, n, n.fn.name, a, domain);
@@ -138,6 +140,44 @@ function functionDomain(g: Graph, n: Node, name: string, x: Node, domain: Interv
       );
   }
 }
+
+/** tan is infinite at π/2 + kπ: its argument must stay between two poles. */
+function tangent(n: Node, x: Node | undefined): Finding | undefined {
+  if (!usable(x) || !reachesPole(x.range)) return undefined;
+  return finding(
+    n,
+    "IV4007",
+    `tan of ${code(x.text)}`,
+    `takes tan of ${code(x.text)}`,
+    `, which can reach π/2 + kπ, where tan is infinite${rangeClause(x)}`,
+    `keep the argument strictly inside (-π/2, π/2), e.g. tan(1.5 * tanh(${x.text}))`,
+    blame(x, reachesPole, n),
+  );
+}
+
+export function reachesPole(r: Interval): boolean {
+  if (!Number.isFinite(r.lo) || !Number.isFinite(r.hi) || r.hi - r.lo >= Math.PI) return true;
+  const pole = Math.PI / 2 + Math.ceil((r.lo - Math.PI / 2) / Math.PI) * Math.PI;
+  return contains(r, pole);
+}
+
+/** atan2(v, u) has the gradient (u, -v) / (u² + v²): 0/0 = NaN where both are 0. Safe when either
+ *  cannot be 0, or when one is guarded: where(cond, u, c) with a constant c ≠ 0 for where cond fails. */
+function angle(n: Node, v: Node | undefined, u: Node | undefined): Finding | undefined {
+  if (!usable(v) || !usable(u) || !canBeZero(v.range) || !canBeZero(u.range) || guarded(u) || guarded(v)) return undefined;
+  return finding(
+    n,
+    "IV4011",
+    `${code(n.text)}`,
+    `takes atan2 of ${code(v.text)} and ${code(u.text)}`,
+    `: both arguments can be 0 at once, where the value is defined but its gradient is 0/0 (not a number)`,
+    `guard the origin: atan2(${v.text}, where(square(${u.text}) + square(${v.text}) > 0, ${u.text}, 1))`,
+    [],
+  );
+}
+
+const guarded = (x: Node): boolean =>
+  x.op === "fn" && x.fn?.name === "where" && !!x.operands[2] && isPoint(x.operands[2].range) && !canBeZero(x.operands[2].range);
 
 function finding(n: Node, c: Finding["code"], noun: string, verb: string, problem: string, hint: string, labels: Label[]): Finding {
   return { code: c, node: n, noun, verb, problem, hint, labels };

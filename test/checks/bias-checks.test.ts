@@ -52,8 +52,12 @@ const TABLE: { mapping: string; src: string; codes: string[] }[] = [
     src: bias("let s = floor + (1 - floor) * sigmoid(y)\nreturn y * log(s)", "", ", floor: Real = 0.2"),
     codes: [],
   },
-  { mapping: "acos(y[0] / (norm(y) + 1e-7))", src: bias("return y * acos(y[0] / (norm(y) + 1e-7))"), codes: [] },
-  { mapping: "acos(y / (norm(y) + 1e-7))", src: bias("return acos(y / (norm(y) + 1e-7))"), codes: [] },
+  // float32: norm(y) + 1e-7 rounds to norm(y) for |y| > 2, so the ratio is exactly ±1 (test/checks/float32-hazards.test.ts)
+  { mapping: "acos(y[0] / (norm(y) + 1e-7))", src: bias("return y * acos(y[0] / (norm(y) + 1e-7))"), codes: ["IV4007"] },
+  { mapping: "acos(y / (norm(y) + 1e-7))", src: bias("return acos(y / (norm(y) + 1e-7))"), codes: ["IV4007"] },
+  { mapping: "acos(clip(y / (norm(y) + 1e-7), -1 + 1e-7, 1 - 1e-7))", src: bias("return acos(clip(y / (norm(y) + 1e-7), -1 + 1e-7, 1 - 1e-7))"), codes: [] },
+  // 1 - 1e-8 is 1 in float32: that clip does not keep acos away from 1
+  { mapping: "acos(clip(y, -1 + 1e-8, 1 - 1e-8))", src: bias("return acos(clip(y, -1 + 1e-8, 1 - 1e-8))"), codes: ["IV4007"] },
   { mapping: "floor(k / 2) of a hyperparameter", src: bias("return y * floor(k / 2)", "", ", k: Int = 5"), codes: [] },
   { mapping: "param c; y / (softplus(c) + 1e-3)", src: bias("param c = zeros()\nreturn y / (softplus(c) + 1e-3)"), codes: [] },
 ];
@@ -111,8 +115,9 @@ model m {
     expect(biasCodes(model("circle(y, eps: 0.01)"))).toEqual([]);
   });
 
-  it("uses the callee's range: circle(y) lies in (-1, 1)", () => {
-    expect(biasCodes(`${circle}bias c3(y: Real[2]) -> Real[2] {\n  return acos(circle(y))\n}\n`)).toEqual([]);
+  it("uses the callee's range: circle(y) lies in [-1, 1] (in float32 it reaches ±1), clip(circle(y), …) in (-1, 1)", () => {
+    expect(biasCodes(`${circle}bias c3(y: Real[2]) -> Real[2] {\n  return acos(circle(y))\n}\n`)).toEqual(["IV4007"]);
+    expect(biasCodes(`${circle}bias c3(y: Real[2]) -> Real[2] {\n  return acos(clip(circle(y), -0.999, 0.999))\n}\n`)).toEqual([]);
   });
 });
 

@@ -17,4 +17,5 @@ export const SYNTAX_CODES = {
     title: "expression nested too deeply (more than 100 levels of brackets and `**`, or 1,000 operations)",
     hint: "name the inner parts with `let` and build the expression from them",
   },
+  IV1012: { severity: "error", title: "a number float32 cannot hold: it overflows to infinity or underflows to 0" },
 } as const satisfies Record<string, CatalogEntry>;
