@@ -240,7 +240,8 @@ export class GraphBuilder {
     for (const a of extra) inputs.push({ from: this.expr(a.value) });
     const ranges = operands.map((o, i) => (o ? o.range : defaultRange(b.params[i]?.default)));
     const integerArg = (i: number) => operands[i]?.integer ?? Number.isInteger(b.params[i]?.default);
-    const n = this.node("fn", e.span, functionRange(b, ranges, integerArg), { operands, inputs, integer: INTEGER_RESULTS.has(b.name) });
+    const range = b.name === "where" ? whereRange(operands) : undefined;
+    const n = this.node("fn", e.span, range ?? functionRange(b, ranges, integerArg), { operands, inputs, integer: INTEGER_RESULTS.has(b.name) });
     n.fn = b;
     return n;
   }
@@ -302,6 +303,28 @@ function unitRatio(x: Node, d: Node): Interval | undefined {
   // Not open even when c > 0: in float32, norm(x) + c rounds to norm(x) once ‖x‖ > 2c / 2⁻²³ (for
   // c = 1e-7, about 2), and the ratio is then exactly ±1.
   return I.iv(-1, 1);
+}
+
+/** where(s > k, s, b): the branch that is the condition's subject lies where the condition says
+ *  (so y / where(r > 0, r, 1) is safe). A division inside a branch is not: its gradient flows there too. */
+function whereRange([c, a, b]: (Node | undefined)[]): Interval | undefined {
+  if (!c || !a || !b || !COMPARISONS.has(c.op)) return undefined;
+  const [l, r] = c.operands;
+  if (!l || !r) return undefined;
+  const facts = (subject: Node, k: Node, op: string): [Interval, Interval] | undefined => {
+    if (!I.isPoint(k.range)) return undefined;
+    const v = k.range.lo;
+    const gt: [Interval, Interval] = [I.iv(v, Infinity, true), I.iv(-Infinity, v)];
+    const ge: [Interval, Interval] = [I.iv(v, Infinity), I.iv(-Infinity, v, false, true)];
+    const table: Record<string, [Interval, Interval]> = { ">": gt, ">=": ge, "<": [ge[1], ge[0]], "<=": [gt[1], gt[0]] };
+    return sameValue(subject, a) || sameValue(subject, b) ? table[op] : undefined;
+  };
+  const flip: Record<string, string> = { ">": "<", "<": ">", ">=": "<=", "<=": ">=" };
+  const subject = facts(l, r, c.op) ? l : facts(r, l, flip[c.op] ?? "") ? r : undefined;
+  if (!subject) return undefined;
+  const [yes, no] = subject === l ? facts(l, r, c.op)! : facts(r, l, flip[c.op]!)!;
+  const refine = (x: Node, fact: Interval) => (sameValue(subject, x) ? I.restrict(x.range, fact) : x.range);
+  return I.hull(refine(a, yes), refine(b, no));
 }
 
 function typeRange(t: TypeExpr): { range: Interval; integer: boolean; unknown: boolean } {

@@ -3,7 +3,7 @@
 // the bad value comes from ("norm(y) is 0 where y is 0"), and suggests the fix in the user's own terms.
 import type { Label } from "../diagnostics/diagnostic";
 import { functionInfo } from "../builtins";
-import type { Finding, Graph, Node } from "./graph";
+import { consumers, type Finding, type Graph, type Node } from "./graph";
 import { canBeNegative, contains, formatInterval, isPoint, REAL, subset, type Interval } from "./interval";
 
 type Bad = (r: Interval) => boolean;
@@ -15,12 +15,27 @@ const code = (s: string) => `\`${s}\``;
 
 export function domainFindings(g: Graph): Finding[] {
   const out: Finding[] = [];
+  const outs = consumers(g);
   for (const n of g.nodes) {
     if (n.failed) continue;
     const f = check(g, n);
-    if (f) out.push(f);
+    if (f) out.push(insideGuard(f, n, outs.get(n) ?? []));
   }
   return out;
+}
+
+/** where(r > 0, y / r, y) guards the value, not the gradient: where sends 0 into the branch it does not
+ *  pick, and 0 · ∞ through y / r is NaN. Say so, and point at the guard that works. */
+function insideGuard(f: Finding, n: Node, uses: { to: Node }[]): Finding {
+  const guard = uses.find((u) => u.to.fn?.name === "where" && u.to.operands[0]?.op.match(/[<>]/) && u.to.operands.indexOf(n) > 0)?.to;
+  const d = n.op === "/" ? n.operands[1] : undefined;
+  if (!guard || !d) return f;
+  const [c] = guard.operands;
+  return {
+    ...f,
+    problem: `${f.problem}; the \`where\` around it picks its other branch there, but the gradient flows through both branches, and 0 · ∞ through this division is not a number`,
+    hint: `guard the divisor instead: ${n.operands[0]?.text ?? "x"} / where(${c!.text}, ${d.text}, 1)`,
+  };
 }
 
 function check(g: Graph, n: Node): Finding | undefined {

@@ -3,6 +3,12 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkSource } from "../../compiler/check";
+import type { NodeIR } from "../../compiler/ir/types";
+import "../../runtime/model/gradients"; // comparisons get a zero gradient, as in training
+import { norm as runtimeNorm } from "../../runtime/mapping/ops";
+
+/** the runtime's norm (its gradient at 0 is 0) */
+const norm = (y: tf.Tensor) => runtimeNorm({ t: y, batched: false }, { op: "norm", inputs: [] } as unknown as NodeIR).t;
 
 const codes = (body: string) =>
   checkSource(`bias b(y: Real[2]) -> Real[2] {\n${body}\n}\n`).diagnostics.filter((d) => d.severity === "error").map((d) => d.code);
@@ -68,5 +74,27 @@ describe("float32 and gradient hazards, confirmed in tfjs", () => {
     expect(codes("  return y * 1e999")).toEqual(["IV1012"]);
     expect(codes("  return y * 1e39")).toEqual(["IV1012"]);
     expect(codes("  return y * 3e38")).toEqual([]);
+  });
+});
+
+describe("where conditions", () => {
+  it("y / where(r > 0, r, 1) is safe: the divisor is never 0, in value or gradient", () => {
+    const f = (y: tf.Tensor) => {
+      const r = norm(y);
+      return tf.div(y, tf.where(tf.greater(r, 0), r, tf.onesLike(r)));
+    };
+    const r = at(f, [0, 0]);
+    expect(finite([r.value, ...r.grad])).toBe(true);
+    expect(codes("  let r = norm(y)\n  @allow(discontinuous)\n  let d = where(r > 0, r, 1)\n  return y / d")).toEqual([]);
+    expect(codes("  let r = norm(y)\n  @allow(discontinuous)\n  let d = where(0 < r, r, 1)\n  return y / d")).toEqual([]);
+  });
+
+  it("where(r > 0, y / r, y) is still reported: its gradient through y / r is NaN at 0", () => {
+    const f = (y: tf.Tensor) => {
+      const r = norm(y);
+      return tf.where(tf.greater(r, 0), tf.div(y, r), y);
+    };
+    expect(finite(at(f, [0, 0]).grad)).toBe(false);
+    expect(codes("  let r = norm(y)\n  @allow(discontinuous)\n  let z = where(r > 0, y / r, y)\n  return z")).toEqual(["IV4004"]);
   });
 });
