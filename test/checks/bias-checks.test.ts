@@ -24,7 +24,12 @@ const TABLE: { mapping: string; src: string; codes: string[] }[] = [
   { mapping: "y / norm(y)", src: bias("return y / norm(y)"), codes: ["IV4004"] },
   { mapping: "log(y)", src: bias("return log(y)"), codes: ["IV4005"] },
   { mapping: "y ** 0.5", src: bias("return y ** 0.5"), codes: ["IV4006"] },
-  { mapping: "sqrt(norm(y))", src: bias("return y * sqrt(norm(y))"), codes: ["IV4006"] },
+  // sqrt(x) is x ** 0.5: an infinite slope at 0 is a warning for both spellings, a negative base an error
+  { mapping: "sqrt(norm(y))", src: bias("return y * sqrt(norm(y))"), codes: ["IV4008"] },
+  { mapping: "sqrt(abs(y))", src: bias("return sqrt(abs(y))"), codes: ["IV4008"] },
+  { mapping: "abs(y) ** 0.5", src: bias("return abs(y) ** 0.5"), codes: ["IV4008"] },
+  { mapping: "sqrt(y)", src: bias("return sqrt(y)"), codes: ["IV4006"] },
+  { mapping: "y ** 0.5", src: bias("return y ** 0.5"), codes: ["IV4006"] },
   { mapping: "asin(y)", src: bias("return asin(y)"), codes: ["IV4007"] },
   { mapping: "param w; y + w * 0", src: bias("param w = zeros()\nreturn y + w * 0"), codes: ["IV4001"] },
   { mapping: "param w; y + floor(w)", src: bias("param w = zeros()\nreturn y + floor(w)"), codes: ["IV4001"] },
