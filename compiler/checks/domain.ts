@@ -13,6 +13,21 @@ const canBeNonPositive: Bad = (r) => canBeNegative(r, true);
 const usable = (n: Node | undefined): n is Node => !!n && !n.unknown && !n.failed;
 const code = (s: string) => `\`${s}\``;
 
+/** How each built-in function's domain is checked; test/checks/domain-rules.test.ts holds every function
+ *  of the table to having one. "table": the `domain` interval of compiler/builtins/functions.ts;
+ *  "total": finite value and gradient everywhere (overflow aside: `intel check --probe`'s business). */
+export const DOMAIN_RULES: Record<string, "table" | "total" | "division" | "power" | "poles" | "origin"> = {
+  sqrt: "table", log: "table", log1p: "table", asin: "table", acos: "table",
+  mod: "division", pow: "power", tan: "poles", atan2: "origin",
+  ...Object.fromEntries(
+    ("abs square exp expm1 sin cos atan sinh cosh tanh sigmoid softplus relu leaky_relu elu normal_cdf normal_log_cdf sign floor ceil " +
+      "round stop_gradient min max clip where sum mean prod amin amax logsumexp norm softmax log_softmax cumsum dot entropy_spread " +
+      "concat stack reshape transpose matmul gather len hierarchy clusters_product planar_flow radial_flow sylvester_flow")
+      .split(" ")
+      .map((n) => [n, "total" as const]),
+  ),
+};
+
 export function domainFindings(g: Graph): Finding[] {
   const out: Finding[] = [];
   const outs = consumers(g);
