@@ -76,8 +76,15 @@ function checkText(text: string, options: CheckOptions): CheckResult {
     stage(() => all.push(...checkBiasDefinitions(loaded, names).diagnostics));
     stage(() => all.push(...checkModelRules(loaded, names).diagnostics));
   }
-  result.diagnostics = cap(sortDiagnostics(all));
+  result.diagnostics = cap(sortDiagnostics(withoutImportCascade(all)));
   return result;
+}
+
+/** A file whose import failed (IV2004, IV2017) would also report every name that import defines as
+ *  unknown (IV2001, IV2006): the failed import already says what is wrong. */
+function withoutImportCascade(ds: Diagnostic[]): Diagnostic[] {
+  const broken = new Set(ds.filter((d) => d.code === "IV2004" || d.code === "IV2017").map((d) => d.span.file));
+  return broken.size === 0 ? ds : ds.filter((d) => !((d.code === "IV2001" || d.code === "IV2006") && broken.has(d.span.file)));
 }
 
 /** Checks a spec on disk. A file that cannot be read is a diagnostic, not an exception. */

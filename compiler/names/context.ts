@@ -172,7 +172,7 @@ export class NameContext {
       : `unknown ${rules.noun} '${callee.name}'`;
     this.report(
       diagnostic("IV2006", callee.span, message, {
-        hint: guess ? `did you mean '${guess}'?` : `see docs/language.md for the ${rules.noun}s there are`,
+        hint: guess ? `did you mean '${guess}'?` : `see docs/builtins.md for the ${rules.noun}s there are`,
       }),
     );
   }
