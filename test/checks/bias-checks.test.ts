@@ -40,7 +40,9 @@ const TABLE: { mapping: string; src: string; codes: string[] }[] = [
   { mapping: "sign(y) * abs(y) ** 0.5 + y", src: bias("return sign(y) * abs(y) ** 0.5 + y"), codes: ["IV4009", "IV4008"] },
   { mapping: "where(y > 0, y, 2 * y)", src: bias("return where(y > 0, y, 2 * y)"), codes: ["IV4009"] },
   { mapping: "penalty gamma * 2", src: bias("penalty gamma * 2\nreturn y", "", ", gamma: Real = 3"), codes: ["IV4010"] },
-  { mapping: "y / s, s without default", src: bias("return y / s", "", ", s: Real"), codes: ["IV4004"] },
+  // a required hyperparameter is judged at the call sites, with the values passed there
+  { mapping: "y / s, s without default", src: bias("return y / s", "", ", s: Real"), codes: [] },
+  { mapping: "y / (s - 1), s without default", src: bias("return y / (s - 1)", "", ", s: Real"), codes: ["IV4004"] },
   // safe forms
   { mapping: "y / (norm(y) + 1e-7)", src: bias("return y / (norm(y) + 1e-7)"), codes: [] },
   { mapping: "y / (norm(y) + eps), eps = 1e-7", src: bias("return y / (norm(y) + eps)", "", ", eps: Real = 1e-7"), codes: [] },
@@ -94,9 +96,12 @@ describe("hyperparameters at call sites", () => {
     expect(d[0]!.labels[0]!.span.line).toBe(2);
   });
 
-  it("accepts other safe values, and a caller's unconstrained hyperparameter is not safe", () => {
+  it("accepts other safe values; a caller's required hyperparameter passed on is judged at its own calls", () => {
     expect(biasCodes(`${circle}bias c1(y: Real[2]) -> Real[2] {\n  return circle(y, eps: 1e-3) + circle(y)\n}\n`)).toEqual([]);
-    expect(biasCodes(`${circle}bias c2(y: Real[2], e: Real) -> Real[2] {\n  return circle(y, eps: e)\n}\n`)).toEqual(["IV4004"]);
+    const c2 = `${circle}bias c2(y: Real[2], e: Real) -> Real[2] {\n  return circle(y, eps: e)\n}\n`;
+    expect(biasCodes(c2)).toEqual([]);
+    expect(biasCodes(`${c2}bias c3(y: Real[2]) -> Real[2] {\n  return c2(y, e: 0.5)\n}\n`)).toEqual([]);
+    expect(biasCodes(`${c2}bias c3(y: Real[2]) -> Real[2] {\n  return c2(y, e: 0)\n}\n`)).toEqual(["IV4004"]);
   });
 
   it("checks a model's mapping expression and the values it passes", () => {
