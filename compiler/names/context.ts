@@ -139,7 +139,13 @@ export class NameContext {
       // A user name that cannot stand here does not hide the slot's own built-in (a bias `circle`
       // and a data source `circle` can coexist).
       if (this.builtinCall(e, rules)) return;
-      return this.report(diagnostic("IV2016", e.callee.span, `'${name}' is ${describe(sym)}; it cannot be used as a ${rules.noun} here`));
+      // A model named like a bias it means to call (`model circle` … `circle(y)`) hides that bias.
+      const hides = sym.kind === "model" && rules.biases;
+      return this.report(
+        diagnostic("IV2016", e.callee.span, `'${name}' is ${describe(sym)}; it cannot be used as a ${rules.noun} here${hides ? `, and the model's name hides any bias '${name}' (the prelude's, an import's)` : ""}`, {
+          ...(hides ? { hint: `rename the model (e.g. 'model ${name}_model') so that '${name}(…)' calls the bias` } : {}),
+        }),
+      );
     }
     if (!this.builtinCall(e, rules)) this.unknownCallee(e.callee, scope, rules);
   }
