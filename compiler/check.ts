@@ -26,8 +26,20 @@ export interface CheckOptions {
   host?: FileHost;
 }
 
-/** Checks one spec given as text. Imports are read through `host` (the disk by default). */
+/** Checks one spec given as text. Imports are read through `host` (the disk by default). Never throws:
+ *  whatever goes wrong inside (a bug, a host that throws, a stack overflow) is an IV9001 diagnostic. */
 export function checkSource(text: string, options: CheckOptions = {}): CheckResult {
+  try {
+    return checkText(text, options);
+  } catch (e) {
+    const file = options.file ?? "<input>.intel";
+    const span = { file, line: 1, col: 1, offset: 0, end: 0, endLine: 1, endCol: 1 };
+    const program: Program = { kind: "Program", file, span, items: [], comments: [] };
+    return { program, modules: [], diagnostics: [internalError(e, program)], sources: new Map([[file, text]]) };
+  }
+}
+
+function checkText(text: string, options: CheckOptions): CheckResult {
   const file = options.file ?? "<input>.intel";
   const host = options.host ?? memoryHost({ [file]: text });
   const abs = host.absolute(file);
@@ -64,8 +76,15 @@ export function checkSource(text: string, options: CheckOptions = {}): CheckResu
     stage(() => all.push(...checkBiasDefinitions(loaded, names).diagnostics));
     stage(() => all.push(...checkModelRules(loaded, names).diagnostics));
   }
-  result.diagnostics = cap(sortDiagnostics(all));
+  result.diagnostics = cap(sortDiagnostics(withoutImportCascade(all)));
   return result;
+}
+
+/** A file whose import failed (IV2004, IV2017) would also report every name that import defines as
+ *  unknown (IV2001, IV2006): the failed import already says what is wrong. */
+function withoutImportCascade(ds: Diagnostic[]): Diagnostic[] {
+  const broken = new Set(ds.filter((d) => d.code === "IV2004" || d.code === "IV2017").map((d) => d.span.file));
+  return broken.size === 0 ? ds : ds.filter((d) => !((d.code === "IV2001" || d.code === "IV2006") && broken.has(d.span.file)));
 }
 
 /** Checks a spec on disk. A file that cannot be read is a diagnostic, not an exception. */

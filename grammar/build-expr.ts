@@ -4,6 +4,7 @@
 import type { CstElement, CstNode, IToken } from "chevrotain";
 import type * as A from "./ast";
 import { stringValue } from "./lexer";
+import { isHole } from "./nesting";
 import { isReal, tokenEnd, type SourceText } from "./source";
 import type { SyntaxProblem } from "./syntax-errors";
 
@@ -179,7 +180,9 @@ export class ExprBuilder {
     }
     const num = c["NumberLit"]?.[0] as IToken | undefined;
     if (num !== undefined) {
+      if (isHole(num)) return { kind: "Missing", span: this.span(num) }; // nested too deep: reported as IV1011
       const raw = num.image;
+      this.float32(raw, num);
       return { kind: "NumberLit", value: parseFloat(raw), raw, isInt: /^\d+$/.test(raw), span: this.span(num) };
     }
     const str = c["StringLit"]?.[0] as IToken | undefined;
@@ -199,6 +202,20 @@ export class ExprBuilder {
       return { kind: "Paren", inner, span: this.span(tok(paren, "LParen"), inner, tok(paren, "RParen")) };
     }
     return this.missing();
+  }
+
+  /** IV1012: models compute in float32, where 1e999 is infinite and 1e-50 is 0. */
+  private float32(raw: string, t: IToken): void {
+    const v = parseFloat(raw);
+    const f = Math.fround(v);
+    if (Number.isNaN(v) || (Number.isFinite(f) && (f !== 0 || v === 0))) return;
+    const what = Number.isFinite(f) ? "is 0 in float32 (the smallest positive float32 is about 1.4e-45)" : "is infinite in float32 (the largest float32 is about 3.4e38)";
+    this.problems.push({
+      code: "IV1012",
+      message: `the number ${raw} ${what}`,
+      span: this.span(t),
+      hint: Number.isFinite(f) ? "use a value float32 can hold, e.g. 1e-7 for an epsilon" : "use a finite value below 3.4e38, or the constant `inf`",
+    });
   }
 
   /** a call from a node holding `Identifier ( args )` (atom) or `name ( args )` (layerCall) */

@@ -36,6 +36,14 @@ export const CmpOp = labelled(createToken({ name: "CmpOp", pattern: Lexer.NA }),
 export const BinOp = labelled(createToken({ name: "BinOp", pattern: Lexer.NA }), "an operator");
 
 export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\f\v]+/, group: Lexer.SKIPPED });
+/** A UTF-8 byte-order mark at the very start of a file (editors on Windows write one): skipped. */
+export const ByteOrderMark = createToken({
+  name: "ByteOrderMark",
+  pattern: { exec: (text: string, offset: number) => (offset === 0 && text.charCodeAt(0) === 0xfeff ? ["\uFEFF"] : null) } as never,
+  start_chars_hint: ["\uFEFF"],
+  line_breaks: false,
+  group: Lexer.SKIPPED,
+});
 export const Comment = createToken({ name: "Comment", pattern: /#[^\r\n]*/, group: "comments" });
 export const NL = labelled(createToken({ name: "NL", pattern: /\r?\n/, line_breaks: true }), "end of line");
 // Deliberately greedy: `1e`, `1.2.3`, `2x` lex as one number so they can be reported as malformed.
@@ -104,7 +112,7 @@ const KEYWORDS = [
 const BY_LENGTH = [...KEYWORDS].sort((a, b) => DISPLAY.get(b)!.length - DISPLAY.get(a)!.length);
 
 export const ALL_TOKENS: TokenType[] = [
-  WhiteSpace, Comment, NL, NumberLit, StringLit, ...BY_LENGTH, Identifier,
+  ByteOrderMark, WhiteSpace, Comment, NL, NumberLit, StringLit, ...BY_LENGTH, Identifier,
   Arrow, StarStar, EqEq, NotEq, LessEq, GreaterEq, Less, Greater, Plus, Minus, Star, Slash,
   LParen, RParen, LBracket, RBracket, LBrace, RBrace, Comma, Colon, Equals, Tilde, Pipe, At, Question,
   TypeName, AddOp, MulOp, CmpOp, BinOp,

@@ -2,6 +2,7 @@
 import type { Program } from "./ast";
 import { buildProgram } from "./build-ast";
 import { lex } from "./lexer";
+import { limitNesting } from "./nesting";
 import { parseTokens } from "./parser";
 import { indexOfToken, SourceText, tokenEnd } from "./source";
 import { ProblemWriter, type SyntaxProblem } from "./syntax-errors";
@@ -17,14 +18,18 @@ export interface ParseResult {
 export function parse(text: string, file: string): ParseResult {
   const src = new SourceText(text, file);
   const lexed = lex(src);
-  const { tokens } = lexed;
-  const parsed = parseTokens(tokens, lexed.unclosed, lexed.strays);
+  const limited = limitNesting(lexed.tokens, src);
+  const { tokens } = limited;
+  // brackets inside a hole (nested too deep) are gone from the token vector
+  const kept = new Set(tokens);
+  lexed.unclosed = lexed.unclosed.filter((t) => kept.has(t));
+  const parsed = parseTokens(tokens, lexed.unclosed, lexed.strays.filter((t) => kept.has(t)));
   const built = buildProgram(parsed.cst, src, lexed.comments);
   const writer = new ProblemWriter(src, tokens);
 
   const openAt = lexed.unclosed.filter((t) => t.tokenType.name !== "LBrace").map((t) => indexOfToken(tokens, t));
   const claimed = new Set<number>();
-  const out: SyntaxProblem[] = [...lexed.problems];
+  const out: SyntaxProblem[] = [...lexed.problems, ...limited.problems];
   for (const p of parsed.problems) {
     if (p.reason.kind === "unclosed") {
       // an opener the parser inserted while recovering is not in the text: the missing token was reported already

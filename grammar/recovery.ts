@@ -16,7 +16,7 @@ import {
   type TokenType,
 } from "chevrotain";
 import * as T from "./lexer";
-import { indexOfToken } from "./source";
+import { indexOfToken, isReal } from "./source";
 
 export type BlockKind = "bias" | "network" | "model";
 /** where a failed unit stops skipping: end of line, of entry, also before a '{' (block), or before the next declaration (top) */
@@ -189,7 +189,8 @@ export abstract class RecoveringParser extends CstParser {
 
   protected close(open: IToken): void {
     if (this.is(T.RBrace)) this.CONSUME(T.RBrace);
-    else {
+    else if (isReal(open)) {
+      // (a '{' that recovery inserted is not unclosed: its absence was the error already reported)
       // reported on its own: an unclosed body is never a cascade of the statement that holds it
       this.flush();
       this.problems.push({ reason: { kind: "unclosed" }, at: indexOfToken(this.toks, open), unitStart: this.pos() });

@@ -81,8 +81,8 @@ const keepdims = (def = false) => opt("keepdims", "Bool", def, "keep the reduced
 
 const ELEMENTWISE: FunctionBuiltin[] = [
   unary("abs", "|x|; a kink at 0 (subgradient 0)", { continuity: "kink", range: "[0, inf)" }),
-  unary("sqrt", "√x; needs x > 0 (its slope is infinite at 0): write sqrt(x + eps) or sqrt(abs(x) + eps)", {
-    domain: "(0, inf)",
+  unary("sqrt", "√x, the same as x ** 0.5; needs x ≥ 0, and its slope is infinite at 0 (a warning, like x ** 0.5): write sqrt(x + eps) or sqrt(abs(x) + eps)", {
+    domain: "[0, inf)",
     range: "[0, inf)",
   }),
   unary("square", "x², elementwise", { range: "[0, inf)" }),

@@ -7,12 +7,14 @@ import { GraphBuilder, type BuildContext } from "./build";
 import { callSiteFindings } from "./call-sites";
 import { domainFindings } from "./domain";
 import { reachesBack, type Finding, type Graph, type Summary } from "./graph";
-import { isPoint, neg, NONNEGATIVE, POSITIVE, REAL, subset, type Interval } from "./interval";
+import { isPoint, neg, NONNEGATIVE, point, POSITIVE, REAL, subset, type Interval } from "./interval";
 
 export interface Analysis {
   graph: Graph;
   summary: Summary;
   findings: Finding[];
+  /** findings left to the call sites: they come from a required hyperparameter's unknown value */
+  deferred?: boolean;
 }
 
 const key = (f: Finding): string => `${f.code}@${(f.span ?? f.node.span).file}:${(f.span ?? f.node.span).offset}`;
@@ -42,8 +44,19 @@ export class Analyzer implements BuildContext {
     this.active.add(decl);
     try {
       const graph = GraphBuilder.bias(this, decl, hyper);
-      const findings = [...domainFindings(graph), ...callSiteFindings(graph, (s) => this.text(s))];
-      const a: Analysis = { graph, summary: summarise(graph), findings };
+      let findings = [...domainFindings(graph), ...callSiteFindings(graph, (s) => this.text(s))];
+      // `y / temperature` with no default: judged at each call, with the value passed there. What the
+      // bias does wrong whatever the value (checked at temperature = 1) stays reported here.
+      const required = decl.params.map((p, i) => (i > 0 && !p.default ? POINT_ONE : undefined));
+      let deferred = false;
+      if (hyper.length === 0 && required.some((r) => r) && findings.length > 0) {
+        this.active.delete(decl);
+        const atOne = new Set(this.analyse(decl, required).findings.map(key));
+        this.active.add(decl);
+        deferred = findings.some((f) => !atOne.has(key(f)));
+        findings = findings.filter((f) => atOne.has(key(f)));
+      }
+      const a: Analysis = { graph, summary: summarise(graph), findings, deferred };
       const byKey = this.memo.get(decl) ?? new Map<string, Analysis>();
       byKey.set(k, a);
       this.memo.set(decl, byKey);
@@ -70,7 +83,8 @@ export class Analyzer implements BuildContext {
     const overridden: number[] = [];
     hyper.forEach((h, i) => {
       const def = base.graph.inputs[i];
-      if (i === 0 || !h || !def || def.unknown || subset(h, def.range)) return;
+      const required = base.deferred && !decl.params[i]?.default;
+      if (i === 0 || !h || !def || def.unknown || (subset(h, def.range) && !required)) return;
       overrides[i] = h;
       overridden.push(i);
     });
@@ -88,6 +102,7 @@ export class Analyzer implements BuildContext {
 }
 
 const EXACT_LIMIT = 16;
+const POINT_ONE = point(1);
 
 const hyperKey = (hyper: (Interval | undefined)[]): string => hyper.map((h) => (h ? `${h.loOpen ? "(" : "["}${h.lo},${h.hi}${h.hiOpen ? ")" : "]"}` : "")).join("|");
 

@@ -60,7 +60,8 @@ export class GraphBuilder {
       op,
       text: this.cx.text(span),
       span,
-      range: I.isEmpty(range) ? I.REAL : range,
+      // a constant is computed in float32, like the runtime does: 1 - 1e-8 is exactly 1
+      range: I.isEmpty(range) ? I.REAL : I.isPoint(range) ? I.point(Math.fround(range.lo)) : range,
       integer: init.integer ?? false,
       unknown: init.unknown ?? false,
       failed,
@@ -123,7 +124,8 @@ export class GraphBuilder {
   expr(e: Expr): Node {
     switch (e.kind) {
       case "NumberLit":
-        return this.node("const", e.span, I.point(e.value), { integer: Number.isInteger(e.value) });
+        // the runtime computes in float32: 1e-50 is 0 there, 1e999 infinite (IV1012 says so)
+        return this.node("const", e.span, I.point(Math.fround(e.value)), { integer: Number.isInteger(e.value) });
       case "BoolLit":
         return this.node("const", e.span, I.point(e.value ? 1 : 0), { integer: true });
       case "StringLit":
@@ -238,7 +240,8 @@ export class GraphBuilder {
     for (const a of extra) inputs.push({ from: this.expr(a.value) });
     const ranges = operands.map((o, i) => (o ? o.range : defaultRange(b.params[i]?.default)));
     const integerArg = (i: number) => operands[i]?.integer ?? Number.isInteger(b.params[i]?.default);
-    const n = this.node("fn", e.span, functionRange(b, ranges, integerArg), { operands, inputs, integer: INTEGER_RESULTS.has(b.name) });
+    const range = b.name === "where" ? whereRange(operands) : undefined;
+    const n = this.node("fn", e.span, range ?? functionRange(b, ranges, integerArg), { operands, inputs, integer: INTEGER_RESULTS.has(b.name) });
     n.fn = b;
     return n;
   }
@@ -285,7 +288,7 @@ function sameValue(a: Node, b: Node): boolean {
   return a === b || (a.text === b.text && !a.text.includes("…") && a.op !== "const" && !a.failed);
 }
 
-/** x / norm(x) and x / (norm(x) + c) with c ≥ 0 (x or a component of x) lie in [-1, 1] (open when c > 0): |xᵢ| ≤ ‖x‖ₚ for
+/** x / norm(x) and x / (norm(x) + c) with c ≥ 0 (x or a component of x) lie in [-1, 1]: |xᵢ| ≤ ‖x‖ₚ for
  *  p ≥ 1. The one relational fact intervals cannot see, and the circle mapping's whole point. */
 function unitRatio(x: Node, d: Node): Interval | undefined {
   // x itself or a component of it (y[0] / (norm(y) + eps)).
@@ -297,8 +300,31 @@ function unitRatio(x: Node, d: Node): Interval | undefined {
   const [l, r] = d.operands;
   const c = isNormOfX(l) ? r : isNormOfX(r) ? l : undefined;
   if (!c || c.range.lo < 0) return undefined;
-  const strict = c.range.lo > 0 || c.range.loOpen;
-  return I.iv(-1, 1, strict, strict);
+  // Not open even when c > 0: in float32, norm(x) + c rounds to norm(x) once ‖x‖ > 2c / 2⁻²³ (for
+  // c = 1e-7, about 2), and the ratio is then exactly ±1.
+  return I.iv(-1, 1);
+}
+
+/** where(s > k, s, b): the branch that is the condition's subject lies where the condition says
+ *  (so y / where(r > 0, r, 1) is safe). A division inside a branch is not: its gradient flows there too. */
+function whereRange([c, a, b]: (Node | undefined)[]): Interval | undefined {
+  if (!c || !a || !b || !COMPARISONS.has(c.op)) return undefined;
+  const [l, r] = c.operands;
+  if (!l || !r) return undefined;
+  const facts = (subject: Node, k: Node, op: string): [Interval, Interval] | undefined => {
+    if (!I.isPoint(k.range)) return undefined;
+    const v = k.range.lo;
+    const gt: [Interval, Interval] = [I.iv(v, Infinity, true), I.iv(-Infinity, v)];
+    const ge: [Interval, Interval] = [I.iv(v, Infinity), I.iv(-Infinity, v, false, true)];
+    const table: Record<string, [Interval, Interval]> = { ">": gt, ">=": ge, "<": [ge[1], ge[0]], "<=": [gt[1], gt[0]] };
+    return sameValue(subject, a) || sameValue(subject, b) ? table[op] : undefined;
+  };
+  const flip: Record<string, string> = { ">": "<", "<": ">", ">=": "<=", "<=": ">=" };
+  const subject = facts(l, r, c.op) ? l : facts(r, l, flip[c.op] ?? "") ? r : undefined;
+  if (!subject) return undefined;
+  const [yes, no] = subject === l ? facts(l, r, c.op)! : facts(r, l, flip[c.op]!)!;
+  const refine = (x: Node, fact: Interval) => (sameValue(subject, x) ? I.restrict(x.range, fact) : x.range);
+  return I.hull(refine(a, yes), refine(b, no));
 }
 
 function typeRange(t: TypeExpr): { range: Interval; integer: boolean; unknown: boolean } {

@@ -3,7 +3,7 @@
 // the bad value comes from ("norm(y) is 0 where y is 0"), and suggests the fix in the user's own terms.
 import type { Label } from "../diagnostics/diagnostic";
 import { functionInfo } from "../builtins";
-import type { Finding, Graph, Node } from "./graph";
+import { consumers, type Finding, type Graph, type Node } from "./graph";
 import { canBeNegative, contains, formatInterval, isPoint, REAL, subset, type Interval } from "./interval";
 
 type Bad = (r: Interval) => boolean;
@@ -13,14 +13,44 @@ const canBeNonPositive: Bad = (r) => canBeNegative(r, true);
 const usable = (n: Node | undefined): n is Node => !!n && !n.unknown && !n.failed;
 const code = (s: string) => `\`${s}\``;
 
+/** How each built-in function's domain is checked; test/checks/domain-rules.test.ts holds every function
+ *  of the table to having one. "table": the `domain` interval of compiler/builtins/functions.ts;
+ *  "total": finite value and gradient everywhere (overflow aside: `intel check --probe`'s business). */
+export const DOMAIN_RULES: Record<string, "table" | "total" | "division" | "power" | "poles" | "origin"> = {
+  sqrt: "table", log: "table", log1p: "table", asin: "table", acos: "table",
+  mod: "division", pow: "power", tan: "poles", atan2: "origin",
+  ...Object.fromEntries(
+    ("abs square exp expm1 sin cos atan sinh cosh tanh sigmoid softplus relu leaky_relu elu normal_cdf normal_log_cdf sign floor ceil " +
+      "round stop_gradient min max clip where sum mean prod amin amax logsumexp norm softmax log_softmax cumsum dot entropy_spread " +
+      "concat stack reshape transpose matmul gather len hierarchy clusters_product planar_flow radial_flow sylvester_flow")
+      .split(" ")
+      .map((n) => [n, "total" as const]),
+  ),
+};
+
 export function domainFindings(g: Graph): Finding[] {
   const out: Finding[] = [];
+  const outs = consumers(g);
   for (const n of g.nodes) {
     if (n.failed) continue;
     const f = check(g, n);
-    if (f) out.push(f);
+    if (f) out.push(insideGuard(f, n, outs.get(n) ?? []));
   }
   return out;
+}
+
+/** where(r > 0, y / r, y) guards the value, not the gradient: where sends 0 into the branch it does not
+ *  pick, and 0 · ∞ through y / r is NaN. Say so, and point at the guard that works. */
+function insideGuard(f: Finding, n: Node, uses: { to: Node }[]): Finding {
+  const guard = uses.find((u) => u.to.fn?.name === "where" && u.to.operands[0]?.op.match(/[<>]/) && u.to.operands.indexOf(n) > 0)?.to;
+  const d = n.op === "/" ? n.operands[1] : undefined;
+  if (!guard || !d) return f;
+  const [c] = guard.operands;
+  return {
+    ...f,
+    problem: `${f.problem}; the \`where\` around it picks its other branch there, but the gradient flows through both branches, and 0 · ∞ through this division is not a number`,
+    hint: `guard the divisor instead: ${n.operands[0]?.text ?? "x"} / where(${c!.text}, ${d.text}, 1)`,
+  };
 }
 
 function check(g: Graph, n: Node): Finding | undefined {
@@ -30,6 +60,8 @@ function check(g: Graph, n: Node): Finding | undefined {
   if (n.op !== "fn" || !n.fn) return undefined;
   if (n.fn.name === "pow") return power(g, n, a, b);
   if (n.fn.name === "mod") return division(g, n, a, b);
+  if (n.fn.name === "tan") return tangent(n, a);
+  if (n.fn.name === "atan2") return angle(n, a, b);
   const domain = functionInfo(n.fn.name)?.domain;
   if (!domain || !usable(a) || subset(a.range, domain)) return undefined;
   return functionDomain(g, n, n.fn.name, a, domain);
@@ -138,6 +170,44 @@ function functionDomain(g: Graph, n: Node, name: string, x: Node, domain: Interv
       );
   }
 }
+
+/** tan is infinite at π/2 + kπ: its argument must stay between two poles. */
+function tangent(n: Node, x: Node | undefined): Finding | undefined {
+  if (!usable(x) || !reachesPole(x.range)) return undefined;
+  return finding(
+    n,
+    "IV4007",
+    `tan of ${code(x.text)}`,
+    `takes tan of ${code(x.text)}`,
+    `, which can reach π/2 + kπ, where tan is infinite${rangeClause(x)}`,
+    `keep the argument strictly inside (-π/2, π/2), e.g. tan(1.5 * tanh(${x.text}))`,
+    blame(x, reachesPole, n),
+  );
+}
+
+export function reachesPole(r: Interval): boolean {
+  if (!Number.isFinite(r.lo) || !Number.isFinite(r.hi) || r.hi - r.lo >= Math.PI) return true;
+  const pole = Math.PI / 2 + Math.ceil((r.lo - Math.PI / 2) / Math.PI) * Math.PI;
+  return contains(r, pole);
+}
+
+/** atan2(v, u) has the gradient (u, -v) / (u² + v²): 0/0 = NaN where both are 0. Safe when either
+ *  cannot be 0, or when one is guarded: where(cond, u, c) with a constant c ≠ 0 for where cond fails. */
+function angle(n: Node, v: Node | undefined, u: Node | undefined): Finding | undefined {
+  if (!usable(v) || !usable(u) || !canBeZero(v.range) || !canBeZero(u.range) || guarded(u) || guarded(v)) return undefined;
+  return finding(
+    n,
+    "IV4011",
+    `${code(n.text)}`,
+    `takes atan2 of ${code(v.text)} and ${code(u.text)}`,
+    `: both arguments can be 0 at once, where the value is defined but its gradient is 0/0 (not a number)`,
+    `guard the origin: atan2(${v.text}, where(square(${u.text}) + square(${v.text}) > 0, ${u.text}, 1))`,
+    [],
+  );
+}
+
+const guarded = (x: Node): boolean =>
+  x.op === "fn" && x.fn?.name === "where" && !!x.operands[2] && isPoint(x.operands[2].range) && !canBeZero(x.operands[2].range);
 
 function finding(n: Node, c: Finding["code"], noun: string, verb: string, problem: string, hint: string, labels: Label[]): Finding {
   return { code: c, node: n, noun, verb, problem, hint, labels };

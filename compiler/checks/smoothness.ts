@@ -6,7 +6,7 @@ import type { BiasDecl } from "../../grammar/ast";
 import { functionInfo } from "../builtins";
 import { diagnostic, type Diagnostic, type Label } from "../diagnostics/diagnostic";
 import { consumers, isConstant, reachesBack, reachesForward, type Graph, type Node } from "./graph";
-import { contains, isPoint } from "./interval";
+import { contains, isPoint, point } from "./interval";
 
 type Kind = "discontinuous" | "infinite_slope";
 
@@ -62,6 +62,8 @@ function hazard(n: Node, outs: ReturnType<typeof consumers>): Hazard | undefined
     };
   }
   if (n.op === "**" || (n.op === "fn" && n.fn?.name === "pow")) return slope(n, a, b);
+  // sqrt(x) is x ** 0.5: one rule for both spellings
+  if (n.op === "fn" && n.fn?.name === "sqrt") return slope(n, a, { ...a!, op: "const", text: "0.5", range: point(0.5), integer: false, unknown: false } as Node);
   if (n.op !== "fn" || !n.fn) return undefined;
   const name = n.fn.name;
   if (name === "where") {

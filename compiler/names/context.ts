@@ -141,7 +141,13 @@ export class NameContext {
       // A user name that cannot stand here does not hide the slot's own built-in (a bias `circle`
       // and a data source `circle` can coexist).
       if (this.builtinCall(e, rules)) return;
-      return this.report(diagnostic("IV2016", e.callee.span, `'${name}' is ${describe(sym)}; it cannot be used as a ${rules.noun} here`));
+      // A model named like a bias it means to call (`model circle` … `circle(y)`) hides that bias.
+      const hides = sym.kind === "model" && rules.biases;
+      return this.report(
+        diagnostic("IV2016", e.callee.span, `'${name}' is ${describe(sym)}; it cannot be used as a ${rules.noun} here${hides ? `, and the model's name hides any bias '${name}' (the prelude's, an import's)` : ""}`, {
+          ...(hides ? { hint: `rename the model (e.g. 'model ${name}_model') so that '${name}(…)' calls the bias` } : {}),
+        }),
+      );
     }
     if (!this.builtinCall(e, rules)) this.unknownCallee(e.callee, scope, rules);
   }
@@ -174,7 +180,7 @@ export class NameContext {
       : `unknown ${rules.noun} '${callee.name}'`;
     this.report(
       diagnostic("IV2006", callee.span, message, {
-        hint: guess ? guess.hint : `see docs/language.md for the ${rules.noun}s there are`,
+        hint: guess ? guess.hint : `see docs/builtins.md for the ${rules.noun}s there are`,
         fix: guess?.fix,
       }),
     );

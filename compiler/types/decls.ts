@@ -214,6 +214,7 @@ export function checkBiasBody(cx: TypeContext, decl: BiasDecl, env: Env, ret: Ty
         if (u.mismatch) {
           cx.report("IV3003", st.value.span, `the bias '${decl.name.name}' declares ${showType(cx.s, ret)}, but returns ${describeType(cx.s, v)}: ${explainMismatch(cx.s, u.mismatch, ret, v)}`, {
             labels: [{ span: decl.returnType.span, message: "the return type is declared here" }],
+            ...normHint(st.value),
           });
         } else {
           cx.defer(u.pending, () => cx.report("IV3003", st.value.span, `the bias '${decl.name.name}' declares ${showType(cx.s, ret)}, but returns ${showType(cx.s, v)}`));
@@ -316,3 +317,10 @@ export function userNetworkValue(cx: TypeContext, decl: NetworkDecl, call: Call,
   return { kind: "network", name: decl.name.name, input: use.input, output: use.output };
 }
 
+
+/** `[c, norm(y)]` mixes a scalar and norm's kept axis (Real[1]): name `norm` in the message's hint. */
+function normHint(e: Expr): { hint?: string } {
+  if (e.kind !== "ListLit") return {};
+  const n = e.elements.find((x) => x.kind === "Call" && x.callee.name === "norm" && !x.args.some((a) => a.name?.name === "keepdims"));
+  return n ? { hint: "norm keeps its axis (norm(y) : Real[1], so that y / (norm(y) + eps) broadcasts); in a list write norm(y, keepdims: false) for a scalar" } : {};
+}

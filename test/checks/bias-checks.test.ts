@@ -24,7 +24,12 @@ const TABLE: { mapping: string; src: string; codes: string[] }[] = [
   { mapping: "y / norm(y)", src: bias("return y / norm(y)"), codes: ["IV4004"] },
   { mapping: "log(y)", src: bias("return log(y)"), codes: ["IV4005"] },
   { mapping: "y ** 0.5", src: bias("return y ** 0.5"), codes: ["IV4006"] },
-  { mapping: "sqrt(norm(y))", src: bias("return y * sqrt(norm(y))"), codes: ["IV4006"] },
+  // sqrt(x) is x ** 0.5: an infinite slope at 0 is a warning for both spellings, a negative base an error
+  { mapping: "sqrt(norm(y))", src: bias("return y * sqrt(norm(y))"), codes: ["IV4008"] },
+  { mapping: "sqrt(abs(y))", src: bias("return sqrt(abs(y))"), codes: ["IV4008"] },
+  { mapping: "abs(y) ** 0.5", src: bias("return abs(y) ** 0.5"), codes: ["IV4008"] },
+  { mapping: "sqrt(y)", src: bias("return sqrt(y)"), codes: ["IV4006"] },
+  { mapping: "y ** 0.5", src: bias("return y ** 0.5"), codes: ["IV4006"] },
   { mapping: "asin(y)", src: bias("return asin(y)"), codes: ["IV4007"] },
   { mapping: "param w; y + w * 0", src: bias("param w = zeros()\nreturn y + w * 0"), codes: ["IV4001"] },
   { mapping: "param w; y + floor(w)", src: bias("param w = zeros()\nreturn y + floor(w)"), codes: ["IV4001"] },
@@ -35,7 +40,9 @@ const TABLE: { mapping: string; src: string; codes: string[] }[] = [
   { mapping: "sign(y) * abs(y) ** 0.5 + y", src: bias("return sign(y) * abs(y) ** 0.5 + y"), codes: ["IV4009", "IV4008"] },
   { mapping: "where(y > 0, y, 2 * y)", src: bias("return where(y > 0, y, 2 * y)"), codes: ["IV4009"] },
   { mapping: "penalty gamma * 2", src: bias("penalty gamma * 2\nreturn y", "", ", gamma: Real = 3"), codes: ["IV4010"] },
-  { mapping: "y / s, s without default", src: bias("return y / s", "", ", s: Real"), codes: ["IV4004"] },
+  // a required hyperparameter is judged at the call sites, with the values passed there
+  { mapping: "y / s, s without default", src: bias("return y / s", "", ", s: Real"), codes: [] },
+  { mapping: "y / (s - 1), s without default", src: bias("return y / (s - 1)", "", ", s: Real"), codes: ["IV4004"] },
   // safe forms
   { mapping: "y / (norm(y) + 1e-7)", src: bias("return y / (norm(y) + 1e-7)"), codes: [] },
   { mapping: "y / (norm(y) + eps), eps = 1e-7", src: bias("return y / (norm(y) + eps)", "", ", eps: Real = 1e-7"), codes: [] },
@@ -52,8 +59,12 @@ const TABLE: { mapping: string; src: string; codes: string[] }[] = [
     src: bias("let s = floor + (1 - floor) * sigmoid(y)\nreturn y * log(s)", "", ", floor: Real = 0.2"),
     codes: [],
   },
-  { mapping: "acos(y[0] / (norm(y) + 1e-7))", src: bias("return y * acos(y[0] / (norm(y) + 1e-7))"), codes: [] },
-  { mapping: "acos(y / (norm(y) + 1e-7))", src: bias("return acos(y / (norm(y) + 1e-7))"), codes: [] },
+  // float32: norm(y) + 1e-7 rounds to norm(y) for |y| > 2, so the ratio is exactly ±1 (test/checks/float32-hazards.test.ts)
+  { mapping: "acos(y[0] / (norm(y) + 1e-7))", src: bias("return y * acos(y[0] / (norm(y) + 1e-7))"), codes: ["IV4007"] },
+  { mapping: "acos(y / (norm(y) + 1e-7))", src: bias("return acos(y / (norm(y) + 1e-7))"), codes: ["IV4007"] },
+  { mapping: "acos(clip(y / (norm(y) + 1e-7), -1 + 1e-7, 1 - 1e-7))", src: bias("return acos(clip(y / (norm(y) + 1e-7), -1 + 1e-7, 1 - 1e-7))"), codes: [] },
+  // 1 - 1e-8 is 1 in float32: that clip does not keep acos away from 1
+  { mapping: "acos(clip(y, -1 + 1e-8, 1 - 1e-8))", src: bias("return acos(clip(y, -1 + 1e-8, 1 - 1e-8))"), codes: ["IV4007"] },
   { mapping: "floor(k / 2) of a hyperparameter", src: bias("return y * floor(k / 2)", "", ", k: Int = 5"), codes: [] },
   { mapping: "param c; y / (softplus(c) + 1e-3)", src: bias("param c = zeros()\nreturn y / (softplus(c) + 1e-3)"), codes: [] },
 ];
@@ -85,9 +96,12 @@ describe("hyperparameters at call sites", () => {
     expect(d[0]!.labels[0]!.span.line).toBe(2);
   });
 
-  it("accepts other safe values, and a caller's unconstrained hyperparameter is not safe", () => {
+  it("accepts other safe values; a caller's required hyperparameter passed on is judged at its own calls", () => {
     expect(biasCodes(`${circle}bias c1(y: Real[2]) -> Real[2] {\n  return circle(y, eps: 1e-3) + circle(y)\n}\n`)).toEqual([]);
-    expect(biasCodes(`${circle}bias c2(y: Real[2], e: Real) -> Real[2] {\n  return circle(y, eps: e)\n}\n`)).toEqual(["IV4004"]);
+    const c2 = `${circle}bias c2(y: Real[2], e: Real) -> Real[2] {\n  return circle(y, eps: e)\n}\n`;
+    expect(biasCodes(c2)).toEqual([]);
+    expect(biasCodes(`${c2}bias c3(y: Real[2]) -> Real[2] {\n  return c2(y, e: 0.5)\n}\n`)).toEqual([]);
+    expect(biasCodes(`${c2}bias c3(y: Real[2]) -> Real[2] {\n  return c2(y, e: 0)\n}\n`)).toEqual(["IV4004"]);
   });
 
   it("checks a model's mapping expression and the values it passes", () => {
@@ -111,8 +125,9 @@ model m {
     expect(biasCodes(model("circle(y, eps: 0.01)"))).toEqual([]);
   });
 
-  it("uses the callee's range: circle(y) lies in (-1, 1)", () => {
-    expect(biasCodes(`${circle}bias c3(y: Real[2]) -> Real[2] {\n  return acos(circle(y))\n}\n`)).toEqual([]);
+  it("uses the callee's range: circle(y) lies in [-1, 1] (in float32 it reaches ±1), clip(circle(y), …) in (-1, 1)", () => {
+    expect(biasCodes(`${circle}bias c3(y: Real[2]) -> Real[2] {\n  return acos(circle(y))\n}\n`)).toEqual(["IV4007"]);
+    expect(biasCodes(`${circle}bias c3(y: Real[2]) -> Real[2] {\n  return acos(clip(circle(y), -0.999, 0.999))\n}\n`)).toEqual([]);
   });
 });
 

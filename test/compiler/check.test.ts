@@ -75,3 +75,18 @@ describe("checkFile", () => {
     ]);
   });
 });
+
+describe("checkSource on hostile input", () => {
+  const body = "bias b(y: Real[2]) -> Real[2] {\n  return y * missing_scale(y)\n}\n";
+  it("a failed import does not cascade into unknown-function errors; without the import they are reported", () => {
+    const codes = (t: string) => checkSource(t, { file: "m.intel" }).diagnostics.map((d) => d.code);
+    expect(codes(`import "nowhere.intel"\n${body}`)).toEqual(["IV2004"]);
+    expect(codes(body)).toContain("IV2006");
+  });
+
+  it("never throws, even when the file host does", () => {
+    const host = { ...memoryHost({}), exists: () => true, read: (): string => { throw new Error("disk on fire"); } };
+    const r = checkSource(`import "lib"\n${body}`, { file: "m.intel", host });
+    expect(r.diagnostics.map((d) => d.code)).toContain("IV9001");
+  });
+});

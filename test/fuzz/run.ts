@@ -1,6 +1,7 @@
-// `npm run fuzz [-- --cases N --seed S]`: many more mutated specs than the unit test; prints failures.
+// `npm run fuzz [-- --cases N --seed S]`: many more mutated and deeply nested specs than the unit tests; prints failures.
 import { readFileSync, writeFileSync } from "node:fs";
 import { intelFilesUnder } from "../golden";
+import { deepSpec } from "./deep";
 import { fuzzOne } from "./invariants";
 import { mutate, rng } from "./mutate";
 
@@ -15,7 +16,8 @@ const next = rng(seed);
 let failures = 0;
 const started = Date.now();
 for (let i = 0; i < cases; i++) {
-  const input = mutate(corpus[i % corpus.length]!, next);
+  // one case in ten is a deeply nested spec (up to 5,000 levels), the rest mutated corpus specs
+  const input = i % 10 === 9 ? deepSpec(1 + Math.floor(next() ** 2 * 5000), next) : mutate(corpus[i % corpus.length]!, next);
   const problems = fuzzOne(input);
   if (problems.length) {
     failures++;

@@ -11,7 +11,7 @@ export const normal = definePrior(
   title: "N(0, I)",
   params: [
     opt("mean", "any", 0, "0 (the InteL-VAE prior), a Real or a list literal"),
-    opt("cov", "any", 1, "I (the InteL-VAE prior; the default 1 means I) or a positive Real c for c·I"),
+    opt("cov", "any", 1, "I (the InteL-VAE prior; the default 1 means I) (an InteL-VAE needs exactly N(0, I), IV5002: put any scale c into the mapping, e.g. `mapping z = c * y`)"),
   ],
   doc: "N(mean, cov); Normal(0, I) is the InteL-VAE prior, with an analytic KL",
   analyticKl: true,

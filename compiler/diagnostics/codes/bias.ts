@@ -24,7 +24,7 @@ export const BIAS_CODES = {
     title: "square root or fractional power of a value that can be negative (or 0 where that is infinite)",
     hint: "take the power of abs(x) (with an epsilon: (abs(x) + eps) ** c)",
   },
-  IV4007: { severity: "error", title: "argument can lie outside the function's domain (asin, acos, log1p)" },
+  IV4007: { severity: "error", title: "argument can lie outside the function's domain (asin, acos, log1p, tan's poles)" },
   IV4008: {
     severity: "warning",
     title: "infinite slope on the path from y to z (|x|^c with 0 < c < 1 at x = 0)",
@@ -39,5 +39,10 @@ export const BIAS_CODES = {
     severity: "warning",
     title: "a penalty gets no gradient: it depends on neither y nor a learnable parameter differentiably",
     hint: "penalise something training can change: z, y or a param",
+  },
+  IV4011: {
+    severity: "error",
+    title: "atan2 of two values that can both be 0: its gradient is NaN at the origin",
+    hint: "guard the origin: atan2(v, where(square(u) + square(v) > 0, u, 1))",
   },
 } as const satisfies Record<string, CatalogEntry>;

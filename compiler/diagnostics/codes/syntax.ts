@@ -12,4 +12,10 @@ export const SYNTAX_CODES = {
   IV1008: { severity: "error", title: "extra input after a complete statement", hint: "put each statement on its own line" },
   IV1009: { severity: "error", title: "positional argument after a named one", hint: "write positional arguments first" },
   IV1010: { severity: "error", title: "missing declaration keyword at top level", hint: "a file holds `import`, `bias`, `network` and `model` declarations" },
+  IV1011: {
+    severity: "error",
+    title: "expression nested too deeply (more than 100 levels of brackets and `**`, or 1,000 operations)",
+    hint: "name the inner parts with `let` and build the expression from them",
+  },
+  IV1012: { severity: "error", title: "a number float32 cannot hold: it overflows to infinity or underflows to 0" },
 } as const satisfies Record<string, CatalogEntry>;
