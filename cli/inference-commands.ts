@@ -117,16 +117,17 @@ export function makeSampleCommand(overrides: Partial<RunDeps> = {}) {
       booleans: ["force"],
       parse: (args) => {
         const out = stringFlag(args, "o");
-        return { n: intFlag(args, "n", 1) ?? 64, out, format: out === undefined ? undefined : arrayFormat(out, [".png"]), seed: intFlag(args, "seed", 1), force: args.flags.has("force") };
+        return { n: intFlag(args, "n", 1) ?? 64, out, seed: intFlag(args, "seed", 1), force: args.flags.has("force") };
       },
       run(run, o, io) {
         const layout = imageLayout(run.ir.data);
         let out = o.out ?? join(run.dir, layout ? "samples.png" : "samples.csv");
         if (!layout && extname(out).toLowerCase() === ".png") out = out.slice(0, -4) + ".csv";
-        checkRunOutput(run, out, o.out === undefined, o.force);
+        checkRunOutput(run, out, o.out === undefined, o.force); // before the format: a run's own file is the first thing to say
+        const format = o.out === undefined ? undefined : arrayFormat(o.out, [".png"]);
         const values = drawSamples(run.model, o.n, o.seed ?? deriveSeed(run.config.train.seed, "sample", 0));
-        if (o.format === "npy") writeArray(out, "npy", values, o.n, run.ir.data.shape, "x");
-        else if (layout && o.format !== "csv") writeFileAtomic(out, imageGridPng(values, o.n, layout));
+        if (format === "npy") writeArray(out, "npy", values, o.n, run.ir.data.shape, "x");
+        else if (layout && format !== "csv") writeFileAtomic(out, imageGridPng(values, o.n, layout));
         else {
           if (o.out !== undefined && extname(o.out).toLowerCase() === ".png") io.err(`the data is not images (Real[${run.ir.data.shape.join(", ")}]): writing the samples as CSV instead\n`);
           writeArray(out, "csv", values, o.n, run.ir.data.shape, "x");
@@ -147,11 +148,12 @@ export function makeEncodeCommand(overrides: Partial<RunDeps> = {}) {
       booleans: ["force"],
       parse: (args) => {
         const out = stringFlag(args, "o");
-        return { role: roleFlag(args, "data", "train"), out, format: out === undefined ? ("csv" as const) : (arrayFormat(out) as ArrayFormat), force: args.flags.has("force") };
+        return { role: roleFlag(args, "data", "train"), out, force: args.flags.has("force") };
       },
-      run(run, { role, out, format, force }, io, tty) {
+      run(run, { role, out, force }, io, tty) {
         const path = out ?? join(run.dir, `z-${role}.csv`);
         checkRunOutput(run, path, out === undefined, force);
+        const format: ArrayFormat = out === undefined ? "csv" : (arrayFormat(out) as ArrayFormat);
         const ds = runData(run, role);
         if (!ds) {
           io.err(`intel encode: the run holds out no validation data\n`);

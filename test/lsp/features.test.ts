@@ -56,7 +56,7 @@ describe("quick fixes", () => {
   });
 
   it("offers nothing where the fix is not mechanical (a divisor of any sign)", () => {
-    const text = "bias scaled(y: Real[2], s: Real) -> Real[2] {\n  return y / s\n}\n";
+    const text = "bias scaled(y: Real[2]) -> Real[2] {\n  return y / sin(y[0])\n}\n";
     expect(codes(text)).toEqual(["IV4004"]);
     expect(fixes(text)).toEqual([]);
   });
