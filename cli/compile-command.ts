@@ -3,6 +3,7 @@
 // cannot write out is an IV5015 diagnostic (exit 1) and no file. --check type-checks the emitted
 // file with the TypeScript compiler; an error there is a bug in intel-vae (exit 3).
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { checkOutputPath } from "../runtime/fs/write-file";
 import { writeFileAtomic } from "../runtime/run/atomic";
 import { dirname, relative, resolve } from "node:path";
@@ -58,6 +59,13 @@ export const makeCompileCommand = (emit: typeof emitModel = emitModel) => async 
   }
   const ms = performance.now() - t0;
   if (args.flags.has("check")) {
+    // the program imports @tensorflow/tfjs: where that does not resolve, say so (not an internal error)
+    try {
+      createRequire(resolve(dirname(target), "program.js")).resolve("@tensorflow/tfjs");
+    } catch {
+      io.err(`intel compile: cannot type-check ${target}: @tensorflow/tfjs does not resolve from ${dirname(resolve(target))}; write the program inside this checkout, or next to a node_modules that has @tensorflow/tfjs\n`);
+      return 1;
+    }
     const errors = typeCheckModule(target, text);
     if (errors.length) {
       const list = errors.map((e) => `  ${target}:${e.line}:${e.col}: ${e.message}`).join("\n");

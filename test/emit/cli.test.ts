@@ -1,7 +1,8 @@
 // `intel compile`: writes the program, --check type-checks it, and the program trains with
 // `npx tsx model.ts --epochs 1 --backend cpu` into the same run directory layout as `intel train`.
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bufferIo } from "../../cli/io";
@@ -32,6 +33,18 @@ describe("intel compile", () => {
     expect(text).toContain("function circle(");
     expect(text).toMatch(/\/\/ prelude\.intel:\d+/);
   }, 120_000);
+
+  it("--check where @tensorflow/tfjs does not resolve: a clear message, exit 1, not an internal error", async () => {
+    const io = bufferIo();
+    const outside = mkdtempSync(join(tmpdir(), "intel-compile-outside-"));
+    try {
+      expect(await main(["compile", "specs/examples/circle.intel", "-o", join(outside, "m.ts"), "--check"], io)).toBe(1);
+      expect(io.stderr()).toContain("@tensorflow/tfjs does not resolve from");
+      expect(io.stderr()).not.toContain("internal error");
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
 
   it("prints the program without -o", async () => {
     const io = bufferIo();
