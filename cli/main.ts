@@ -8,7 +8,8 @@ const USAGE = `usage: intel <command> [options]
 
 commands:
   check SPEC...              check specs (files or folders): syntax, names, types, biases; --json
-                             for tools, --verbose to summarise each model (baseline or not, KL kind)
+                             for tools, --verbose to summarise each model (baseline or not, KL kind),
+                             --probe to run each mapping numerically (NaN/Inf, gradient norms, Lipschitz)
   fmt SPEC [--write|--check] print the spec in canonical layout; --write rewrites it,
                              --check exits 1 when it is not formatted
   train SPEC [options]       train a model into runs/NAME-TIMESTAMP/: --backend auto|tensorflow-gpu|

@@ -118,7 +118,8 @@ export function functionResult(s: Subst, b: Builtin, args: CallArgs): RuleResult
     case "concat":
     case "stack": {
       const parts = args.all.map((a) => ({ a, t: asTensor(s, a) }));
-      if (parts.some((p) => !p.t)) return { type: UNKNOWN };
+      // no positional argument (`concat(y: …)`: the name checker reported the unknown name)
+      if (parts.length === 0 || parts.some((p) => !p.t)) return { type: UNKNOWN };
       const ts = parts as { a: BoundArg; t: TensorT }[];
       if (info.shape === "concat") for (const p of ts) if (needsAxes(s, "concat", p.a, p.t)) return fail(needsAxes(s, "concat", p.a, p.t)!);
       const head = ts[0]!.t;

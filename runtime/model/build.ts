@@ -1,7 +1,7 @@
 // ModelIR → CompiledModel: the prior, encoder flow, likelihood and objectives around a model's
 // stages (stages.ts): the IR interpreter's, or a program's emitted by `intel compile`.
 import * as tf from "@tensorflow/tfjs";
-import { IR_VERSION, type ModelIR, type NetworkIR, type SourceRef } from "../../compiler/ir/types";
+import { IR_VERSION, type ModelIR, type NetworkIR, type NodeIR, type SourceRef } from "../../compiler/ir/types";
 import type { MapResult } from "../mapping/graph";
 import { likelihoodMean, logLikelihood } from "../objectives/likelihood";
 import { elboEstimator } from "../objectives/elbo-mc";
@@ -117,6 +117,16 @@ class Model implements CompiledModel, Forward {
       return t as unknown as tf.TensorContainer;
     });
     return terms as unknown as LossTerms;
+  }
+
+  mappingNonFinite(y: tf.Tensor2D): NodeIR | null {
+    // a scope, not tf.tidy: the result is plain data, and every tensor made here is dropped at the end
+    tf.engine().startScope();
+    try {
+      return this.stages.firstNonFinite?.(y, { params: this.variables, state: this.state, training: false, seed: 0 }) ?? null;
+    } finally {
+      tf.engine().endScope();
+    }
   }
 
   locateNonFinite(x: tf.Tensor, seed: number): NonFiniteOrigin | null {

@@ -82,6 +82,8 @@ export interface CompiledModel {
   sample(n: number, seed: number): tf.Tensor;
   /** after a loss went bad: the first stage or mapping op whose value is not finite on this batch */
   locateNonFinite?(x: tf.Tensor, seed: number): NonFiniteOrigin | null;
+  /** The first mapping node whose value is NaN or infinite for this y (evaluation mode), or null. */
+  mappingNonFinite?(y: tf.Tensor2D): import("../../compiler/ir/types").NodeIR | null;
   /** every tensor the model owns */
   dispose(): void;
 }

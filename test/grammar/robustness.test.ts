@@ -83,3 +83,11 @@ describe("a bracket left open after a stray '}' inside a call, at the end of the
     expectValidSpans(problems, text, "f.intel");
   });
 });
+
+describe("variadic built-ins called with names only", () => {
+  it("concat(y: sin(y)) is the unknown-argument error, not an internal error (found by the fuzzer)", async () => {
+    const { checkSource } = await import("../../compiler/check");
+    const r = checkSource("bias pair<D>(y: Real[D]) -> Real[2 * D] {\n  return concat(y: sin(y))\n}\n", { file: "pair.intel" });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["IV2008"]);
+  });
+});
