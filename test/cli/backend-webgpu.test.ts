@@ -4,22 +4,13 @@
 // which pays the same start-up (tsx, the spec's compilation, tfjs): webgpu's own cost is the gap.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { vulkanLoaderPresent } from "../../runtime/backend/webgpu";
 import { tinySpec } from "../tiny-spec";
+import { installed } from "../installed";
 
-const require = createRequire(import.meta.url);
-const installed = (pkg: string) => {
-  try {
-    require.resolve(pkg);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 function train(spec: string, backend: string) {
   const out = mkdtempSync(join(tmpdir(), "intel-webgpu-run-"));

@@ -1,18 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
-import { createRequire } from "node:module";
 import os from "node:os";
 import { describe, expect, it } from "vitest";
 import { BackendUnavailableError, defaultWasmThreads, selectBackend } from "../../runtime/backend/select";
+import { installed } from "../installed";
 
-const require = createRequire(import.meta.url);
-const installed = (pkg: string) => {
-  try {
-    require.resolve(pkg);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe("selectBackend", () => {
   it("selects cpu and wasm and reports what it chose", async () => {

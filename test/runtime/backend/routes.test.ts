@@ -2,7 +2,6 @@
 // decision checked against what each backend actually registers: every kernel a training step runs
 // on a backend's routes (recorded on cpu, which has them all) must be one that backend has.
 import * as tf from "@tensorflow/tfjs";
-import { createRequire } from "node:module";
 import { afterAll, describe, expect, it } from "vitest";
 import { activeRoutes, forceRoutes, routesFor, type KernelRoutes } from "../../../runtime/backend/routes";
 import { selectBackend } from "../../../runtime/backend/select";
@@ -11,16 +10,8 @@ import type { ModelIR } from "../../../compiler/ir/types";
 import { channelSum } from "../../../runtime/ops/channel";
 import { transpose2d } from "../../../runtime/ops/layout";
 import { routeSpec, specIR, trainSteps } from "./steps";
+import { installed } from "../../installed";
 
-const require = createRequire(import.meta.url);
-const installed = (pkg: string) => {
-  try {
-    require.resolve(pkg);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 afterAll(() => forceRoutes("cpu", null));
 

@@ -3,22 +3,13 @@
 // once, leaving the previous backend active. With an adapter (a GPU machine) the same call selects it.
 import * as tf from "@tensorflow/tfjs";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BackendUnavailableError, selectBackend } from "../../../runtime/backend/select";
 import { noAdapterReason, vulkanLoaderPresent, withoutSyncReads } from "../../../runtime/backend/webgpu";
+import { installed } from "../../installed";
 
-const require = createRequire(import.meta.url);
-const installed = (pkg: string) => {
-  try {
-    require.resolve(pkg);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe("webgpu backend", () => {
   it.runIf(process.platform === "linux")("looks for the Vulkan loader on LD_LIBRARY_PATH and the usual paths", () => {
