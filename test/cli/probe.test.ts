@@ -8,12 +8,12 @@ import { expectGolden } from "../golden";
 describe("intel check --probe", () => {
   it("finds what the static checks cannot: exp(exp(3·y)) overflows (op and spec line named), exit 1", async () => {
     const io = bufferIo();
-    const code = await main(["check", "--probe", "test/golden/probe/blow.intel"], io);
+    const code = await main(["check", "--probe", "test/cli/fixtures/blow.intel"], io);
     expect(code).toBe(1);
     const out = io.stdout();
     expect(out).toContain("1 file checked: no problems"); // the static analysis passes it
-    expect(out).toMatch(/z is NaN or infinite at y = .* first at 'exp' in bias 'blow' \(test\/golden\/probe\/blow\.intel:5:14\)/);
-    expectGolden("test/golden/probe/blow.probe.txt", out);
+    expect(out).toMatch(/z is NaN or infinite at y = .* first at 'exp' in bias 'blow' \(test\/cli\/fixtures\/blow\.intel:5:14\)/);
+    expectGolden("test/cli/fixtures/blow.probe.txt", out);
   }, 60_000);
 
   it("a safe mapping: every set finite, gradient norms and a Lipschitz estimate, exit 0", async () => {
