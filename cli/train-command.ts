@@ -20,7 +20,7 @@ export function makeTrainCommand(overrides: Partial<RunDeps> = {}) {
   return async (argv: readonly string[], io: Io): Promise<number> => {
     const deps = { ...defaultDeps(), ...overrides };
     const sets = takeRepeated(argv, "set");
-    const args = parseArgs(sets.rest, ["backend", "epochs", "out", "resume", "seed"], []);
+    const args = parseArgs(sets.rest, ["backend", "checkpoint", "epochs", "out", "resume", "seed"], []);
     const resume = stringFlag(args, "resume");
     if (args.positionals.length > 1) throw new UsageError(`takes one spec, got ${args.positionals.length}`);
     const spec = args.positionals[0] === undefined ? undefined : requireSpecName(args.positionals[0]);

@@ -98,3 +98,17 @@ describe("environment errors exit 1 with a message", () => {
     expectUserError(intel(["train", p.spec, "--out", join(root, "dev-run"), "--backend", "cpu"], process.cwd(), 30_000), /\/dev\/zero: cannot read this CSV file: it is a device\n/);
   });
 });
+
+describe("train --resume --checkpoint", () => {
+  it("continues from the checkpoint named (best), and refuses a path that is not one", () => {
+    const p = project("resume-from");
+    const run = join(root, "resume-from-run");
+    expect(intel(["train", p.spec, "--out", run, "--backend", "cpu"], root).code).toBe(0);
+    const best = intel(["train", "--resume", run, "--checkpoint", "best", "--epochs", "2", "--backend", "cpu"], root);
+    expect(best.err + best.out).toContain("2 epochs done");
+    expect(best.code).toBe(0);
+    const missing = intel(["train", "--resume", run, "--checkpoint", join(run, "nope.ckpt"), "--epochs", "3", "--backend", "cpu"], root);
+    expect(missing.code).toBe(1);
+    expect(missing.err).not.toContain("internal error");
+  }, 120_000);
+});
