@@ -6,12 +6,12 @@ import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import type { LoadedRun } from "../run/inference";
 import type { CompiledModel } from "../model/compiled";
-import { packagePath } from "../../compiler/package-root";
+import { packageFile } from "../package-files";
 import { imageLayout } from "../run/outputs";
 import { encodeExport, writeExport } from "./tfjs-export";
 
 // found from the package root: this module may run from the bundle in dist/
-const here = (f: string) => packagePath("runtime", "export", f);
+const here = (f: string) => packageFile("runtime", "export", f);
 const TF_MIN = createRequire(import.meta.url).resolve("@tensorflow/tfjs/dist/tf.min.js");
 
 /** JSON safe inside a <script> element */

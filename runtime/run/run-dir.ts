@@ -18,7 +18,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import type { ModelIR, SourceRef, TrainIR } from "../../compiler/ir/types";
 import type { DataFileRecord } from "../data/fingerprint";
 import { validateIR, type IRIssue } from "../../compiler/ir/schema";
-import { packagePath } from "../../compiler/package-root";
+import { packageFile } from "../package-files";
 import { writeFileAtomic } from "./atomic";
 
 export const RUN_FILES = {
@@ -66,7 +66,7 @@ export class RunDirError extends Error {
 
 export function intelVaeVersion(): string {
   try {
-    return (JSON.parse(readFileSync(packagePath("package.json"), "utf8")) as { version: string }).version;
+    return (JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as { version: string }).version;
   } catch {
     return "unknown";
   }
