@@ -3,21 +3,14 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeEncodeCommand, makeSampleCommand } from "../../cli/inference-commands";
-import { bufferIo } from "../../cli/io";
 import { main } from "../../cli/main";
 import { makeReportCommand } from "../../cli/report-command";
 import { selectBackend } from "../../runtime/backend/select";
 import { cleanupTmp, startFake, tmp } from "../runtime/train/helpers";
-import { fakeDeps } from "./fake-deps";
+import { call, fakeDeps } from "./fake-deps";
 
 afterAll(cleanupTmp);
 
-type Cmd = (argv: readonly string[], io: ReturnType<typeof bufferIo>) => Promise<number>;
-async function call(cmd: Cmd, ...argv: string[]) {
-  const io = bufferIo();
-  const code = await cmd(argv, io);
-  return { code, out: io.stdout(), err: io.stderr() };
-}
 
 let run = "";
 beforeAll(async () => {

@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeEncodeCommand, makeEvalCommand, makeSampleCommand } from "../../cli/inference-commands";
-import { bufferIo } from "../../cli/io";
 import { main } from "../../cli/main";
 import type { RunDeps } from "../../cli/run-support";
 import { makeTrainCommand } from "../../cli/train-command";
@@ -12,16 +11,10 @@ import type { ModelIR } from "../../compiler/ir/types";
 import { selectBackend } from "../../runtime/backend/select";
 import { fakeControls, fakeIR } from "../runtime/train/fake-model";
 import { cleanupTmp, tmp } from "../runtime/train/helpers";
-import { fakeDeps } from "./fake-deps";
+import { call, fakeDeps } from "./fake-deps";
 
 afterAll(cleanupTmp);
 
-type Cmd = (argv: readonly string[], io: ReturnType<typeof bufferIo>) => Promise<number>;
-async function call(cmd: Cmd, ...argv: string[]) {
-  const io = bufferIo();
-  const code = await cmd(argv, io);
-  return { code, out: io.stdout(), err: io.stderr() };
-}
 const viaMain = (...argv: string[]) => call((a, io) => main(a, io), ...argv);
 
 function spec(): string {
