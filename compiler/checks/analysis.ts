@@ -6,6 +6,7 @@ import type { Resolution } from "../names/symbols";
 import { GraphBuilder, type BuildContext } from "./build";
 import { callSiteFindings } from "./call-sites";
 import { domainFindings } from "./domain";
+import { overflowFindings, TYPICAL } from "./overflow";
 import { reachesBack, type Finding, type Graph, type Summary } from "./graph";
 import { isPoint, neg, NONNEGATIVE, point, POSITIVE, REAL, subset, type Interval } from "./interval";
 
@@ -44,7 +45,8 @@ export class Analyzer implements BuildContext {
     this.active.add(decl);
     try {
       const graph = GraphBuilder.bias(this, decl, hyper);
-      let findings = [...domainFindings(graph), ...callSiteFindings(graph, (s) => this.text(s))];
+      const typical = GraphBuilder.bias(this, decl, hyper, TYPICAL);
+      let findings = [...domainFindings(graph), ...overflowFindings(typical), ...callSiteFindings(graph, (s) => this.text(s))];
       // `y / temperature` with no default: judged at each call, with the value passed there. What the
       // bias does wrong whatever the value (checked at temperature = 1) stays reported here.
       const required = decl.params.map((p, i) => (i > 0 && !p.default ? POINT_ONE : undefined));
@@ -74,8 +76,8 @@ export class Analyzer implements BuildContext {
 
   /** A called bias with the caller's hyperparameter values. Values its default analysis covers cost
    *  nothing; otherwise one analysis per sign class of the values (eps: 1e-3 and eps: 1e-5 share
-   *  "eps > 0"), and only if that class is not safe, one per exact value, at most EXACT_LIMIT per bias
-   *  (beyond it the class's findings are reported: sound, if less precise). So the work per bias is
+   *  "eps > 0"), and one per exact value, at most EXACT_LIMIT per bias (beyond it the class's
+   *  findings are reported: sound for the domain checks, if less precise). So the work per bias is
    *  bounded whatever the number of call sites, and the whole check stays linear in the spec. */
   callee(decl: BiasDecl, hyper: (Interval | undefined)[]): { summary: Summary; overridden: number[]; findings: Finding[] } {
     const base = this.analyse(decl);
@@ -92,8 +94,9 @@ export class Analyzer implements BuildContext {
     const known = new Set(base.findings.map(key));
     const fresh = (a: Analysis) => a.findings.filter((f) => !known.has(key(f)));
     const wide = this.analyse(decl, overrides.map((o) => o && signClass(o)));
-    if (fresh(wide).length === 0) return { summary: wide.summary, overridden, findings: [] };
     const exact = this.memo.get(decl)?.has(hyperKey(overrides)) || (this.exact.get(decl) ?? 0) < EXACT_LIMIT;
+    // a safe class still gets the exact values while the budget lasts: a sign says nothing of
+    // overflow (exp(k * y) is fine for k: 1 and infinite for k: 100)
     if (!exact) return { summary: wide.summary, overridden, findings: fresh(wide) };
     this.exact.set(decl, (this.exact.get(decl) ?? 0) + 1);
     const special = this.analyse(decl, overrides);

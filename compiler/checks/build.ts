@@ -36,11 +36,12 @@ export class GraphBuilder {
 
   constructor(private readonly cx: BuildContext) {}
 
-  /** The graph of a bias whose hyperparameters take `hyper[i]` (undefined: its default). */
-  static bias(cx: BuildContext, decl: BiasDecl, hyper: (Interval | undefined)[] = []): Graph {
+  /** The graph of a bias whose hyperparameters take `hyper[i]` (undefined: its default), with its
+   *  latent in `latent` (all reals for the domain checks; typical values for the overflow check). */
+  static bias(cx: BuildContext, decl: BiasDecl, hyper: (Interval | undefined)[] = [], latent: Interval = I.REAL): Graph {
     const b = new GraphBuilder(cx);
     b.g.decl = decl;
-    b.signature(decl, hyper);
+    b.signature(decl, hyper, latent);
     b.body(decl);
     return b.g;
   }
@@ -74,10 +75,10 @@ export class GraphBuilder {
     return n;
   }
 
-  private signature(decl: BiasDecl, hyper: (Interval | undefined)[]): void {
+  private signature(decl: BiasDecl, hyper: (Interval | undefined)[], latent: Interval): void {
     decl.params.forEach((p, index) => {
       let n: Node;
-      if (index === 0) n = this.node("y", p.name.span, I.REAL);
+      if (index === 0) n = this.node("y", p.name.span, latent);
       else {
         const typed = typeRange(p.type);
         const def = p.default && hyper[index] === undefined ? this.expr(p.default) : undefined;

@@ -1,6 +1,7 @@
 // Bias validation (IV4xxx), docs/architecture.md §2. Every bias of every loaded module is analysed
 // on its own (y over all reals, hyperparameters at their defaults), over a value graph with intervals:
 //   domain.ts      division, log, sqrt, powers, asin/acos/log1p out of domain        IV4004–IV4007
+//   overflow.ts    exp/sinh/cosh/powers beyond float32 at |y| ≤ 4 (a second graph)   IV4012
 //   gradient.ts    every param and y reach z through differentiable operations      IV4001–IV4003
 //   smoothness.ts  infinite slopes and jumps on the path from y to z                IV4008, IV4009
 //   penalties.ts   penalties get a gradient (that they are scalars: the type checker) IV4010

@@ -93,6 +93,8 @@ export function functionRange(b: Builtin, args: (Interval | undefined)[], intege
       return abs(x);
     case "square":
       return square(x);
+    case "cosh":
+      return monotone(abs(x), Math.cosh);
     case "relu":
       return max2(x, iv(0, 0));
     case "sign":

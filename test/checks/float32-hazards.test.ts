@@ -77,6 +77,41 @@ describe("float32 and gradient hazards, confirmed in tfjs", () => {
   });
 });
 
+describe("float32 overflow at latent values training reaches (|y| ≤ 4)", () => {
+  it("y * exp(exp(3 * y)) is infinite at y = 1.5 in tfjs; the checker reports the outer exp (IV4012)", () => {
+    const r = at((y) => tf.mul(y, tf.exp(tf.exp(tf.mul(3, y)))), [1.5, 0]);
+    expect(r.value).toBe(Infinity);
+    expect(finite(r.grad)).toBe(false);
+    expect(codes("  return y * exp(exp(3 * y))")).toEqual(["IV4012"]);
+    // exp(exp(y)) is finite up to y = 4 (exp(54.6) ≈ 5e23): not reported
+    expect(finite([at((y) => tf.exp(tf.exp(y)), [4, -4]).value])).toBe(true);
+    expect(codes("  return exp(exp(y))")).toEqual([]);
+  });
+
+  it("exp overflows just above 88.72, sinh and cosh above 89.4: exp(30 * y) at y = 3 (90); exp(20 * y) is finite at 4", () => {
+    expect(at((y) => tf.exp(y), [88.7, 0]).value).toBeLessThan(Infinity);
+    expect(at((y) => tf.exp(y), [88.8, 0]).value).toBe(Infinity);
+    expect(at((y) => tf.sinh(y), [89.5, 0]).value).toBe(Infinity);
+    expect(at((y) => tf.exp(tf.mul(30, y)), [3, 0]).value).toBe(Infinity);
+    expect(codes("  return exp(30 * y)")).toEqual(["IV4012"]);
+    expect(codes("  return sinh(25 * y)")).toEqual(["IV4012"]);
+    expect(codes("  return cosh(25 * y)")).toEqual(["IV4012"]);
+    expect(finite([at((y) => tf.exp(tf.mul(20, y)), [4, 0]).value])).toBe(true);
+    expect(codes("  return exp(20 * y)")).toEqual([]);
+  });
+
+  it("(10 * y) ** 40 is infinite at y = 4 (1.2e64 > 3.4e38); y ** 3 is not reported", () => {
+    expect(at((y) => tf.pow(tf.mul(10, y), 40), [4, 0]).value).toBe(Infinity);
+    expect(codes("  return (10 * y) ** 40")).toEqual(["IV4012"]);
+    expect(codes("  return pow(1e12, y)")).toEqual(["IV4012"]);
+    expect(codes("  return y ** 3")).toEqual([]);
+  });
+
+  it("a value that is unbounded only through training (a param, a required hyperparameter) is not blamed", () => {
+    expect(codes("  param s: Real = 1.0\n  return exp(s * y)")).toEqual([]);
+  });
+});
+
 describe("where conditions", () => {
   it("y / where(r > 0, r, 1) is safe: the divisor is never 0, in value or gradient", () => {
     const f = (y: tf.Tensor) => {

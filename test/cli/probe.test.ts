@@ -6,7 +6,7 @@ import { main } from "../../cli/main";
 import { expectGolden } from "../golden";
 
 describe("intel check --probe", () => {
-  it("finds what the static checks cannot: exp(exp(3·y)) overflows (op and spec line named), exit 1", async () => {
+  it("finds what the static checks cannot: exp(y·y) overflows at |y| = 10 (op and spec line named), exit 1", async () => {
     const io = bufferIo();
     const code = await main(["check", "--probe", "test/cli/fixtures/blow.intel"], io);
     expect(code).toBe(1);

@@ -45,4 +45,9 @@ export const BIAS_CODES = {
     title: "atan2 of two values that can both be 0: its gradient is NaN at the origin",
     hint: "guard the origin: atan2(v, where(square(u) + square(v) > 0, u, 1))",
   },
+  IV4012: {
+    severity: "error",
+    title: "exp, sinh, cosh or a power overflows float32 (beyond 3.4e38; exp above 88.72) at latent values training reaches (|y| ≤ 4)",
+    hint: "keep the argument small (clip, tanh, a smaller scale); `intel check --probe` shows where it blows up",
+  },
 } as const satisfies Record<string, CatalogEntry>;
