@@ -2,6 +2,7 @@
 // baseline, an encoder flow, the prior and how its KL is computed (analytic or Monte Carlo: an encoder
 // flow or kl: "mc" makes it Monte Carlo whatever the prior), the mapping's size and penalties, the
 // objective, the likelihood and the parameter count.
+import { objectiveByKind } from "./builtins/objectives";
 import { priorByKind } from "./builtins/priors";
 import type { ModelIR } from "./ir/types";
 
@@ -26,9 +27,7 @@ function priorLine(ir: ModelIR): string {
 
 function objectiveLine(ir: ModelIR): string {
   const o = ir.objective;
-  if (o.kind !== "elbo") return `IWAE, K = ${o.k}`;
-  const samples = (o.samples ?? 1) > 1 ? `, ${o.samples} samples of ${ir.latent.name} per datapoint` : "";
-  return `ELBO, β = ${o.beta}${o.warmup > 0 ? ` warmed up over ${o.warmup} epochs` : ""}${samples}`;
+  return objectiveByKind(o.kind)?.describe(o as never, ir.latent.name) ?? o.kind;
 }
 
 const FLOW_NAMES = { planar: "planar", sylvester: "Sylvester (orthogonal Q, rank D)" } as const;

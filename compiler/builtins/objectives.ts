@@ -1,9 +1,51 @@
 // Objectives, minimised: `objective elbo(beta: 1)`. The mapping's penalties (`penalty` statements)
 // are always added. Densities are taken on the intermediary y, before the mapping (docs/architecture.md §1).
+// Like the priors (./priors/descriptor.ts), each objective is described once: its signature, the
+// schema of its IR node (`ir.objective`), its lowering and its `intel check --verbose` line. The
+// runtime implements each IR kind once (runtime/objectives/registry.ts).
+import { z } from "zod";
+import type { QFlowIR, Value } from "../ir/types";
 import { COUNT, maker, NONNEG, NONNEG_INT, opt } from "./define";
 import type { Builtin, BuiltinParam } from "./types";
 
 const objective = maker("objective");
+
+/** What an objective's lowering may read and create. Arguments have their defaults filled in. */
+export interface ObjectiveLowering {
+  args: Record<string, Value>;
+  /** a number argument (the model rules range-checked it) */
+  num(name: string): number;
+  /** D, the size of y */
+  dim: number;
+  /** the encoder flow (q_flow, q_flow_layers), lowered with its parameters; undefined for none */
+  qFlow(): QFlowIR | undefined;
+  /** a lowering error at the objective */
+  fail(message: string): never;
+}
+
+/** Every objective IR node has a `kind`. */
+export type ObjectiveSchema = z.ZodObject<{ kind: z.ZodLiteral<string> } & z.core.$ZodLooseShape>;
+
+export interface ObjectiveDescriptor<S extends ObjectiveSchema = ObjectiveSchema> extends Builtin {
+  context: "objective";
+  /** the IR node's `kind` */
+  kind: z.infer<S>["kind"];
+  ir: S;
+  lower(l: ObjectiveLowering): z.infer<S>;
+  /** `intel check --verbose`: "ELBO, β = 1" */
+  describe(ir: z.infer<S>, y: string): string;
+}
+
+function defineObjective<S extends ObjectiveSchema>(ir: S) {
+  return (d: Omit<ObjectiveDescriptor<S>, "context" | "ir" | keyof Builtin>, b: Builtin): ObjectiveDescriptor<S> => ({ ...b, ...d, ir, context: "objective" });
+}
+
+const count = z.int().min(1);
+const id = z.string().min(1);
+const Q_FLOW_IR = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("planar"), layers: count, params: z.object({ u: z.array(id), w: z.array(id), b: z.array(id) }) }),
+  z.object({ kind: z.literal("sylvester"), layers: count, params: z.object({ q: z.array(id), r1: z.array(id), r2: z.array(id), b: z.array(id) }) }),
+]);
 
 /**
  * An encoder flow (the planar and Sylvester baselines): q(y|x) is y = f(y₀), y₀ ~ N(μ(x), σ²(x)).
@@ -21,7 +63,33 @@ const Q_FLOW: BuiltinParam[] = [
   opt("q_flow_layers", "Int", 4, "layers of the encoder flow", COUNT),
 ];
 
-export const OBJECTIVES: readonly Builtin[] = [
+const flowOf = (l: ObjectiveLowering) => {
+  const f = l.qFlow();
+  return f ? { qFlow: f } : {};
+};
+
+const elbo = defineObjective(
+  z.object({
+    kind: z.literal("elbo"),
+    beta: z.number().min(0),
+    warmup: z.int().min(0),
+    samples: count,
+    kl: z.enum(["auto", "analytic", "mc"]),
+    qFlow: Q_FLOW_IR.optional(),
+  }),
+)(
+  {
+    kind: "elbo",
+    lower: (l) => {
+      const kl = l.args.kl;
+      if (kl !== "auto" && kl !== "analytic" && kl !== "mc") return l.fail(`elbo's kl must be "auto", "analytic" or "mc", got ${JSON.stringify(kl)}`);
+      return { kind: "elbo", beta: l.num("beta"), warmup: l.num("warmup"), samples: l.num("samples"), kl, ...flowOf(l) };
+    },
+    describe: (o, y) => {
+      const samples = (o.samples ?? 1) > 1 ? `, ${o.samples} samples of ${y} per datapoint` : "";
+      return `ELBO, β = ${o.beta}${o.warmup > 0 ? ` warmed up over ${o.warmup} epochs` : ""}${samples}`;
+    },
+  },
   objective(
     "elbo",
     [
@@ -33,9 +101,35 @@ export const OBJECTIVES: readonly Builtin[] = [
     ],
     "the negative ELBO: −E_q[log p(x | g(y))] + β·KL(q(y | x) ‖ p(y)) + Σ penalties, averaged over the minibatch",
   ),
+);
+
+const iwae = defineObjective(z.object({ kind: z.literal("iwae"), k: count, warmup: z.int().min(0), qFlow: Q_FLOW_IR.optional() }))(
+  {
+    kind: "iwae",
+    lower: (l) => ({ kind: "iwae", k: l.num("k"), warmup: l.num("warmup"), ...flowOf(l) }),
+    describe: (o) => `IWAE, K = ${o.k}`,
+  },
   objective(
     "iwae",
     [opt("k", "Int", 5, "importance samples per datapoint", COUNT), opt("warmup", "Int", 0, "epochs of ELBO training before switching to IWAE", NONNEG_INT), ...Q_FLOW],
     "the negative importance-weighted bound −log (1/k) Σₖ wₖ, wₖ = p(x | g(yₖ))·p(yₖ) / q(yₖ | x), yₖ ~ q(y | x), + Σ penalties; k = 1 is the ELBO",
   ),
-];
+);
+
+/** The IR schema of `ir.objective`: a union over the descriptors' kinds. */
+export const OBJECTIVE_IR = z.discriminatedUnion("kind", [elbo.ir, iwae.ir]);
+
+/** The IR of the objective. */
+export type ObjectiveIR = z.infer<typeof OBJECTIVE_IR>;
+
+/** In documentation order. */
+export const OBJECTIVE_DESCRIPTORS: readonly ObjectiveDescriptor[] = [elbo, iwae] as readonly ObjectiveDescriptor[];
+export const OBJECTIVES: readonly Builtin[] = OBJECTIVE_DESCRIPTORS;
+
+export function objectiveByName(name: string): ObjectiveDescriptor | undefined {
+  return OBJECTIVE_DESCRIPTORS.find((o) => o.name === name);
+}
+
+export function objectiveByKind(kind: string): ObjectiveDescriptor | undefined {
+  return OBJECTIVE_DESCRIPTORS.find((o) => o.kind === kind);
+}

@@ -3,6 +3,7 @@
 // output against. Its types must equal compiler/ir/types.ts (checked at the bottom, at compile time);
 // prior nodes come from the prior descriptors. Mapping nodes' attrs are checked per op.
 import { z } from "zod";
+import { OBJECTIVE_IR } from "../builtins/objectives";
 import { PRIOR_IR } from "../builtins/priors";
 import { IR_VERSION, type ModelIR, type NetworkIR, type OpName, type Value } from "./types";
 
@@ -66,11 +67,6 @@ const node = z
     if (!r.success) for (const issue of r.error.issues) ctx.addIssue({ ...issue, path: ["attrs", ...issue.path] } as never);
   });
 
-const qFlow = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("planar"), layers: count, params: z.object({ u: z.array(id), w: z.array(id), b: z.array(id) }) }),
-  z.object({ kind: z.literal("sylvester"), layers: count, params: z.object({ q: z.array(id), r1: z.array(id), r2: z.array(id), b: z.array(id) }) }),
-]);
-
 const init = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("glorot_uniform"), fanIn: num, fanOut: num }),
   z.object({ kind: z.literal("he_normal"), fanIn: num }),
@@ -130,10 +126,7 @@ export const MODEL_IR_SCHEMA = z.object({
     z.object({ kind: z.literal("gaussian"), sigma: scale, logSigma: id.optional() }),
     z.object({ kind: z.literal("laplace"), scale, logScale: id.optional() }),
   ]),
-  objective: z.discriminatedUnion("kind", [
-    z.object({ kind: z.literal("elbo"), beta: z.number().min(0), warmup: z.int().min(0), samples: count, kl: z.enum(["auto", "analytic", "mc"]), qFlow: qFlow.optional() }),
-    z.object({ kind: z.literal("iwae"), k: count, warmup: z.int().min(0), qFlow: qFlow.optional() }),
-  ]),
+  objective: OBJECTIVE_IR,
   train: z.object({ optimizer, batch: count, epochs: count, earlyStop: z.int().min(0), seed: z.int().min(0), validation: z.int().min(0), checkpointEvery: z.int().min(0), settings }),
   evaluate: z.array(z.object({ name: z.string(), args: z.record(z.string(), value), at })),
   params: z.array(param),

@@ -8,6 +8,7 @@
 // Shapes never include the batch axis; the runtime adds it in front.
 
 import type { PriorIR } from "../builtins/priors";
+import type { ObjectiveIR } from "../builtins/objectives";
 
 /** Bumped whenever the JSON shape changes (0.2: typed train settings and optimizer, required
  *  objective options, `sparse`, the new layers); a run written by another version is refused. */
@@ -185,18 +186,8 @@ export type LikelihoodIR =
   | { kind: "gaussian"; sigma: number | "learned"; logSigma?: string /* param id when learned */ }
   | { kind: "laplace"; scale: number | "learned"; logScale?: string };
 
-export type ObjectiveIR =
-  | {
-      kind: "elbo";
-      beta: number;
-      warmup: number;
-      /** Monte Carlo samples of y per datapoint (the spec's default 1), rows sample-major like IWAE's */
-      samples: number;
-      /** "auto": analytic where it exists (the spec's default); "mc": log q(y|x) − log p(y) on the sampled y */
-      kl: "auto" | "analytic" | "mc";
-      qFlow?: QFlowIR;
-    }
-  | { kind: "iwae"; k: number; /** epochs of ELBO training first */ warmup: number; qFlow?: QFlowIR };
+/** `ir.objective`: its node per objective, described in compiler/builtins/objectives.ts (one schema). */
+export type { ObjectiveIR };
 
 /**
  * An encoder flow: q(y|x) is y = f(y₀), y₀ ~ N(μ(x), σ²(x)), f = f_L ∘ … ∘ f_1 with global (not

@@ -6,6 +6,7 @@ import type { Call, Expr, ModelDecl, ModelItem, Span } from "../../grammar/ast";
 import type { Builtin } from "../builtins/types";
 import { TRAIN_SETTINGS } from "../builtins";
 import { lookupBuiltin } from "../builtins";
+import { objectiveByName } from "../builtins/objectives";
 import { priorByName } from "../builtins/priors";
 import { constValue } from "../rules/const-eval";
 import type { DataIR, LikelihoodIR, MetricIR, ObjectiveIR, OptimizerIR, PriorIR, QFlowIR, TrainIR, TrainSettingsIR, Value } from "../ir/types";
@@ -128,14 +129,18 @@ export function lowerObjective(lw: Lowering, m: ModelDecl, dim: number): Objecti
   const it = item(m, "ObjectiveItem");
   const s = it ? slot(lw, it.value) : { builtin: lookupBuiltin("objective", "elbo")!, args: argValues({ kind: "Call", callee: { kind: "Ident", name: "elbo", span: m.span }, args: [], span: m.span }, lookupBuiltin("objective", "elbo")!), call: undefined };
   const span = it?.span ?? m.span;
-  const n = (k: string) => num(s.args[k]!, `${s.builtin.name}'s ${k}`, span);
-  // the flow's parameters come last (after the prior's), so models without one keep their init seeds
-  const qFlow = lowerQFlow(lw, s.args.q_flow, n("q_flow_layers"), dim, span);
-  const flow = qFlow ? { qFlow } : {};
-  if (s.builtin.name === "iwae") return { kind: "iwae", k: n("k"), warmup: n("warmup"), ...flow };
-  const kl = s.args.kl;
-  if (kl !== "auto" && kl !== "analytic" && kl !== "mc") throw new LowerError(`elbo's kl must be "auto", "analytic" or "mc", got ${JSON.stringify(kl)}`, span);
-  return { kind: "elbo", beta: n("beta"), warmup: n("warmup"), samples: n("samples"), kl, ...flow };
+  const d = objectiveByName(s.builtin.name);
+  if (!d) throw new LowerError(`the objective '${s.builtin.name}' has no lowering`, span);
+  return d.lower({
+    args: s.args,
+    num: (k) => num(s.args[k]!, `${s.builtin.name}'s ${k}`, span),
+    dim,
+    // the flow's parameters come last (after the prior's), so models without one keep their init seeds
+    qFlow: () => lowerQFlow(lw, s.args.q_flow, num(s.args.q_flow_layers!, `${s.builtin.name}'s q_flow_layers`, span), dim, span),
+    fail: (message) => {
+      throw new LowerError(message, span);
+    },
+  }) as ObjectiveIR;
 }
 
 /** The encoder flow's IR and its parameters, ids "q_flow/layer_<l>/<tensor>" (the mapping flows' inits). */

@@ -4,9 +4,9 @@ import * as tf from "@tensorflow/tfjs";
 import { IR_VERSION, type ModelIR, type NetworkIR, type NodeIR, type SourceRef } from "../../compiler/ir/types";
 import type { MapResult } from "../mapping/graph";
 import { likelihoodMean, logLikelihood } from "../objectives/likelihood";
-import { elboEstimator } from "../objectives/elbo-mc";
 import { elboTerms, iwaeEstimate, iwaeTerms, reparam, type Forward, type StageSeeds } from "../objectives/objective";
 import { makeQFlow, type QFlow } from "../objectives/q-flow";
+import { objectiveLoss } from "../objectives/registry";
 import { makePrior, type Posterior, type Prior } from "../priors";
 import type { CompiledModel, LossOptions, LossTerms, NonFiniteOrigin } from "./compiled";
 import { interpreterStages, type ModelStages } from "./stages";
@@ -113,7 +113,7 @@ class Model implements CompiledModel, Forward {
     const s = stageSeeds(seed);
     const terms = tf.tidy(() => {
       x = asFloat(x);
-      const t = obj.kind === "iwae" ? iwaeTerms(this, x, obj.k, s, training) : elboTerms(this, x, s, training, opts.beta ?? obj.beta, opts.progress, elboEstimator(obj));
+      const t = objectiveLoss(obj)(this, x, obj, s, training, opts);
       return t as unknown as tf.TensorContainer;
     });
     return terms as unknown as LossTerms;
