@@ -5,6 +5,7 @@
 //   npm run bench                         all of it
 //   npm run bench -- --arch mlp           one architecture (mlp | conv)
 //   npm run bench -- --only step          only the step benchmark (step | frontend | lsp | emit | cli)
+//   npm run bench -- --only profile       where one MLP step's time goes, by kernel (bench/profile.ts)
 //   npm run bench -- --quick              fewer steps, skips the slow baselines
 //   npm run bench -- --cpu-conv           also the conv VAE on tfjs's cpu backend (minutes per step)
 //   npm run bench -- --json out.json      also write the raw results
@@ -129,6 +130,11 @@ async function stepBench(o: Opts): Promise<StepResult[]> {
 const o = parse(process.argv.slice(2));
 const results: Record<string, unknown> = {};
 if (!o.only || o.only === "step") results.step = await stepBench(o);
+if (o.only === "profile") {
+  // in a child process: the step benchmark's children chose their own backends, this one picks wasm 1t
+  const { spawnSync } = await import("node:child_process");
+  spawnSync(process.execPath, ["--import", "tsx", new URL("./profile.ts", import.meta.url).pathname], { stdio: "inherit" });
+}
 if (!o.only || o.only === "frontend") {
   try {
     const { benchFrontend } = await import("./frontend");

@@ -83,7 +83,7 @@ function syntheticData(shape: number[], batch: number, batches: number): Dataset
 }
 
 /** One training step of `intel train`'s model and loop; returns the loss. */
-function interpreterStepper(cfg: StepConfig): { step(): number; dispose(): void } {
+export function interpreterStepper(cfg: StepConfig): { step(): number; dispose(): void } {
   const ir = benchIR(cfg.arch, cfg.batch, cfg.latent);
   const runSeed = ir.train.seed;
   const model = buildModel(ir, runSeed);
