@@ -43,7 +43,6 @@ export async function profileStep(backend: "wasm" | "cpu", threads: number, step
 
 if (process.argv[1]?.endsWith("profile.ts")) {
   const a = process.argv.slice(2);
-  const backend = (a[a.indexOf("--backend") + 1] ?? "wasm") as "wasm" | "cpu";
-  const threads = a.includes("--threads") ? Number(a[a.indexOf("--threads") + 1]) : 1;
-  await profileStep(a.includes("--backend") ? backend : "wasm", threads);
+  const flag = (name: string): string | undefined => (a.includes(name) ? a[a.indexOf(name) + 1] : undefined);
+  await profileStep((flag("--backend") ?? "wasm") as "wasm" | "cpu", Number(flag("--threads") ?? 1));
 }

@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { IR_VERSION, type ModelIR, type NetworkIR, type NodeIR, type SourceRef } from "../../compiler/ir/types";
 import type { MapResult } from "../mapping/graph";
 import { likelihoodMean, logLikelihood } from "../objectives/likelihood";
-import { elboTerms, iwaeEstimate, iwaeTerms, reparam, type Forward, type StageSeeds } from "../objectives/objective";
+import { iwaeEstimate, reparam, type Forward, type StageSeeds } from "../objectives/objective";
 import { makeQFlow, type QFlow } from "../objectives/q-flow";
 import { objectiveLoss } from "../objectives/registry";
 import { makePrior, type Posterior, type Prior } from "../priors";
