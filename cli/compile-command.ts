@@ -1,29 +1,23 @@
 // `intel compile SPEC [-o model.ts] [--check] [--model NAME]`: the spec's model as one standalone
 // TypeScript program (compiler/emit). Without -o the program goes to stdout. A model the emitter
 // cannot write out is an IV5015 diagnostic (exit 1) and no file. --check type-checks the emitted
-// file with the TypeScript compiler; an error there is a bug in intel-vae (exit 3).
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import { checkOutputPath } from "../runtime/fs/write-file";
+// file with the TypeScript compiler; an error there is a bug in intel-vae (exit 3), but a package the
+// program needs and its folder lacks (intel-vae, @tensorflow/tfjs, @types/node) is the user's (exit 1).
+// The program imports intel-vae/support, so it runs wherever intel-vae is installed; -o into a
+// missing folder creates it.
+import { existsSync, mkdirSync } from "node:fs";
+import { checkOutputPath, isInside } from "../runtime/fs/write-file";
 import { writeFileAtomic } from "../runtime/run/atomic";
-import { dirname, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, resolve } from "node:path";
 import { compileFile } from "../compiler/compile";
+import { packageRoot } from "../compiler/package-root";
 import { renderDiagnostics } from "../compiler/diagnostics/render";
-import { typeCheckModule } from "../compiler/emit/check";
-import { emitModel, EmitError } from "../compiler/emit/emit";
+import { typeCheckModule, unresolvedForProgram } from "../compiler/emit/check";
+import { emitModel, EmitError, SUPPORT_MODULE } from "../compiler/emit/emit";
 import { emitRefusal } from "../compiler/emit/refusal";
 import { parseArgs, UsageError } from "./args";
 import { requireSpecName } from "./files";
 import type { Io } from "./io";
-
-/** The support module's path as the file at `outFile` imports it (relative, extensionless). */
-export function supportImportFor(outFile: string): string {
-  const support = fileURLToPath(new URL("../runtime/support/index", import.meta.url));
-  let rel = relative(dirname(resolve(outFile)), support).split("\\").join("/");
-  if (!rel.startsWith(".")) rel = `./${rel}`;
-  return rel;
-}
 
 /** `intel compile`; `emit` is injectable so that tests can reach the refusal path. */
 export const makeCompileCommand = (emit: typeof emitModel = emitModel) => async (argv: readonly string[], io: Io): Promise<number> => {
@@ -50,7 +44,7 @@ export const makeCompileCommand = (emit: typeof emitModel = emitModel) => async 
   const t0 = performance.now();
   let text: string;
   try {
-    text = emit(r.ir, { supportImport: supportImportFor(target), fileName: target, specText: r.check.sources.get(r.ir.source.file) ?? null });
+    text = emit(r.ir, { fileName: target, specText: r.check.sources.get(r.ir.source.file) ?? null });
   } catch (e) {
     if (!(e instanceof EmitError)) throw e;
     // a model `intel train` runs but the emitter cannot write out: a diagnostic, and no file
@@ -59,11 +53,13 @@ export const makeCompileCommand = (emit: typeof emitModel = emitModel) => async 
   }
   const ms = performance.now() - t0;
   if (args.flags.has("check")) {
-    // the program imports @tensorflow/tfjs: where that does not resolve, say so (not an internal error)
-    try {
-      createRequire(resolve(dirname(target), "program.js")).resolve("@tensorflow/tfjs");
-    } catch {
-      io.err(`intel compile: cannot type-check ${target}: @tensorflow/tfjs does not resolve from ${dirname(resolve(target))}; write the program inside this checkout, or next to a node_modules that has @tensorflow/tfjs\n`);
+    // what the program needs and its folder cannot find: say so (not an internal error)
+    const missing = unresolvedForProgram(target, ["@tensorflow/tfjs", SUPPORT_MODULE]);
+    if (missing.length) {
+      const pkgs = [...new Set(missing.map((m) => (m === SUPPORT_MODULE ? "intel-vae" : m)))];
+      // inside this checkout intel-vae/support is the package's own dist/ (self-reference)
+      const fix = isInside(resolve(target), packageRoot()) ? `npm run build in ${packageRoot()}` : `npm install ${pkgs.join(" ")} in that project`;
+      io.err(`intel compile: cannot type-check ${target}: ${missing.join(", ")} ${missing.length > 1 ? "do" : "does"} not resolve from ${dirname(resolve(target))}; ${fix}, or write the program where ${pkgs.length > 1 ? "they resolve" : "it resolves"}\n`);
       return 1;
     }
     const errors = typeCheckModule(target, text);
@@ -74,6 +70,7 @@ export const makeCompileCommand = (emit: typeof emitModel = emitModel) => async 
     }
   }
   if (out) {
+    mkdirSync(dirname(resolve(out)), { recursive: true });
     writeFileAtomic(out, text);
     io.err(`wrote ${out} (model ${r.ir.name}, emitted in ${ms.toFixed(0)} ms${args.flags.has("check") ? ", type-checks" : ""}); train it with: npx tsx ${out} --epochs 1\n`);
   } else io.out(text);

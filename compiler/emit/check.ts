@@ -1,6 +1,7 @@
 // `intel compile --check`: type-checks an emitted module with the TypeScript compiler API, in memory,
 // as it would sit at `path` (so its imports resolve from there), with the project's strict settings.
-import { dirname, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import ts from "typescript";
 
 export interface TypeErrorInfo {
@@ -22,6 +23,31 @@ export const CHECK_OPTIONS: ts.CompilerOptions = {
   isolatedModules: true,
 };
 
+/** node_modules/@types folders above `file` (as Node finds packages), then the working directory's. */
+function typeRootsFor(file: string): string[] {
+  const roots: string[] = [];
+  for (let d = dirname(resolve(file)); ; d = dirname(d)) {
+    const r = join(d, "node_modules", "@types");
+    if (existsSync(r)) roots.push(r);
+    if (dirname(d) === d) break;
+  }
+  const cwd = resolve(process.cwd(), "node_modules/@types");
+  return roots.includes(cwd) ? roots : [...roots, cwd];
+}
+
+/**
+ * What an emitted program at `path` needs and TypeScript cannot find from there: its imports
+ * (`@tensorflow/tfjs`, `intel-vae/support`) and Node's types (`@types/node`, for `process`).
+ * Checked before the type check, so that a missing package is the user's to install, not a bug.
+ */
+export function unresolvedForProgram(path: string, imports: readonly string[], options: ts.CompilerOptions = CHECK_OPTIONS): string[] {
+  const file = resolve(path);
+  const missing = imports.filter((m) => !ts.resolveModuleName(m, file, options, ts.sys).resolvedModule);
+  const node = ts.resolveTypeReferenceDirective("node", file, { ...options, typeRoots: typeRootsFor(file) }, ts.sys);
+  if (!node.resolvedTypeReferenceDirective) missing.push("@types/node");
+  return missing;
+}
+
 /** Type errors of `text` placed at `path` (errors in other files it imports are not reported). */
 export function typeCheckModule(path: string, text: string, options: ts.CompilerOptions = CHECK_OPTIONS): TypeErrorInfo[] {
   const file = resolve(path);
@@ -33,8 +59,7 @@ export function typeCheckModule(path: string, text: string, options: ts.Compiler
   host.fileExists = (name) => resolve(name) === file || fileExists(name);
   const readFile = host.readFile.bind(host);
   host.readFile = (name) => (resolve(name) === file ? text : readFile(name));
-  const typeRoots = [resolve(dirname(file), "node_modules/@types"), resolve(process.cwd(), "node_modules/@types")];
-  const program = ts.createProgram([file], { ...options, typeRoots }, host);
+  const program = ts.createProgram([file], { ...options, typeRoots: typeRootsFor(file) }, host);
   const sf = program.getSourceFile(file)!;
   const diags = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
   return diags.map((d) => {

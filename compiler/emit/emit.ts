@@ -14,9 +14,14 @@ import { emitModelAndMain, emitPreamble, emitVariables } from "./program";
 
 export { EmitError } from "./common";
 
+/**
+ * The module every emitted program imports its math from: the package's `./support` export
+ * (package.json "exports"), so a program runs wherever intel-vae is installed; inside this checkout
+ * it resolves through Node's package self-reference (and vitest's alias, vitest.config.ts).
+ */
+export const SUPPORT_MODULE = "intel-vae/support";
+
 export interface EmitOptions {
-  /** module specifier of runtime/support as the emitted file imports it */
-  supportImport?: string;
   /** the emitted file's name (ts-morph's in-memory path) */
   fileName?: string;
   /** the spec's text, recorded as the run's spec.intel (null or absent: none) */
@@ -25,7 +30,6 @@ export interface EmitOptions {
 
 /** The emitted module's text (formatted); throws EmitError (with the spec place) for what it cannot write. */
 export function emitModel(ir: ModelIR, opts: EmitOptions = {}): string {
-  const support = opts.supportImport ?? "intel-vae/runtime/support";
   const e: Emitter = { lines: new Lines(), imports: new Set(), names: new Names() };
 
   // networks first (their function names are needed by the mapping)
@@ -49,7 +53,7 @@ export function emitModel(ir: ModelIR, opts: EmitOptions = {}): string {
   new MappingEmitter(mapE, ir, ir.mapping, netFns).emit();
 
   const L = e.lines;
-  emitPreamble(L, ir, support, e.imports);
+  emitPreamble(L, ir, SUPPORT_MODULE, e.imports);
   emitVariables(L, ir);
   L.out.push(...netE.lines.out, ...mapE.lines.out);
   emitModelAndMain(L, ir, opts.specText ?? null);

@@ -17,7 +17,7 @@ export function emitPreamble(L: Lines, ir: ModelIR, support: string, names: Read
   for (const d of describeModel(ir)) L.line(`//   ${d.trim()}`);
   L.line("// The model's structure is written out below: its networks layer by layer, its mapping op by op,");
   L.line("// its parameters. The math (layers, built-ins, prior, likelihood, objective, Adam) is the runtime's,");
-  L.line("// imported from intel-vae's runtime/support, so this program computes what `intel train` computes.");
+  L.line("// imported from intel-vae/support, so this program computes what `intel train` computes.");
   L.line("//   npx tsx THIS_FILE [--epochs N] [--seed N] [--backend B] [--out DIR]   train into a new run");
   L.line("//   npx tsx THIS_FILE --resume DIR · sample DIR [-n N] [-o F] · encode DIR [--data ROLE] [-o F]");
   L.line("// Generated code: recompile the spec rather than editing it.");
@@ -70,7 +70,7 @@ export function emitModelAndMain(L: Lines, ir: ModelIR, specText: string | null)
   L.line("return assembleModel(IR, seed, { params, state, encoder: encoderNet, mapping, decoder: decoderNet, dispose: () => {} });");
   L.line("}");
   L.line();
-  L.line("/** This program as runtime/support runs it. */");
+  L.line("/** This program as intel-vae/support runs it. */");
   L.line("export const PROGRAM: Program = { get ir() { return IR; }, get specText() { return SPEC_TEXT; }, createModel };");
   L.line();
   L.line("/** Trains (or with --resume continues) a run; `sample DIR` and `encode DIR` use one. Returns the exit code. */");

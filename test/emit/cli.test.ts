@@ -1,13 +1,12 @@
 // `intel compile`: writes the program, --check type-checks it, and the program trains with
 // `npx tsx model.ts --epochs 1 --backend cpu` into the same run directory layout as `intel train`.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bufferIo } from "../../cli/io";
 import { main } from "../../cli/main";
-import { supportImportFor } from "../../cli/compile-command";
 import { removeTmp, tmpDir } from "./helpers";
 
 let dir = "";
@@ -17,9 +16,18 @@ beforeAll(() => {
 afterAll(() => removeTmp(dir));
 
 describe("intel compile", () => {
-  it("imports the support module relative to the output file", () => {
-    expect(supportImportFor("model.ts")).toBe("./runtime/support/index");
-    expect(supportImportFor("test/emit/x/model.ts")).toBe("../../../runtime/support/index");
+  it("imports the package's support entry, never a path into this checkout", async () => {
+    const io = bufferIo();
+    expect(await main(["compile", "specs/examples/circle.intel"], io)).toBe(0);
+    const imports = [...io.stdout().matchAll(/from "([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(imports)).toEqual(new Set(["@tensorflow/tfjs", "intel-vae/support"]));
+  });
+
+  it("-o into a missing folder creates it", async () => {
+    const io = bufferIo();
+    const out = join(dir, "missing", "deeper", "model.ts");
+    expect(await main(["compile", "specs/examples/circle.intel", "-o", out], io)).toBe(0);
+    expect(existsSync(out)).toBe(true);
   });
 
   it("writes a program that type-checks (--check)", async () => {
@@ -34,17 +42,39 @@ describe("intel compile", () => {
     expect(text).toMatch(/\/\/ prelude\.intel:\d+/);
   }, 120_000);
 
-  it("--check where @tensorflow/tfjs does not resolve: a clear message, exit 1, not an internal error", async () => {
+  it("--check where the program's packages do not resolve: a clear message naming them, exit 1, no file, not an internal error", async () => {
     const io = bufferIo();
     const outside = mkdtempSync(join(tmpdir(), "intel-compile-outside-"));
     try {
       expect(await main(["compile", "specs/examples/circle.intel", "-o", join(outside, "m.ts"), "--check"], io)).toBe(1);
-      expect(io.stderr()).toContain("@tensorflow/tfjs does not resolve from");
+      // (@types/node is found in the working directory's node_modules, as the type check finds it)
+      expect(io.stderr()).toContain("@tensorflow/tfjs, intel-vae/support do not resolve from");
+      expect(io.stderr()).toContain("npm install @tensorflow/tfjs intel-vae in that project");
       expect(io.stderr()).not.toContain("internal error");
+      expect(existsSync(join(outside, "m.ts"))).toBe(false);
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }
   });
+
+  it("--check outside the checkout where intel-vae is installed: type-checks (a project whose node_modules links the packages)", async () => {
+    const outside = mkdtempSync(join(tmpdir(), "intel-compile-project-"));
+    try {
+      const nm = join(outside, "node_modules");
+      mkdirSync(join(nm, "@tensorflow"), { recursive: true });
+      mkdirSync(join(nm, "@types"), { recursive: true });
+      symlinkSync(process.cwd(), join(nm, "intel-vae"));
+      symlinkSync(join(process.cwd(), "node_modules/@tensorflow/tfjs"), join(nm, "@tensorflow/tfjs"));
+      symlinkSync(join(process.cwd(), "node_modules/@types/node"), join(nm, "@types/node"));
+      const io = bufferIo();
+      const out = join(outside, "src", "m.ts");
+      expect(await main(["compile", "specs/examples/circle.intel", "-o", out, "--check"], io), io.stderr()).toBe(0);
+      expect(io.stderr()).toContain("type-checks");
+      expect(existsSync(out)).toBe(true);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it("prints the program without -o", async () => {
     const io = bufferIo();

@@ -1,5 +1,6 @@
 // Emitted programs for tests: written under test/emit/.tmp/ (inside the repository, so they resolve
-// @tensorflow/tfjs and runtime/support like any project file) and removed afterwards.
+// @tensorflow/tfjs, and intel-vae/support through vitest's alias, like any project file) and removed
+// afterwards.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -20,7 +21,7 @@ export const removeTmp = (dir: string): void => rmSync(dir, { recursive: true, f
 /** Writes the emitted program of `ir` into `dir` and returns its path. */
 export function writeEmitted(dir: string, file: string, ir: ModelIR, specText: string | null = null): string {
   const path = join(dir, file);
-  writeFileSync(path, emitModel(ir, { supportImport: "../../../../runtime/support", specText }));
+  writeFileSync(path, emitModel(ir, { specText }));
   return path;
 }
 

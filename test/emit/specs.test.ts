@@ -88,7 +88,7 @@ describe("golden emitted programs (UPDATE_GOLDEN=1 rewrites them)", () => {
   // As they would sit in test/golden/emit/, importing the support module from there.
   const golden = (spec: string, file: string) => () => {
     const ir = irs.get(spec)!;
-    expectGolden(join("test/golden/emit", file), emitModel(ir, { supportImport: "../../../runtime/support", fileName: file }));
+    expectGolden(join("test/golden/emit", file), emitModel(ir, { fileName: file }));
   };
   it("specs/examples/circle.intel", golden("specs/examples/circle.intel", "circle.ts"));
   it("specs/examples/mnist-sparse.intel", golden("specs/examples/mnist-sparse.intel", "mnist-sparse.ts"));

@@ -8,7 +8,7 @@
 //   parameters  855,863 in 34 tensors
 // The model's structure is written out below: its networks layer by layer, its mapping op by op,
 // its parameters. The math (layers, built-ins, prior, likelihood, objective, Adam) is the runtime's,
-// imported from intel-vae's runtime/support, so this program computes what `intel train` computes.
+// imported from intel-vae/support, so this program computes what `intel train` computes.
 //   npx tsx THIS_FILE [--epochs N] [--seed N] [--backend B] [--out DIR]   train into a new run
 //   npx tsx THIS_FILE --resume DIR · sample DIR [-n N] [-o F] · encode DIR [--data ROLE] [-o F]
 // Generated code: recompile the spec rather than editing it.
@@ -33,7 +33,7 @@ import {
   type ModelIR,
   type NetContext,
   type Program,
-} from "../../../runtime/support";
+} from "intel-vae/support";
 
 type Vars = Map<string, tf.Variable>;
 
@@ -247,7 +247,7 @@ export function createModel(seed: number): CompiledModel {
   return assembleModel(IR, seed, { params, state, encoder: encoderNet, mapping, decoder: decoderNet, dispose: () => {} });
 }
 
-/** This program as runtime/support runs it. */
+/** This program as intel-vae/support runs it. */
 export const PROGRAM: Program = { get ir() { return IR; }, get specText() { return SPEC_TEXT; }, createModel };
 
 /** Trains (or with --resume continues) a run; `sample DIR` and `encode DIR` use one. Returns the exit code. */
