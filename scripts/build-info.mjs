@@ -4,8 +4,10 @@ import { join } from "node:path";
 
 /** output name (dist/NAME.js) → source entry */
 export const ENTRIES = { cli: "cli/main.ts", index: "index.ts", support: "runtime/support/index.ts" };
-/** folders whose .ts files are bundled */
-export const SOURCE_DIRS = ["grammar", "compiler", "runtime", "cli", "lsp"];
+/** folders whose .ts (and plain .js) files are bundled */
+export const SOURCE_DIRS = ["grammar", "compiler", "runtime", "cli", "lsp", "api"];
+/** files outside them whose edit changes the build's output */
+const SOURCE_FILES = ["index.ts", "scripts/build.mjs", "scripts/build-info.mjs", "tsconfig.types.json"];
 export const STAMP = "dist/.stamp";
 
 function newestMtime(dir) {
@@ -13,7 +15,7 @@ function newestMtime(dir) {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
     if (e.isDirectory()) newest = Math.max(newest, newestMtime(p));
-    else if (e.name.endsWith(".ts")) newest = Math.max(newest, statSync(p).mtimeMs);
+    else if (/\.(ts|js|mjs)$/.test(e.name)) newest = Math.max(newest, statSync(p).mtimeMs);
   }
   return newest;
 }
@@ -23,9 +25,10 @@ function newestMtime(dir) {
  * the TypeScript sources, so it is never stale; in a checkout an edited source makes it stale.
  */
 export function isStale(root) {
+  if (!existsSync(join(root, ENTRIES.cli))) return false; // an installed copy: nothing to build from
   const stamp = join(root, STAMP);
   if (!existsSync(stamp)) return true;
   const built = statSync(stamp).mtimeMs;
-  const sources = [...SOURCE_DIRS.map((d) => join(root, d)), join(root, "index.ts")].filter(existsSync);
+  const sources = [...SOURCE_DIRS, ...SOURCE_FILES].map((p) => join(root, p)).filter(existsSync);
   return sources.some((p) => (statSync(p).isDirectory() ? newestMtime(p) : statSync(p).mtimeMs) > built);
 }
