@@ -1,8 +1,8 @@
 // vitest globalSetup: rebuilds dist/ when a source is newer than it (scripts/build.mjs --if-stale),
-// because emitted programs import intel-vae/support, which Node resolves through the package's own
-// exports to dist/support.js (child processes: `npx tsx model.ts`) and TypeScript to dist/types
-// (`intel compile --check`). --dev: the declarations re-export the sources (no 15 s tsc run).
-// In-process imports of intel-vae/support take vitest's alias to the sources instead.
+// because emitted programs import intel-vae/support, which `intel compile --check` resolves through
+// the package's own exports to dist/types, and a child process run by plain node to dist/support.js.
+// --dev: the declarations re-export the sources (no 15 s tsc run). In-process imports take vitest's
+// alias to the sources, and tsx (`npx tsx model.ts`) tsconfig.json's paths.
 import { spawnSync } from "node:child_process";
 
 export default function setup(): void {
