@@ -7,7 +7,7 @@
 // `--dev` writes declarations that re-export the sources instead of running tsc (~15 s of CPU):
 // valid only inside this checkout, for the tests; npm ci / npm pack (`prepare`) build the real ones.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,13 +34,17 @@ const dev = process.argv.includes("--dev");
 if (process.argv.includes("--if-stale") && !isStale(root)) process.exit(0);
 
 const started = Date.now();
-rmSync(join(root, "dist"), { recursive: true, force: true });
-mkdirSync(join(root, "dist"), { recursive: true });
+// built beside dist/ and then moved in place, so that two builds at once (two test runs) never
+// write into one folder, and a reader never sees half a build
+const out = join(root, `.dist-${process.pid}`);
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+process.on("exit", () => rmSync(out, { recursive: true, force: true })); // a failed build leaves nothing
 await Promise.all([
   build({
     absWorkingDir: root,
     entryPoints: Object.fromEntries(Object.entries(ENTRIES).filter(([, src]) => existsSync(join(root, src)))),
-    outdir: "dist",
+    outdir: out,
     bundle: true,
     splitting: true,
     format: "esm",
@@ -52,16 +56,24 @@ await Promise.all([
   }),
   dev ? sourceDeclarations() : declarations(),
 ]);
-writeFileSync(join(root, STAMP), `${JSON.stringify({ built: new Date().toISOString(), sources: SOURCE_DIRS, types: dev ? "sources" : "tsc" })}\n`);
+writeFileSync(join(out, relative("dist", STAMP)), `${JSON.stringify({ built: new Date().toISOString(), sources: SOURCE_DIRS, types: dev ? "sources" : "tsc" })}\n`);
+rmSync(join(root, "dist"), { recursive: true, force: true });
+try {
+  renameSync(out, join(root, "dist"));
+} catch (e) {
+  // a build running at the same time put its dist/ in place between the two calls: keep that one
+  if (e.code !== "ENOTEMPTY" && e.code !== "EEXIST") throw e;
+}
 if (!process.argv.includes("--quiet")) console.log(`built dist/ in ${Date.now() - started} ms${dev ? " (declarations re-export the sources)" : ""}`);
 
 /** tsc's declarations, their relative imports given explicit .js paths (so that they resolve under moduleResolution node16/nodenext too). */
 async function declarations() {
   const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/package.json")), "bin", "tsc");
-  const code = await new Promise((done) => spawn(process.execPath, [tsc, "-p", join(root, "tsconfig.types.json")], { stdio: "inherit" }).on("exit", done));
+  const types = join(out, "types");
+  const code = await new Promise((done) => spawn(process.execPath, [tsc, "-p", join(root, "tsconfig.types.json"), "--outDir", types], { stdio: "inherit" }).on("exit", done));
   if (code !== 0) throw new Error(`tsc -p tsconfig.types.json failed (exit ${code})`);
-  for (const f of HAND_WRITTEN) writeFileSync(join(root, "dist/types", f), readFileSync(join(root, f)));
-  for (const f of filesUnder(join(root, "dist/types"))) writeFileSync(f, withJsExtensions(f, readFileSync(f, "utf8")));
+  for (const f of HAND_WRITTEN) writeFileSync(join(types, f), readFileSync(join(root, f)));
+  for (const f of filesUnder(types)) writeFileSync(f, withJsExtensions(f, readFileSync(f, "utf8")));
 }
 
 /** `from "./x"` → `from "./x.js"` (or "./x/index.js"), for each relative specifier that names a declaration file. */
@@ -82,9 +94,10 @@ function filesUnder(dir) {
 /** --dev: each typed entry's declaration re-exports its source. */
 async function sourceDeclarations() {
   for (const src of TYPED) {
-    const out = join(root, "dist/types", src.replace(/\.ts$/, ".d.ts"));
-    mkdirSync(dirname(out), { recursive: true });
-    const spec = relative(dirname(out), join(root, src.replace(/\.ts$/, ""))).split("\\").join("/");
-    writeFileSync(out, `// --dev build: the sources' own types (valid only inside the checkout)\nexport * from "${spec}";\n`);
+    // written at its final depth (dist/types/…), from where the re-export's relative path holds
+    const at = join(out, "types", src.replace(/\.ts$/, ".d.ts"));
+    mkdirSync(dirname(at), { recursive: true });
+    const spec = relative(dirname(join(root, "dist/types", src)), join(root, src.replace(/\.ts$/, ""))).split("\\").join("/");
+    writeFileSync(at, `// --dev build: the sources' own types (valid only inside the checkout)\nexport * from "${spec}";\n`);
   }
 }
