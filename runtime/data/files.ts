@@ -8,7 +8,7 @@
 import { closeSync, existsSync, readSync } from "node:fs";
 import { constants as bufferLimits } from "node:buffer";
 import { gunzipSync } from "node:zlib";
-import { FileError, openRegularFile, READ_LIMITS, readRegularFile } from "../fs/read-file";
+import { FileError, openRegularFile, READ_LIMITS, READ_LIMITS_ENV, readRegularFile } from "../fs/read-file";
 import { DataError } from "./dataset";
 
 const CHUNK = 4 << 20;
@@ -239,7 +239,7 @@ export function readCsv(path: string, o: { label: string | number | null; header
   try {
     text = readRegularFile(path, READ_LIMITS.csv, "CSV file").toString("utf8");
   } catch (e) {
-    if (e instanceof FileError) throw new DataError(e.problem === "size" ? `${e.message}: CSV is parsed whole; convert it to .npy (np.save) for larger data` : e.message);
+    if (e instanceof FileError) throw new DataError(e.problem === "size" ? `${e.message}: CSV is parsed whole; convert it to .npy (np.save) for larger data, or raise the limit (${READ_LIMITS_ENV}=csv=400M, up to 512 MiB)` : e.message);
     throw e;
   }
   const lines = text.split(/\r?\n/);
