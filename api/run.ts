@@ -8,7 +8,7 @@ import { buildModel } from "../runtime/model/build";
 import type { CompiledModel } from "../runtime/model/compiled";
 import { likelihoodMean } from "../runtime/objectives/likelihood";
 import { deriveSeed } from "../runtime/random/seeds";
-import { drawSamples, loadTrainedRun, pointEstimate, type LoadedRun } from "../runtime/run/inference";
+import { drawSamples, loadTrainedRun, pointEstimate, readerWarnings, type LoadedRun } from "../runtime/run/inference";
 import type { RunConfig } from "../runtime/run/run-dir";
 import { exportInfo, writeExplorePage } from "../runtime/export/explore";
 import { writeExport } from "../runtime/export/tfjs-export";
@@ -36,6 +36,8 @@ export interface TrainedModel {
   readonly backend: BackendInfo;
   /** the checkpoint loaded, with the epoch and step it was saved at */
   readonly checkpoint: { path: string; epoch: number; step: number };
+  /** what `intel eval` warns about: damaged checkpoints passed over, a run still being trained (its pid) */
+  readonly warnings: string[];
   /** the shape of one datapoint, of y and of z */
   readonly dataShape: number[];
   readonly yDim: number;
@@ -87,6 +89,7 @@ function wrap(run: LoadedRun, backend: BackendInfo): TrainedModel {
     config: run.config,
     backend,
     checkpoint: { path: run.checkpointPath, epoch: run.checkpoint.state.epoch, step: run.checkpoint.state.step },
+    warnings: readerWarnings(run),
     dataShape,
     yDim: model.latentDim,
     zShape,

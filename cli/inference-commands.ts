@@ -3,12 +3,11 @@
 // --checkpoint last|best|PATH picks another).
 import { extname, join } from "node:path";
 import { writeFileAtomic } from "../runtime/run/atomic";
-import { drawSamples, encodeData, evaluateSplit, loadTrainedRun, runData, type DataRole, type LoadedRun, type SplitEvaluation } from "../runtime/run/inference";
+import { drawSamples, encodeData, evaluateSplit, loadTrainedRun, readerWarnings, runData, type DataRole, type LoadedRun, type SplitEvaluation } from "../runtime/run/inference";
 import { imageGridPng, imageLayout } from "../runtime/run/outputs";
 import { dataLine, RUN_FILES, RUN_OWN_WHY, runOwnFiles } from "../runtime/run/run-dir";
 import { checkOutputPath } from "../runtime/fs/write-file";
 import { environmentMessage } from "../runtime/fs/env-error";
-import { skippedWarnings } from "../runtime/run/checkpoint-choice";
 import { arrayFormat, writeArray, type ArrayFormat } from "./array-output";
 import { subset, type Dataset } from "../runtime/data/dataset";
 import { evaluateMetrics } from "./run-support";
@@ -41,7 +40,7 @@ export function inferenceCommand<O>(spec: InferenceSpec<O>, overrides: Partial<R
     try {
       await useBackend(deps, backend, io.err);
       run = await loadTrainedRun(args.positionals[0]!, deps.buildModel, stringFlag(args, "checkpoint") ?? "best");
-      for (const w of skippedWarnings(run.skipped, run.checkpointPath, run.checkpoint)) io.err(`intel ${spec.name}: ${w}\n`);
+      for (const w of readerWarnings(run)) io.err(`intel ${spec.name}: ${w}\n`);
       if (run.dataChanges.length) io.err(dataChangedWarning(run, io.color));
       io.err(`checkpoint: ${run.checkpointPath} (epoch ${run.checkpoint.state.epoch}, step ${run.checkpoint.state.step})\n`);
       return await spec.run(run, options, io, deps.tty);

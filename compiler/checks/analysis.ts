@@ -1,7 +1,7 @@
 // One analysis per (bias, hyperparameter values), memoised: the value graph, its domain findings, and
 // the summary its callers use (return range, which parameters a gradient reaches). A bias is analysed
 // once at its defaults; calls with other values add a bounded number of analyses (see `callee`). A bias that (wrongly) calls itself gets a conservative summary.
-import type { BiasDecl, Expr, Span } from "../../grammar/ast";
+import type { BiasDecl, MappingItem, ModelDecl, Span } from "../../grammar/ast";
 import type { Resolution } from "../names/symbols";
 import { GraphBuilder, type BuildContext } from "./build";
 import { callSiteFindings } from "./call-sites";
@@ -68,10 +68,12 @@ export class Analyzer implements BuildContext {
     }
   }
 
-  /** A lone expression outside any bias (a model's mapping): its own operations and its call sites. */
-  expression(e: Expr): Finding[] {
-    const g = GraphBuilder.expression(this, e);
-    return [...domainFindings(g), ...callSiteFindings(g, (s) => this.text(s))];
+  /** A model's mapping, written inline or as a call: the same findings as a bias's (domain, float32
+   *  overflow at typical latents, call sites), with its graph for the reachability and smoothness checks. */
+  mapping(model: ModelDecl, item: MappingItem): { graph: Graph; findings: Finding[] } {
+    const graph = GraphBuilder.mapping(this, model, item);
+    const typical = GraphBuilder.mapping(this, model, item, TYPICAL);
+    return { graph, findings: [...domainFindings(graph), ...overflowFindings(typical), ...callSiteFindings(graph, (s) => this.text(s))] };
   }
 
   /** A called bias with the caller's hyperparameter values. Values its default analysis covers cost

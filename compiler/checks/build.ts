@@ -1,7 +1,7 @@
 // Builds the value graph of a bias from its AST, computing each node's interval on the way.
 // Names and calls are looked up in the name checker's resolution; whatever did not resolve becomes a
 // `failed` node, which every analysis skips (the name checker has already said what is wrong).
-import type { Arg, BiasDecl, BiasStmt, Call, Expr, Ident, Name, Span, TypeExpr } from "../../grammar/ast";
+import type { Arg, BiasDecl, BiasStmt, Call, Expr, Ident, MappingItem, ModelDecl, Name, Span, TypeExpr } from "../../grammar/ast";
 import type { Builtin } from "../builtins/types";
 import type { Resolution } from "../names/symbols";
 import type { Edge, Finding, Graph, Node, Op, Summary } from "./graph";
@@ -46,10 +46,21 @@ export class GraphBuilder {
     return b.g;
   }
 
-  /** The graph of a lone expression (a model's `mapping z = circle(y, eps: 0)`). */
-  static expression(cx: BuildContext, e: Expr): Graph {
+  /** The graph of a model's mapping (`mapping z = y * exp(y)`, `mapping z = circle(y, eps: 0)`), built
+   *  like a bias whose body is `return <the expression>`: the model's intermediary is its y (in
+   *  `latent`), so an inline mapping goes through every check a bias does. */
+  static mapping(cx: BuildContext, model: ModelDecl, item: MappingItem, latent: Interval = I.REAL): Graph {
     const b = new GraphBuilder(cx);
-    b.expr(e);
+    b.g.annotations = [...model.annotations, ...item.annotations];
+    const inter = model.items.find((i) => i.kind === "IntermediaryItem");
+    if (inter) {
+      const y = b.node("y", inter.name.span, latent);
+      y.text = inter.name.name;
+      b.bindings.set(inter.name, y);
+      b.g.y = y;
+      b.g.inputs.push(y);
+    }
+    b.g.ret = { node: b.expr(item.value) };
     return b.g;
   }
 

@@ -1,5 +1,6 @@
 // Bias validation (IV4xxx), docs/architecture.md §2. Every bias of every loaded module is analysed
-// on its own (y over all reals, hyperparameters at their defaults), over a value graph with intervals:
+// on its own (y over all reals, hyperparameters at their defaults), over a value graph with intervals;
+// a model's mapping is analysed the same way, as a bias whose body is `return <the mapping>`:
 //   domain.ts      division, log, sqrt, powers, asin/acos/log1p out of domain        IV4004–IV4007
 //   overflow.ts    exp/sinh/cosh/powers beyond float32 at |y| ≤ 4 (a second graph)   IV4012
 //   gradient.ts    every param and y reach z through differentiable operations      IV4001–IV4003
@@ -28,7 +29,12 @@ export function checkBiasDefinitions(loaded: LoadedModules, names: NameCheck): {
         const { graph, findings } = analyzer.analyse(item);
         diagnostics.push(...findings.map(toDiagnostic), ...checkGradients(graph), ...checkSmoothness(graph), ...checkPenalties(graph));
       } else if (item.kind === "ModelDecl") {
-        for (const m of item.items) if (m.kind === "MappingItem") diagnostics.push(...analyzer.expression(m.value).map(toDiagnostic));
+        // a mapping written in the model is checked like a bias (its penalties are its callees')
+        for (const m of item.items) {
+          if (m.kind !== "MappingItem") continue;
+          const { graph, findings } = analyzer.mapping(item, m);
+          diagnostics.push(...findings.map(toDiagnostic), ...checkGradients(graph), ...checkSmoothness(graph));
+        }
       }
     }
   }

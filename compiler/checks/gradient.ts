@@ -30,19 +30,20 @@ export function checkGradients(g: Graph): Diagnostic[] {
 
   const y = g.y;
   if (!toZ.has(y)) {
-    if (usedByZ.has(y)) {
-      const b = blocker(g, y, usedByZ, outs);
+    const b = usedByZ.has(y) ? blocker(g, y, usedByZ, outs) : undefined;
+    // (a called bias that gives its y no gradient has said so itself: IV4002 in that bias)
+    if (b && b.node.op !== "bias") {
       out.push(
         diagnostic("IV4002", b.node.span, `z depends on '${y.text}' only through ${quote(b)}: the encoder gets no gradient through the mapping`, {
           labels: [{ span: y.span, message: `the latent '${y.text}' is declared here` }],
           hint: hintFor(b, y.text, true),
         }),
       );
-    } else {
+    } else if (!b) {
       out.push(
-        diagnostic("IV4002", g.ret.stmt.value.span, `z does not depend on '${y.text}': the mapping discards the latent`, {
+        diagnostic("IV4002", (g.ret.stmt?.value ?? g.ret.node).span, `z does not depend on '${y.text}': the mapping discards the latent`, {
           labels: [{ span: y.span, message: `the latent '${y.text}' is declared here` }],
-          hint: `return an expression of ${y.text}, e.g. \`return ${y.text} * s\``,
+          hint: g.decl ? `return an expression of ${y.text}, e.g. \`return ${y.text} * s\`` : `map an expression of ${y.text}, e.g. \`mapping z = ${y.text} * 2\``,
         }),
       );
     }

@@ -1,7 +1,7 @@
 // The value graph of one bias: a node per operation, an edge per operand (marked when no gradient
 // flows along it), and each node's interval. Every analysis reads this graph; none walks the AST.
 // `let` names share their value's node, so the graph is linear in the size of the bias.
-import type { Arg, BiasDecl, BiasStmt, Ident, Param, ParamStmt, PenaltyStmt, ReturnStmt, Span } from "../../grammar/ast";
+import type { Annotation, Arg, BiasDecl, BiasStmt, Ident, Param, ParamStmt, PenaltyStmt, ReturnStmt, Span } from "../../grammar/ast";
 import type { Builtin } from "../builtins/types";
 import type { Label } from "../diagnostics/diagnostic";
 import type { Code } from "../diagnostics/catalog";
@@ -81,13 +81,17 @@ export interface Summary {
 }
 
 export interface Graph {
+  /** the bias (absent for a model's inline mapping) */
   decl?: BiasDecl;
+  /** the @allow annotations of an inline mapping: its model's and its own (a bias's are on `decl`) */
+  annotations?: Annotation[];
   nodes: Node[];
   y?: Node;
   /** every parameter's node by index (y first), hyperparameters included */
   inputs: Node[];
   params: Node[];
-  ret?: { node: Node; stmt: ReturnStmt };
+  /** the returned value (an inline mapping has no return statement) */
+  ret?: { node: Node; stmt?: ReturnStmt };
   /** explicit `penalty` statements, and the penalties of called biases (stmt absent) */
   penalties: { node: Node; stmt?: PenaltyStmt }[];
   /** something in the bias failed to resolve: reachability is not judged */

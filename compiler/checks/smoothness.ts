@@ -1,8 +1,9 @@
 // Smoothness warnings (IV4008 infinite slope, IV4009 discontinuity). Only operations that lie on a path
 // from y to the returned value count: a jump in a hyperparameter's arithmetic, in dead code or in a
 // penalty does not make z jump. `@allow(discontinuous)` / `@allow(infinite_slope)` on the bias or on
-// the statement that holds the operation silences them.
-import type { BiasDecl } from "../../grammar/ast";
+// the statement that holds the operation silences them (for a model's inline mapping: on the model or
+// on its mapping line).
+import type { Annotation } from "../../grammar/ast";
 import { functionInfo } from "../builtins";
 import { diagnostic, type Diagnostic, type Label } from "../diagnostics/diagnostic";
 import { consumers, isConstant, reachesBack, reachesForward, type Graph, type Node } from "./graph";
@@ -20,7 +21,10 @@ interface Hazard {
 }
 
 const COMPARISONS = new Set(["==", "!=", "<", "<=", ">", ">="]);
-const ALLOW = (kind: Kind) => `write @allow(${kind}) on the bias or on this statement`;
+/** Where @allow goes: a bias's statement, or a model's inline mapping line. */
+type Place = "bias" | "mapping";
+const allowHint = (kind: Kind, place: Place) =>
+  place === "bias" ? `write @allow(${kind}) on the bias or on this statement` : `write @allow(${kind}) on this mapping line or on the model`;
 
 const JUMPS: Record<string, string> = {
   sign: "jumps where its argument crosses 0",
@@ -32,22 +36,23 @@ const JUMPS: Record<string, string> = {
 };
 
 export function checkSmoothness(g: Graph): Diagnostic[] {
-  if (!g.ret || !g.y || !g.decl) return [];
-  const decl = g.decl;
+  if (!g.ret || !g.y) return [];
+  const annotations = g.decl?.annotations ?? g.annotations ?? [];
   const fromY = reachesForward(g, [g.y], "value");
   const toZ = reachesBack([g.ret.node], "value");
   const outs = consumers(g);
   const out: Diagnostic[] = [];
   for (const n of g.nodes) {
     if (n.failed || isConstant(n) || !toZ.has(n)) continue;
-    const h = hazard(n, outs);
-    if (!h || !h.on.some((o) => o && fromY.has(o)) || allowed(decl, n, h.kind)) continue;
+    const h = hazard(n, outs, g.decl ? "bias" : "mapping");
+    if (!h || !h.on.some((o) => o && fromY.has(o)) || allowed(annotations, n, h.kind)) continue;
     out.push(diagnostic(h.kind === "discontinuous" ? "IV4009" : "IV4008", n.span, h.message, { hint: h.hint, labels: h.labels }));
   }
   return out;
 }
 
-function hazard(n: Node, outs: ReturnType<typeof consumers>): Hazard | undefined {
+function hazard(n: Node, outs: ReturnType<typeof consumers>, place: Place): Hazard | undefined {
+  const ALLOW = (kind: Kind) => allowHint(kind, place);
   const [a, b] = n.operands;
   if (COMPARISONS.has(n.op)) {
     // A comparison that only chooses a branch of `where` is reported once, at the `where`.
@@ -61,9 +66,9 @@ function hazard(n: Node, outs: ReturnType<typeof consumers>): Hazard | undefined
       labels: [],
     };
   }
-  if (n.op === "**" || (n.op === "fn" && n.fn?.name === "pow")) return slope(n, a, b);
+  if (n.op === "**" || (n.op === "fn" && n.fn?.name === "pow")) return slope(n, a, b, place);
   // sqrt(x) is x ** 0.5: one rule for both spellings
-  if (n.op === "fn" && n.fn?.name === "sqrt") return slope(n, a, { ...a!, op: "const", text: "0.5", range: point(0.5), integer: false, unknown: false } as Node);
+  if (n.op === "fn" && n.fn?.name === "sqrt") return slope(n, a, { ...a!, op: "const", text: "0.5", range: point(0.5), integer: false, unknown: false } as Node, place);
   if (n.op !== "fn" || !n.fn) return undefined;
   const name = n.fn.name;
   if (name === "where") {
@@ -89,7 +94,7 @@ function hazard(n: Node, outs: ReturnType<typeof consumers>): Hazard | undefined
 }
 
 /** x ** c with 0 < c < 1 where x can be 0 (a negative x is a domain error, reported instead). */
-function slope(n: Node, base: Node | undefined, exp: Node | undefined): Hazard | undefined {
+function slope(n: Node, base: Node | undefined, exp: Node | undefined, place: Place): Hazard | undefined {
   if (!base || !exp || base.unknown || exp.unknown || exp.integer) return undefined;
   const e = exp.range;
   const fractionalBelowOne = isPoint(e) ? e.lo > 0 && e.lo < 1 : e.lo < 1 && e.hi > 0;
@@ -99,12 +104,12 @@ function slope(n: Node, base: Node | undefined, exp: Node | undefined): Hazard |
     kind: "infinite_slope",
     on: [base],
     message: `\`${n.text}\` has an infinite slope where \`${base.text}\` is 0`,
-    hint: `shift by an epsilon: (${base.text} + eps) ** ${E} - eps ** ${E} is still 0 where \`${base.text}\` is 0, with a finite slope; or ${ALLOW("infinite_slope")}`,
+    hint: `shift by an epsilon: (${base.text} + eps) ** ${E} - eps ** ${E} is still 0 where \`${base.text}\` is 0, with a finite slope; or ${allowHint("infinite_slope", place)}`,
     labels: [],
   };
 }
 
-function allowed(decl: BiasDecl, n: Node, kind: Kind): boolean {
-  const anns = [...decl.annotations, ...(n.stmt?.annotations ?? [])];
+function allowed(annotations: readonly Annotation[], n: Node, kind: Kind): boolean {
+  const anns = [...annotations, ...(n.stmt?.annotations ?? [])];
   return anns.some((a) => a.name.name === "allow" && a.args.some((x) => x.name === kind));
 }

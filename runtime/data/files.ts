@@ -8,7 +8,7 @@
 import { closeSync, existsSync, readSync } from "node:fs";
 import { constants as bufferLimits } from "node:buffer";
 import { gunzipSync } from "node:zlib";
-import { FileError, openRegularFile, READ_LIMITS, readRegularFile } from "../fs/read-file";
+import { FileError, openRegularFile, READ_LIMITS, READ_LIMITS_ENV, readRegularFile } from "../fs/read-file";
 import { DataError } from "./dataset";
 
 const CHUNK = 4 << 20;
@@ -239,9 +239,12 @@ export function readCsv(path: string, o: { label: string | number | null; header
   try {
     text = readRegularFile(path, READ_LIMITS.csv, "CSV file").toString("utf8");
   } catch (e) {
-    if (e instanceof FileError) throw new DataError(e.problem === "size" ? `${e.message}: CSV is parsed whole; convert it to .npy (np.save) for larger data` : e.message);
+    if (e instanceof FileError) throw new DataError(e.problem === "size" ? `${e.message}: CSV is parsed whole; convert it to .npy (np.save) for larger data, or raise the limit (${READ_LIMITS_ENV}=csv=400M, up to 512 MiB)` : e.message);
     throw e;
   }
+  // A file not named like data (`csv(path: "/etc/passwd")`) may hold anything: its text is never quoted.
+  const shown = /\.(csv|tsv|txt)$/i.test(path);
+  const quote = (t: string, what: string) => (shown ? t : `${what} (not shown: ${path} is not named .csv, .tsv or .txt)`);
   const lines = text.split(/\r?\n/);
   let li = 0;
   while (li < lines.length && lines[li]!.trim() === "") li++;
@@ -256,7 +259,7 @@ export function readCsv(path: string, o: { label: string | number | null; header
   if (o.label !== null) {
     const asIndex = typeof o.label === "number" ? o.label : /^\d+$/.test(o.label) && !columns.includes(o.label) ? Number(o.label) : -1;
     labelCol = asIndex >= 0 ? asIndex : columns.indexOf(String(o.label));
-    if (labelCol < 0 || labelCol >= columns.length) throw new DataError(`${path}: no label column ${JSON.stringify(o.label)} (columns: ${columns.join(", ")})`);
+    if (labelCol < 0 || labelCol >= columns.length) throw new DataError(`${path}: no label column ${JSON.stringify(o.label)} (columns: ${quote(columns.join(", "), `${columns.length} of them`)})`);
   }
   const width = columns.length;
   const vals: number[] = [];
@@ -270,7 +273,7 @@ export function readCsv(path: string, o: { label: string | number | null; header
     for (let c = 0; c < width; c++) {
       const text = cells[c]!.trim();
       const v = text === "" ? NaN : Number(text);
-      if (!Number.isFinite(v)) throw new DataError(`${path}:${li + 1}: column ${c + 1} (${columns[c]}) is ${JSON.stringify(text)}, not a finite number`);
+      if (!Number.isFinite(v)) throw new DataError(`${path}:${li + 1}: column ${c + 1}${shown ? ` (${columns[c]})` : ""} is ${quote(JSON.stringify(text), "text")}, not a finite number`);
       if (c === labelCol) {
         if (!Number.isInteger(v) || v < 0) throw new DataError(`${path}:${li + 1}: label ${text} is not a class index (an integer ≥ 0)`);
         labels.push(v);

@@ -1,6 +1,6 @@
 // Errors of the user's environment (a full disk, a read-only folder, a path through a file) are not
 // bugs: they become one line saying what failed, on which path, and what to do, and exit 1.
-import { FileError } from "./read-file";
+import { FileError, ReadLimitsError } from "./read-file";
 
 const ADVICE: Record<string, [string, string]> = {
   ENOSPC: ["no space left on the device", "free some space, or write somewhere else"],
@@ -29,7 +29,7 @@ const VERB: Record<string, string> = { open: "open", read: "read", write: "write
 
 /** The message for an environment error, or undefined when `e` is something else (maybe a bug). */
 export function environmentMessage(e: unknown): string | undefined {
-  if (e instanceof FileError) return e.message;
+  if (e instanceof FileError || e instanceof ReadLimitsError) return e.message;
   if (!(e instanceof Error)) return undefined;
   const err = e as NodeJS.ErrnoException & { dest?: string };
   if (err.code === "ERR_STRING_TOO_LONG") return `a file is too large to read as text (${err.message}); use a binary format (.npy, IDX)`;

@@ -11,8 +11,7 @@ import { likelihoodMean } from "../objectives/likelihood";
 import { deriveSeed } from "../random/seeds";
 import { batchCount, batchTensor } from "../train/terms";
 import { CheckpointError } from "../run/checkpoint";
-import { skippedWarnings } from "../run/checkpoint-choice";
-import { drawSamples, encodeData, loadTrainedRun, pointEstimate, runData, type DataRole, type LoadedRun } from "../run/inference";
+import { drawSamples, encodeData, loadTrainedRun, pointEstimate, readerWarnings, runData, type DataRole, type LoadedRun } from "../run/inference";
 import { imageGridPng, imageLayout } from "../run/outputs";
 import { openRunDir, readMetrics, RUN_FILES, RunDirError, type OpenedRun } from "../run/run-dir";
 import type { ModelFactory } from "../run/session";
@@ -67,7 +66,7 @@ export async function buildReport(dir: string, o: ReportOptions): Promise<Report
   let loaded: LoadedRun | null = null;
   try {
     loaded = await loadTrainedRun(dir, o.buildModel, o.checkpoint ?? "best");
-    for (const w of skippedWarnings(loaded.skipped, loaded.checkpointPath, loaded.checkpoint)) say(`report: ${w}\n`);
+    for (const w of readerWarnings(loaded)) say(`report: ${w}\n`);
     say(`report: checkpoint ${loaded.checkpointPath} (epoch ${loaded.checkpoint.state.epoch}, step ${loaded.checkpoint.state.step})\n`);
   } catch (e) {
     if (!(e instanceof RunDirError || e instanceof CheckpointError)) throw e;

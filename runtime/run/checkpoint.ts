@@ -163,8 +163,9 @@ export function writeCheckpoint(path: string, c: Checkpoint, options?: AtomicWri
 
 export function readCheckpoint(path: string): Checkpoint {
   let bytes: Buffer;
+  const limit = READ_LIMITS.checkpoint; // a bad INTEL_READ_LIMITS is the user's setting, not a damaged file
   try {
-    bytes = readRegularFile(path, READ_LIMITS.checkpoint, "checkpoint");
+    bytes = readRegularFile(path, limit, "checkpoint");
   } catch (e) {
     throw new CheckpointError(`${path}: cannot read (${(e as Error).message})`);
   }

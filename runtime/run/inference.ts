@@ -11,7 +11,8 @@ import { batchCount, batchTensor, evaluateTerms } from "../train/terms";
 import type { TermValues } from "../train/divergence";
 import { TaskProgress, type ProgressSink } from "../train/progress";
 import { restoreCheckpoint, type Checkpoint } from "./checkpoint";
-import { chooseCheckpoint, type ChosenCheckpoint } from "./checkpoint-choice";
+import { chooseCheckpoint, skippedWarnings, type ChosenCheckpoint } from "./checkpoint-choice";
+import { runWriter, stillTrainingWarning, type LockInfo } from "./lock";
 import { openRunDir, RunDirError, type OpenedRun } from "./run-dir";
 import type { ModelFactory } from "./session";
 
@@ -25,6 +26,8 @@ export interface LoadedRun extends OpenedRun {
   skipped: ChosenCheckpoint["skipped"];
   /** the run's data files that changed since it trained, in words (config.json's records) */
   dataChanges: string[];
+  /** the process still training the run (its lock), when one is */
+  writer: LockInfo | null;
 }
 
 /**
@@ -33,8 +36,9 @@ export interface LoadedRun extends OpenedRun {
  */
 export async function loadTrainedRun(dir: string, buildModel: ModelFactory, which: "best" | "last" | string = "best"): Promise<LoadedRun> {
   const run = openRunDir(dir);
+  const writer = runWriter(dir);
   const chosen = chooseCheckpoint(dir, which);
-  if (!chosen) throw new RunDirError(`${dir} has no checkpoint yet (did training save one?)`);
+  if (!chosen) throw new RunDirError(writer ? stillTrainingWarning(dir, writer, null) : `${dir} has no checkpoint yet (did training save one?)`);
   const { checkpoint, path } = chosen;
   const model = await buildModel(run.ir, deriveSeed(run.config.train.seed, "init", 0));
   try {
@@ -43,8 +47,14 @@ export async function loadTrainedRun(dir: string, buildModel: ModelFactory, whic
     model.dispose();
     throw e;
   }
-  return { ...run, model, checkpoint, checkpointPath: path, skipped: chosen.skipped, dataChanges: run.config.data ? dataChanges(run.config.data) : [] };
+  return { ...run, model, checkpoint, checkpointPath: path, skipped: chosen.skipped, dataChanges: run.config.data ? dataChanges(run.config.data) : [], writer };
 }
+
+/** What a reader says before using a loaded run: damaged checkpoints passed over, a run still training. */
+export const readerWarnings = (run: LoadedRun): string[] => [
+  ...skippedWarnings(run.skipped, run.checkpointPath, run.checkpoint),
+  ...(run.writer ? [stillTrainingWarning(run.dir, run.writer, `${run.checkpointPath} (epoch ${run.checkpoint.state.epoch}, step ${run.checkpoint.state.step})`)] : []),
+];
 
 /** The run's data in one role: what it trained on, what it held out, or the test split. */
 export function runData(run: OpenedRun, role: DataRole): Dataset | null {

@@ -2,6 +2,7 @@
 // the run. The lock file says who holds it (pid, host, command, since when); a second writer is
 // refused, naming them. A lock left by a process that no longer runs on this host (kill -9, power
 // cut) is stale and taken over; one from another host (a shared file system) cannot be checked.
+// Readers take no lock (checkpoints are replaced by renames, so what they read is whole); they warn.
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -33,6 +34,22 @@ function readLock(path: string): LockInfo | null {
   } catch {
     return null;
   }
+}
+
+/** Who trains the run now: its lock's holder when that process still runs (or runs on another host,
+ *  where it cannot be checked); null when nobody does. Readers (eval, sample, encode, report) say so:
+ *  they read the newest intact checkpoint, which a later one will replace. */
+export function runWriter(dir: string): LockInfo | null {
+  const held = readLock(join(dir, RUN_FILES.lock));
+  return held && (held.host !== hostname() || alive(held.pid)) ? held : null;
+}
+
+/** The reader's warning about a run still being trained, naming the process. */
+export function stillTrainingWarning(dir: string, w: LockInfo, checkpoint: string | null): string {
+  const who = `process ${w.pid}${w.host === hostname() ? "" : ` on ${w.host}`} (${w.command.join(" ")}, since ${w.since})`;
+  return checkpoint
+    ? `warning: ${dir} is still being trained by ${who}: using ${checkpoint}, the newest intact checkpoint so far; results will change as training goes on`
+    : `${dir} is still being trained by ${who} and has saved no checkpoint yet: wait for its first one (checkpoint_steps or checkpoint_minutes in the spec's train block make them sooner)`;
 }
 
 export interface HeldLock {

@@ -97,6 +97,19 @@ describe("environment errors exit 1 with a message", () => {
     writeFileSync(p.spec, tinySpec({ data: 'x : Real[2] ~ csv(path: "/dev/zero")', hidden: 3, train: "batch: 16, epochs: 1" }));
     expectUserError(intel(["train", p.spec, "--out", join(root, "dev-run"), "--backend", "cpu"], process.cwd(), 30_000), /\/dev\/zero: cannot read this CSV file: it is a device\n/);
   });
+
+  it("a data path to a file not named like data (a secret, /etc/passwd) is parsed but never quoted", () => {
+    const p = project("secret");
+    writeFileSync(join(p.dir, "secrets"), "user:hunter2\nAPI_KEY=s3cr3t\n");
+    writeFileSync(p.spec, tinySpec({ data: 'x : Real[2] ~ csv(path: "secrets", header: false)', hidden: 3, train: "batch: 16, epochs: 1" }));
+    const r = intel(["train", p.spec, "--out", join(root, "secret-run"), "--backend", "cpu"]);
+    expectUserError(r, /secrets:1: column 1 is text \(not shown: .*secrets is not named \.csv, \.tsv or \.txt\), not a finite number/);
+    expect(r.err).not.toMatch(/hunter2|s3cr3t|user/);
+    // a .csv still gets its bad cell quoted: that is what a person fixing the file needs
+    writeFileSync(join(p.dir, "bad.csv"), "a,b\n1,oops\n");
+    writeFileSync(p.spec, tinySpec({ data: 'x : Real[2] ~ csv(path: "bad.csv")', hidden: 3, train: "batch: 16, epochs: 1" }));
+    expectUserError(intel(["train", p.spec, "--out", join(root, "bad-run"), "--backend", "cpu"]), /bad\.csv:2: column 2 \(b\) is "oops", not a finite number/);
+  });
 });
 
 describe("train --resume --checkpoint", () => {

@@ -16,6 +16,14 @@ describe("intel check --probe", () => {
     expectGolden("test/cli/fixtures/blow.probe.txt", out);
   }, 60_000);
 
+  it("an inline mapping (blow.intel's bias written in the model): the same finding, at the mapping line", async () => {
+    const io = bufferIo();
+    expect(await main(["check", "--probe", "test/cli/fixtures/blow-inline.intel"], io)).toBe(1);
+    const out = io.stdout();
+    expect(out).toMatch(/z is NaN or infinite at y = .* first at 'exp' \(test\/cli\/fixtures\/blow-inline\.intel:8:19\)/);
+    expectGolden("test/cli/fixtures/blow-inline.probe.txt", out);
+  }, 60_000);
+
   it("a safe mapping: every set finite, gradient norms and a Lipschitz estimate, exit 0", async () => {
     const io = bufferIo();
     expect(await main(["check", "--probe", "specs/examples/circle.intel"], io)).toBe(0);

@@ -1,5 +1,6 @@
 // intel train / eval / sample / encode, with the fake model (test/runtime/train/fake-model.ts).
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -153,6 +154,22 @@ describe("intel eval / sample / encode", () => {
       expect(s.elbo).toBeCloseTo(-(s.recon + s.kl), 10);
       expect(s.iwae_nll).toBeLessThan(-s.elbo + 0.5); // IWAE(20) is the tighter bound (up to noise)
     }
+  });
+
+  it("a run still training (a live process holds its lock) with no checkpoint yet: sample and encode say so, naming the pid, exit 1", async () => {
+    const dir = await trainedRun();
+    rmSync(join(dir, "checkpoints"), { recursive: true });
+    // this test's own process is alive: the lock is held, as by a trainer still in its first epoch
+    writeFileSync(join(dir, "train.lock"), JSON.stringify({ pid: process.pid, host: hostname(), command: ["intel", "train", "s.intel"], since: "2026-01-01T00:00:00.000Z" }) + "\n");
+    for (const cmd of [makeSampleCommand(fakeDeps()), makeEncodeCommand(fakeDeps())]) {
+      const r = await call(cmd, dir, "--backend", "cpu");
+      expect(r.code).toBe(1);
+      expect(r.err).toContain(`${dir} is still being trained by process ${process.pid} (intel train s.intel, since 2026-01-01T00:00:00.000Z) and has saved no checkpoint yet: wait for its first one`);
+    }
+    // a lock whose process is gone says nothing of training
+    writeFileSync(join(dir, "train.lock"), JSON.stringify({ pid: 2 ** 22 + 1, host: hostname(), command: ["intel"], since: "x" }) + "\n");
+    const r = await call(makeSampleCommand(fakeDeps()), dir, "--backend", "cpu");
+    expect(r.err).toContain("has no checkpoint yet (did training save one?)");
   });
 
   it("sample: 2-D data becomes CSV even when asked for a PNG", async () => {

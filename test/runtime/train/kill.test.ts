@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeEvalCommand } from "../../../cli/inference-commands";
 import { makeTrainCommand } from "../../../cli/train-command";
 import { bufferIo } from "../../../cli/io";
 import { selectBackend } from "../../../runtime/backend/select";
@@ -125,6 +126,26 @@ describe("interrupted runs resume bit for bit", () => {
     expect(existsSync(join(dir, "train.lock"))).toBe(false);
     expect(metricsOf(dir)).toEqual(metricsOf(straight));
     expect(weightsOf(dir)).toEqual(weightsOf(straight));
+  });
+
+  it("a reader (eval) of a run still training names the trainer's pid and uses the newest intact checkpoint; after kill -9, no warning", async () => {
+    const dir = tmp();
+    const c = startChild(["kill", dir], dir);
+    await c.midEpoch2;
+    const evalRun = async () => {
+      const io = bufferIo();
+      const code = await makeEvalCommand(fakeDeps(fakeIR({ train })))([dir, "--backend", "cpu", "--k", "2", "--limit", "4"], io);
+      return { code, err: io.stderr(), out: io.stdout() };
+    };
+    const during = await evalRun();
+    expect(during.code, during.err).toBe(0);
+    expect(during.err).toMatch(new RegExp(`intel eval: warning: ${dir} is still being trained by process ${c.child.pid} \\(.*\\): using .*checkpoints/(best|last)\\.ckpt \\(epoch 1, step \\d+\\), the newest intact checkpoint so far; results will change as training goes on`));
+    expect(JSON.parse(during.out).checkpoint.epoch).toBe(1);
+    c.child.kill("SIGKILL");
+    await c.exited;
+    const after = await evalRun(); // the lock is stale now: nobody trains the run
+    expect(after.code, after.err).toBe(0);
+    expect(after.err).not.toContain("still being trained");
   });
 
   it("SIGKILL in epoch 1 with checkpoint_steps: 2 resumes from the mid-epoch checkpoint, bit for bit", async () => {
