@@ -34,15 +34,33 @@ export function slot(lw: Lowering, e: Expr): Slot {
   return { call, builtin: sym.builtin, args: argValues(call, sym.builtin) };
 }
 
-/** Every parameter's value: as written, else its default (null = none). */
+/** Every parameter's value: as written, else its default (null = none); a `calls` parameter's is
+ *  the list of its callees' names (its calls themselves: `callsOf`). */
 export function argValues(call: Call, b: Builtin): Record<string, Value> {
   const { named } = bindArgs(call.args, b.params.map((p) => p.name), b.variadic);
   const out: Record<string, Value> = {};
   for (const p of b.params) {
     const a = named.get(p.name);
-    out[p.name] = a ? literal(a.value) : ((p.default ?? null) as Value);
+    if (a && p.calls) out[p.name] = callExprs(a.value).map((e) => (e.kind === "Call" ? e.callee.name : e.kind === "Name" ? e.name : ""));
+    else out[p.name] = a ? literal(a.value) : ((p.default ?? null) as Value);
   }
   return out;
+}
+
+/** The calls an argument holds: itself, or a list's elements (a bare name is a call without arguments). */
+function callExprs(e: Expr): Expr[] {
+  return e.kind === "ListLit" ? e.elements : e.kind === "Paren" ? callExprs(e.inner) : [e];
+}
+
+/** A `calls` parameter's built-in calls, in order, with their arguments as written (no defaults). */
+function callsOf(lw: Lowering, call: Call, b: Builtin, name: string): { name: string; args: Record<string, Value> }[] {
+  const a = bindArgs(call.args, b.params.map((p) => p.name), b.variadic).named.get(name);
+  if (!a) return [];
+  return callExprs(a.value).map((e) => {
+    const s = slot(lw, e);
+    const written = bindArgs(s.call.args, s.builtin.params.map((p) => p.name)).named;
+    return { name: s.builtin.name, args: Object.fromEntries([...written].map(([k, v]) => [k, literal(v.value)])) };
+  });
 }
 
 const CONSTANTS: Record<string, number> = { pi: Math.PI, e: Math.E };
@@ -94,6 +112,7 @@ export function lowerPrior(lw: Lowering, e: Expr, dim: number, data: number[]): 
     dim,
     data,
     param: (id, shape, init) => lw.param(id, shape, init, call.span),
+    calls: (name) => callsOf(lw, call, builtin, name),
   }) as PriorIR;
 }
 
