@@ -67,10 +67,10 @@ export class InvertibleLinear implements FlowLayer {
     this.upperMask = tf.keep(triangleMask(dim, false));
   }
 
-  /** W = P·L·(U + diag(exp(s))) */
+  /** W = P·L·(U + diag(exp(s))); the diagonal as I ⊙ exp(s) (tf.diag has no gradient) */
   weight(): tf.Tensor2D {
     const l = tf.add(tf.mul(this.lower, this.lowerMask), tf.eye(this.dim)) as tf.Tensor2D;
-    const u = tf.add(tf.mul(this.upper, this.upperMask), tf.diag(tf.exp(this.logScale))) as tf.Tensor2D;
+    const u = tf.add(tf.mul(this.upper, this.upperMask), tf.mul(tf.eye(this.dim), tf.exp(this.logScale))) as tf.Tensor2D;
     return tf.matMul(this.p, tf.matMul(l, u));
   }
 
