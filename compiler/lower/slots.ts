@@ -10,6 +10,7 @@ import { objectiveByName } from "../builtins/objectives";
 import { priorByName } from "../builtins/priors";
 import { constValue } from "../rules/const-eval";
 import type { DataIR, LikelihoodIR, MetricIR, ObjectiveIR, OptimizerIR, PriorIR, QFlowIR, TrainIR, TrainSettingsIR, Value } from "../ir/types";
+import { callsIn } from "../names/args";
 import { bindArgs } from "../types/context";
 import { LowerError, type Lowering } from "./context";
 import { planarParams, sylvesterParams, type ParamMaker } from "./mappings";
@@ -41,22 +42,17 @@ export function argValues(call: Call, b: Builtin): Record<string, Value> {
   const out: Record<string, Value> = {};
   for (const p of b.params) {
     const a = named.get(p.name);
-    if (a && p.calls) out[p.name] = callExprs(a.value).map((e) => (e.kind === "Call" ? e.callee.name : e.kind === "Name" ? e.name : ""));
+    if (a && p.calls) out[p.name] = callsIn(a.value).map((e) => (e.kind === "Call" ? e.callee.name : e.kind === "Name" ? e.name : ""));
     else out[p.name] = a ? literal(a.value) : ((p.default ?? null) as Value);
   }
   return out;
-}
-
-/** The calls an argument holds: itself, or a list's elements (a bare name is a call without arguments). */
-function callExprs(e: Expr): Expr[] {
-  return e.kind === "ListLit" ? e.elements : e.kind === "Paren" ? callExprs(e.inner) : [e];
 }
 
 /** A `calls` parameter's built-in calls, in order, with their arguments as written (no defaults). */
 function callsOf(lw: Lowering, call: Call, b: Builtin, name: string): { name: string; args: Record<string, Value> }[] {
   const a = bindArgs(call.args, b.params.map((p) => p.name), b.variadic).named.get(name);
   if (!a) return [];
-  return callExprs(a.value).map((e) => {
+  return callsIn(a.value).map((e) => {
     const s = slot(lw, e);
     const written = bindArgs(s.call.args, s.builtin.params.map((p) => p.name)).named;
     return { name: s.builtin.name, args: Object.fromEntries([...written].map(([k, v]) => [k, literal(v.value)])) };

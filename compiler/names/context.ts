@@ -4,7 +4,7 @@ import { lookupBuiltin, builtinsIn } from "../builtins";
 import { didYouMean } from "../diagnostics/suggest";
 import type { BuiltinContext } from "../builtins/types";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic";
-import { builtinSignature, checkArgs, declSignature } from "./args";
+import { builtinSignature, callsIn, checkArgs, declSignature } from "./args";
 import type { Module } from "./modules";
 import { Scope } from "./scope";
 import { describe, type DeclSym, type Resolution, type Sym } from "./symbols";
@@ -171,19 +171,16 @@ export class NameContext {
   }
 
   /** A call of `rules`, a bare name standing for one, or a list of them. */
-  private callsArg(e: Expr, scope: Scope, rules: CallRules): void {
-    if (e.kind === "ListLit") return e.elements.forEach((x) => this.callsArg(x, scope, rules));
-    if (e.kind === "Paren") return this.callsArg(e.inner, scope, rules);
-    if (e.kind === "Call") return this.call(e, scope, rules);
-    if (e.kind === "Name") {
-      const call: Call = { kind: "Call", callee: { kind: "Ident", name: e.name, span: e.span }, args: [], span: e.span };
-      this.call(call, scope, rules);
-      const sym = this.resolution.get(call);
-      if (sym) this.resolution.set(e, sym);
-      return;
+  private callsArg(arg: Expr, scope: Scope, rules: CallRules): void {
+    for (const e of callsIn(arg)) {
+      if (e.kind === "Call") this.call(e, scope, rules);
+      else if (e.kind === "Name") {
+        const call: Call = { kind: "Call", callee: { kind: "Ident", name: e.name, span: e.span }, args: [], span: e.span };
+        this.call(call, scope, rules);
+        const sym = this.resolution.get(call);
+        if (sym) this.resolution.set(e, sym);
+      } else if (e.kind !== "Missing") this.report(diagnostic("IV2006", e.span, `expected a ${rules.noun} here, like name(arguments)`));
     }
-    if (e.kind === "Missing") return;
-    this.report(diagnostic("IV2006", e.span, `expected a ${rules.noun} here, like name(arguments)`));
   }
 
   private builtinCall(e: Call, rules: CallRules): boolean {
