@@ -10,7 +10,7 @@ import { METRICS } from "./metrics";
 import { NETWORKS } from "./networks";
 import { OBJECTIVES } from "./objectives";
 import { OPTIMIZERS } from "./optimizers";
-import { PRIORS } from "./priors";
+import { FLOW_LAYER_BUILTINS, PRIORS } from "./priors";
 import type { Builtin, BuiltinContext } from "./types";
 
 export type { ArgType, Builtin, BuiltinContext, BuiltinParam } from "./types";
@@ -25,6 +25,7 @@ const TABLES: Record<BuiltinContext, readonly Builtin[]> = {
   network: NETWORKS,
   data: DATA,
   prior: PRIORS,
+  flow_layer: FLOW_LAYER_BUILTINS,
   likelihood: LIKELIHOODS,
   objective: OBJECTIVES,
   optimizer: OPTIMIZERS,

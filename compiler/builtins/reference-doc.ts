@@ -6,6 +6,7 @@ import { builtinsIn, TRAIN_SETTINGS, type Builtin, type BuiltinContext, type Bui
 const SECTIONS: [BuiltinContext, string, string][] = [
   ["data", "Data sources", "`data x ~ mnist(split: \"train\")`"],
   ["prior", "Priors on the intermediary", "`intermediary y : Real[50] ~ Normal(0, I)`; any other prior makes the model a baseline"],
+  ["flow_layer", "Flow layers", "in a flow prior's list, `Flow(layers: [actnorm(), affine_coupling(hidden: [64]), permute()])`, each in the normalising direction y → base"],
   ["likelihood", "Likelihoods", "`decoder p(x | z) : Bernoulli = …`"],
   ["objective", "Objectives", "`objective elbo(beta: 1)`"],
   ["optimizer", "Optimizers", "`train { optimizer: adam(lr: 1e-3) }`"],

@@ -9,6 +9,7 @@ export type BuiltinContext =
   | "network" //      built-in networks usable as encoder/decoder or as a `param`: mlp(D, [10, 10], D)
   | "data" //         `data x ~ mnist(...)`
   | "prior" //        `intermediary y : Real[50] ~ Normal(0, I)`
+  | "flow_layer" //   the layers of a flow prior: `Flow(layers: [actnorm(), affine_coupling(hidden: [64])])`
   | "likelihood" //   `decoder p(x | z) : Bernoulli = ...`
   | "objective" //    `objective elbo(beta: 1)`
   | "optimizer" //    `train { optimizer: adam(lr: 1e-3) }`
@@ -28,6 +29,9 @@ export interface BuiltinParam {
   range?: string;
   /** the closed set of values of a String (IV5004) */
   choices?: readonly string[];
+  /** the argument is a built-in call of this context, or a list of them (`Flow(layers: [actnorm(), …])`):
+   *  names resolve there, and the lowering reads the calls (PriorLowering.calls), not a literal */
+  calls?: BuiltinContext;
 }
 
 export interface Builtin {

@@ -78,6 +78,8 @@ export interface LatentIR {
 /** The prior's node: one variant per prior descriptor (compiler/builtins/priors/), whose zod schema
  *  defines it: normal (N(0, I), analytic KL), mog, vamp, laplace, spike_slab, … */
 export type { PriorIR };
+/** One layer of a flow prior (`kind: "flow"`), in the normalising direction y → base. */
+export type { FlowLayerIR } from "../builtins/priors";
 
 // ---------- networks ----------
 

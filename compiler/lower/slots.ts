@@ -10,6 +10,7 @@ import { objectiveByName } from "../builtins/objectives";
 import { priorByName } from "../builtins/priors";
 import { constValue } from "../rules/const-eval";
 import type { DataIR, LikelihoodIR, MetricIR, ObjectiveIR, OptimizerIR, PriorIR, QFlowIR, TrainIR, TrainSettingsIR, Value } from "../ir/types";
+import { callsIn } from "../names/args";
 import { bindArgs } from "../types/context";
 import { LowerError, type Lowering } from "./context";
 import { planarParams, sylvesterParams, type ParamMaker } from "./mappings";
@@ -34,15 +35,28 @@ export function slot(lw: Lowering, e: Expr): Slot {
   return { call, builtin: sym.builtin, args: argValues(call, sym.builtin) };
 }
 
-/** Every parameter's value: as written, else its default (null = none). */
+/** Every parameter's value: as written, else its default (null = none); a `calls` parameter's is
+ *  the list of its callees' names (its calls themselves: `callsOf`). */
 export function argValues(call: Call, b: Builtin): Record<string, Value> {
   const { named } = bindArgs(call.args, b.params.map((p) => p.name), b.variadic);
   const out: Record<string, Value> = {};
   for (const p of b.params) {
     const a = named.get(p.name);
-    out[p.name] = a ? literal(a.value) : ((p.default ?? null) as Value);
+    if (a && p.calls) out[p.name] = callsIn(a.value).map((e) => (e.kind === "Call" ? e.callee.name : e.kind === "Name" ? e.name : ""));
+    else out[p.name] = a ? literal(a.value) : ((p.default ?? null) as Value);
   }
   return out;
+}
+
+/** A `calls` parameter's built-in calls, in order, with their arguments as written (no defaults). */
+function callsOf(lw: Lowering, call: Call, b: Builtin, name: string): { name: string; args: Record<string, Value> }[] {
+  const a = bindArgs(call.args, b.params.map((p) => p.name), b.variadic).named.get(name);
+  if (!a) return [];
+  return callsIn(a.value).map((e) => {
+    const s = slot(lw, e);
+    const written = bindArgs(s.call.args, s.builtin.params.map((p) => p.name)).named;
+    return { name: s.builtin.name, args: Object.fromEntries([...written].map(([k, v]) => [k, literal(v.value)])) };
+  });
 }
 
 const CONSTANTS: Record<string, number> = { pi: Math.PI, e: Math.E };
@@ -94,6 +108,7 @@ export function lowerPrior(lw: Lowering, e: Expr, dim: number, data: number[]): 
     dim,
     data,
     param: (id, shape, init) => lw.param(id, shape, init, call.span),
+    calls: (name) => callsOf(lw, call, builtin, name),
   }) as PriorIR;
 }
 

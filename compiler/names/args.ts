@@ -1,5 +1,5 @@
 // Matches a call's arguments against a signature: arity, unknown and repeated names, missing ones.
-import type { Call, Param } from "../../grammar/ast";
+import type { Call, Expr, Param } from "../../grammar/ast";
 import type { Builtin } from "../builtins/types";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic";
 import { didYouMean } from "../diagnostics/suggest";
@@ -90,4 +90,10 @@ export function checkArgs(call: Call, sig: Signature, out: Diagnostic[]): void {
       ),
     );
   }
+}
+
+/** The calls an argument of a `calls` parameter holds (BuiltinParam.calls): itself, or a list's
+ *  elements; a bare name stands for a call without arguments. */
+export function callsIn(e: Expr): Expr[] {
+  return e.kind === "ListLit" ? e.elements.flatMap(callsIn) : e.kind === "Paren" ? callsIn(e.inner) : [e];
 }

@@ -4,7 +4,7 @@ import { lookupBuiltin, builtinsIn } from "../builtins";
 import { didYouMean } from "../diagnostics/suggest";
 import type { BuiltinContext } from "../builtins/types";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic";
-import { builtinSignature, checkArgs, declSignature } from "./args";
+import { builtinSignature, callsIn, checkArgs, declSignature } from "./args";
 import type { Module } from "./modules";
 import { Scope } from "./scope";
 import { describe, type DeclSym, type Resolution, type Sym } from "./symbols";
@@ -119,7 +119,12 @@ export class NameContext {
 
   /** Resolves a call (or a bare name standing for a call with no arguments) under `rules`. */
   call(e: Call, scope: Scope, rules: CallRules): void {
-    for (const a of e.args) this.expr(a.value, scope);
+    const calls = this.callArgs(e, rules);
+    for (const a of e.args) {
+      const context = calls.get(a);
+      if (context) this.callsArg(a.value, scope, { builtins: [context], noun: context.replace("_", " ") });
+      else this.expr(a.value, scope);
+    }
     const name = e.callee.name;
     if (name === "") return;
     const sym = scope.lookup(name);
@@ -152,6 +157,32 @@ export class NameContext {
     if (!this.builtinCall(e, rules)) this.unknownCallee(e.callee, scope, rules);
   }
 
+  /** The arguments of a built-in call that hold calls of another context (BuiltinParam.calls). */
+  private callArgs(e: Call, rules: CallRules): Map<object, BuiltinContext> {
+    const out = new Map<object, BuiltinContext>();
+    const b = rules.builtins.map((c) => lookupBuiltin(c, e.callee.name)).find((x) => x !== undefined);
+    if (!b?.params.some((p) => p.calls)) return out;
+    let positional = 0;
+    for (const a of e.args) {
+      const p = a.name ? b.params.find((q) => q.name === a.name!.name) : b.params[positional++];
+      if (p?.calls) out.set(a, p.calls);
+    }
+    return out;
+  }
+
+  /** A call of `rules`, a bare name standing for one, or a list of them. */
+  private callsArg(arg: Expr, scope: Scope, rules: CallRules): void {
+    for (const e of callsIn(arg)) {
+      if (e.kind === "Call") this.call(e, scope, rules);
+      else if (e.kind === "Name") {
+        const call: Call = { kind: "Call", callee: { kind: "Ident", name: e.name, span: e.span }, args: [], span: e.span };
+        this.call(call, scope, rules);
+        const sym = this.resolution.get(call);
+        if (sym) this.resolution.set(e, sym);
+      } else if (e.kind !== "Missing") this.report(diagnostic("IV2006", e.span, `expected a ${rules.noun} here, like name(arguments)`));
+    }
+  }
+
   private builtinCall(e: Call, rules: CallRules): boolean {
     for (const ctx of rules.builtins) {
       const b = lookupBuiltin(ctx, e.callee.name);
@@ -172,11 +203,11 @@ export class NameContext {
     });
     const guess = didYouMean(callee.name, callee.span, [...candidates, ...visible]);
     // A known word of another place ("relu" as a prior) deserves a sharper message than "unknown".
-    const elsewhere = (["function", "layer", "network", "data", "prior", "likelihood", "objective", "optimizer", "metric"] as const).find(
+    const elsewhere = (["function", "layer", "network", "data", "prior", "flow_layer", "likelihood", "objective", "optimizer", "metric"] as const).find(
       (c) => !rules.builtins.includes(c) && lookupBuiltin(c, callee.name),
     );
     const message = elsewhere
-      ? `'${callee.name}' is a built-in ${elsewhere}, not a ${rules.noun}`
+      ? `'${callee.name}' is a built-in ${elsewhere.replace("_", " ")}, not a ${rules.noun}`
       : `unknown ${rules.noun} '${callee.name}'`;
     this.report(
       diagnostic("IV2006", callee.span, message, {

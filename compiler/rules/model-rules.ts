@@ -7,7 +7,9 @@ import { TRAIN_SETTINGS } from "../builtins/train-settings";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic";
 import type { NameCheck } from "../names/check-names";
 import type { LoadedModules } from "../names/modules";
+import { callsIn } from "../names/args";
 import { argExpr, constValue } from "./const-eval";
+import { checkFlowPrior } from "./flow-prior";
 import { CHOICES, describeChoices, describeRange, inRange, RANGES } from "./ranges";
 
 /** Value ranges of the data sources whose values are known before loading. */
@@ -59,7 +61,7 @@ function checkModel(m: ModelDecl, names: NameCheck, out: Diagnostic[]): void {
   const prior = inter && slotBuiltin(inter.prior, names);
   const likelihood = decoder && slotBuiltin(decoder.likelihood, names);
 
-  if (prior) checkPrior(m, prior, out);
+  if (prior) checkPrior(m, prior, out, names);
   if (likelihood?.builtin.name === "Bernoulli" && dataSlot) {
     const range = DATA_RANGE[dataSlot.builtin.name];
     if (range && (range[0] < 0 || range[1] > 1)) {
@@ -79,7 +81,7 @@ function checkModel(m: ModelDecl, names: NameCheck, out: Diagnostic[]): void {
   const slots: Slot[] = [];
   for (const e of [data?.source, inter?.prior, decoder?.likelihood, objective?.value, ...(item(m, "EvaluateItem")?.metrics ?? [])]) {
     const s = e && slotBuiltin(e, names);
-    if (s) slots.push(s);
+    if (s) slots.push(s, ...nestedCalls(s, names));
   }
   const train = item(m, "TrainItem");
   for (const entry of train?.entries ?? []) {
@@ -99,7 +101,20 @@ function checkModel(m: ModelDecl, names: NameCheck, out: Diagnostic[]): void {
   }
 }
 
-function checkPrior(m: ModelDecl, { call, builtin }: Slot, out: Diagnostic[]): void {
+/** The built-in calls in a slot's `calls` arguments (a flow prior's base and layers), range-checked like slots. */
+function nestedCalls({ call, builtin }: Slot, names: NameCheck): Slot[] {
+  return builtin.params.flatMap((p) => {
+    const e = p.calls ? argExpr(call, builtin, p.name) : undefined;
+    return e ? callsIn(e).flatMap((c) => slotBuiltin(c, names) ?? []) : [];
+  });
+}
+
+function checkPrior(m: ModelDecl, { call, builtin }: Slot, out: Diagnostic[], names: NameCheck): void {
+  if (builtin.name === "Flow") {
+    const e = argExpr(call, builtin, "base");
+    const base = checkFlowPrior(call, builtin, e && slotBuiltin(e, names), out);
+    if (base) checkNormal(base, out);
+  }
   if (builtin.name !== "Normal") {
     const kl = analyticKl(builtin.name) ? "analytic" : "estimated by Monte Carlo";
     out.push(
@@ -109,6 +124,11 @@ function checkPrior(m: ModelDecl, { call, builtin }: Slot, out: Diagnostic[]): v
     );
     return;
   }
+  checkNormal({ call, builtin }, out);
+}
+
+/** Normal's mean and covariance must be 0 and I (IV5002). */
+function checkNormal({ call, builtin }: Slot, out: Diagnostic[]): void {
   const mean = argExpr(call, builtin, "mean");
   const cov = argExpr(call, builtin, "cov");
   const zero = (v: unknown): boolean => v === 0 || (Array.isArray(v) && v.every(zero));

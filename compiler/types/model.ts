@@ -16,6 +16,7 @@ import { argTypeWords, dataShape, fitsArgType, networkResult, type CallArgs } fr
 import { newEnv, type Env, type NetworkInstance, type TypeContext } from "./context";
 import { isNum, product, unifyDim, type Dim } from "./dims";
 import { builtinArgs, typeOf } from "./exprs";
+import { checkFlowPrior } from "./flow-prior";
 import { instantiateNetwork } from "./networks";
 import { describeType, explainMismatch, hasUnsolved, intItems, listAsTensor, real, resolveType, showType, typeFromAst, unifyTypes, UNKNOWN, type Type } from "./types";
 
@@ -163,6 +164,7 @@ export function checkModelTypes(cx: TypeContext, decl: ModelDecl): ModelShapes {
       hint: `write it, e.g. \`intermediary ${yName} : Real[10] ~ …\``,
     });
   }
+  if (inter) checkFlowPrior(cx, inter.prior, out.latent, yName, inter.type.span);
 
   for (const item of decl.items) {
     if (item.kind === "ObjectiveItem") slotBuiltin(cx, item.value, env);

@@ -13,14 +13,19 @@ export interface PlanarLayer {
   b: tf.Tensor;
 }
 
+/** û = u + (softplus(wᵀu) − 1 − wᵀu)·w/‖w‖², so that wᵀû = softplus(wᵀu) − 1 > −1 */
+export function planarUHat(l: PlanarLayer): tf.Tensor {
+  const wu = tf.sum(tf.mul(l.w, l.u));
+  return tf.add(l.u, tf.mul(tf.div(tf.sub(tf.sub(tf.softplus(wu), 1), wu), tf.add(tf.sum(tf.square(l.w)), 1e-12)), l.w));
+}
+
 /** z, and with `withLogDet` log |det ∂z/∂y| per row ([B]), for y : [B, D] through the layers in order. */
 export function planarFlow(y: tf.Tensor2D, layers: PlanarLayer[], withLogDet = false): { z: tf.Tensor2D; logDet: tf.Tensor1D | null } {
   let z = y;
   let logDet: tf.Tensor1D | null = withLogDet ? tf.zeros([y.shape[0]!]) : null;
   for (const l of layers) {
     const b = tf.reshape(l.b, []);
-    const wu = tf.sum(tf.mul(l.w, l.u));
-    const uHat = tf.add(l.u, tf.mul(tf.div(tf.sub(tf.sub(tf.softplus(wu), 1), wu), tf.add(tf.sum(tf.square(l.w)), 1e-12)), l.w));
+    const uHat = planarUHat(l);
     const lin = tf.add(tf.sum(tf.mul(z, l.w), 1, true), b); // [B, 1], no transposed matmul
     const h = tf.tanh(lin);
     if (logDet) {

@@ -1,6 +1,7 @@
 // Every spec under specs/ (the prelude, the examples, the paper reproductions) parses cleanly, and every
 // call in it names a built-in of the right context or a bias / network declared in the prelude or the
 // file, with arguments that fit the callee's parameters.
+import { callsIn } from "../../compiler/names/args";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -162,7 +163,14 @@ class SpecChecker {
 
   /** `inputImplicit`: a network applied as a layer, encoder or decoder gets its first input from the running value. */
   private call(c: Call, place: Place, inputImplicit = false): void {
-    for (const a of c.args) this.expr(a.value, this.fn(place.locals));
+    // a built-in's `calls` arguments (a flow prior's layers) hold calls of that context
+    const own = place.builtins.map((ctx) => lookupBuiltin(ctx, c.callee.name)).find((b) => b !== undefined);
+    c.args.forEach((a, i) => {
+      const p = own && (a.name ? own.params.find((q) => q.name === a.name!.name) : own.params[i]);
+      const ctx = p?.calls;
+      if (ctx) for (const x of callsIn(a.value)) x.kind === "Call" && this.call(x, { what: ctx, builtins: [ctx] });
+      else this.expr(a.value, this.fn(place.locals));
+    });
     const name = c.callee.name;
     const at = `${c.span.file}:${c.span.line}:${c.span.col} ${name}`;
     if (place.locals?.has(name)) return this.args(c, { params: [{ name: "input", required: true }], variadic: false }, at);

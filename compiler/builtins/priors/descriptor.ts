@@ -19,6 +19,8 @@ export interface PriorLowering {
   data: number[];
   /** a learnable tensor; returns its param id */
   param(id: string, shape: number[], init: InitIR): string;
+  /** the built-in calls of a parameter declared with `calls` (a flow prior's layers), in order, arguments as written */
+  calls(name: string): { name: string; args: Record<string, Value> }[];
 }
 
 /** Every prior IR node has a `kind`. */

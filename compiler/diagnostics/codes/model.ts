@@ -12,6 +12,12 @@ export const MODEL_CODES = {
   IV5004: { severity: "error", title: "hyperparameter out of range" },
   IV5005: { severity: "error", title: "metric applied to something it does not measure" },
   IV5006: { severity: "error", title: "the objective's KL cannot be computed as asked with this prior or encoder flow" },
+  IV5030: {
+    severity: "error",
+    title: "a flow prior's base distribution must be N(0, I)",
+    hint: "write `Flow(Normal(0, I), layers: [...])`, or leave the base out; the layers carry any shift or scale",
+  },
+  IV5031: { severity: "warning", title: "a flow prior's depth and hidden are ignored when its layers are written out" },
   IV5015: {
     severity: "error",
     title: "intel compile cannot write this model out as a program",

@@ -17,4 +17,9 @@ export const TYPES_CODES = {
   IV3009: { severity: "error", title: "bad index or slice (out of range, too many, not an Int)" },
   IV3010: { severity: "error", title: "a value of the wrong kind (a tensor, list or network was needed)" },
   IV3011: { severity: "error", title: "the intermediary latent must be a vector Real[D]" },
+  IV3040: {
+    severity: "error",
+    title: "an affine coupling needs an intermediary of at least 2 coordinates",
+    hint: "a coupling transforms one part of y from the other; for D = 1 use actnorm(), planar() or radial()",
+  },
 } as const satisfies Record<string, CatalogEntry>;
