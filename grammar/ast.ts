@@ -54,7 +54,8 @@ export interface Annotation {
 
 // ---------- types ----------
 
-export type ElemType = "Real" | "Int" | "Bool" | "String";
+/** `OneHot` only types a discrete latent (and bias parameters that take one): compiler/types/discrete.ts */
+export type ElemType = "Real" | "Int" | "Bool" | "String" | "OneHot";
 
 export type TypeExpr = ScalarType | TensorType | ListType;
 

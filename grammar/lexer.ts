@@ -28,7 +28,7 @@ const punct = (name: string, text: string, categories?: TokenType[]): TokenType 
   );
 
 // categories: one CST key per operator class, operands and operators then zip in order
-export const TypeName = labelled(createToken({ name: "TypeName", pattern: Lexer.NA }), "a type ('Real', 'Int', 'Bool' or 'String')");
+export const TypeName = labelled(createToken({ name: "TypeName", pattern: Lexer.NA }), "a type ('Real', 'Int', 'Bool', 'String' or 'OneHot')");
 export const AddOp = labelled(createToken({ name: "AddOp", pattern: Lexer.NA }), "'+' or '-'");
 export const MulOp = labelled(createToken({ name: "MulOp", pattern: Lexer.NA }), "'*' or '/'");
 export const CmpOp = labelled(createToken({ name: "CmpOp", pattern: Lexer.NA }), "a comparison");
@@ -76,6 +76,8 @@ export const Real = keyword("Real", [TypeName]);
 export const Int = keyword("Int", [TypeName]);
 export const Bool = keyword("Bool", [TypeName]);
 export const String_ = keyword("String", [TypeName]);
+/** a discrete latent: OneHot[K] (one of K classes), OneHot[G, K] (G of them) */
+export const OneHot = keyword("OneHot", [TypeName]);
 
 export const Arrow = punct("Arrow", "->");
 export const StarStar = punct("StarStar", "**");
@@ -105,7 +107,7 @@ export const Question = punct("Question", "?");
 
 const KEYWORDS = [
   Intel, Import, Bias, Network, Model, Param, Let, Penalty, Return, For, In, Data, Encoder, Intermediary,
-  Mapping, Decoder, Objective, Train, Evaluate, True, False, Real, Int, Bool, String_,
+  Mapping, Decoder, Objective, Train, Evaluate, True, False, Real, Int, Bool, String_, OneHot,
 ];
 
 // longest first: `in` must not shadow `intel`, `intermediary` or `Int`
@@ -118,7 +120,7 @@ export const ALL_TOKENS: TokenType[] = [
   TypeName, AddOp, MulOp, CmpOp, BinOp,
 ];
 
-export const TYPE_NAMES = new Set<TokenType>([Real, Int, Bool, String_]);
+export const TYPE_NAMES = new Set<TokenType>([Real, Int, Bool, String_, OneHot]);
 /** keywords that start a declaration: at the start of a line they end whatever came before */
 export const DECL_KEYWORDS = new Set<TokenType>([Intel, Import, Bias, Network, Model]);
 /** keywords (and '@') that cannot continue an expression: a line starting with one is never a continuation */

@@ -9,7 +9,7 @@ export const KEYWORD_GROUPS = {
   "keyword.other.statement.intel": ["param", "let", "penalty"],
   "keyword.other.model.intel": ["data", "encoder", "intermediary", "mapping", "decoder", "objective", "train", "evaluate"],
   "constant.language.boolean.intel": ["true", "false"],
-  "support.type.intel": ["Real", "Int", "Bool", "String"],
+  "support.type.intel": ["Real", "Int", "Bool", "String", "OneHot"],
 } as const;
 
 const words = (ws: readonly string[]) => `\\b(?:${ws.join("|")})\\b`;

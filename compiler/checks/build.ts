@@ -89,7 +89,8 @@ export class GraphBuilder {
   private signature(decl: BiasDecl, hyper: (Interval | undefined)[], latent: Interval): void {
     decl.params.forEach((p, index) => {
       let n: Node;
-      if (index === 0) n = this.node("y", p.name.span, latent);
+      // a OneHot latent (compiler/types/discrete.ts) lies in [0, 1]: relaxed or hard one-hots
+      if (index === 0) n = this.node("y", p.name.span, p.type.kind === "TensorType" && p.type.elem === "OneHot" ? I.iv(0, 1) : latent);
       else {
         const typed = typeRange(p.type);
         const def = p.default && hyper[index] === undefined ? this.expr(p.default) : undefined;

@@ -78,7 +78,7 @@ function lowerModel(lw: Lowering, decl: ModelDecl): ModelIR {
 
   const dataShape = lw.shape(shapes.data, data.span);
   const latent = lw.shape(shapes.latent, inter.type.span);
-  const dim = latent[0]!;
+  const dim = latent.reduce((a, b) => a * b, 1); // a OneHot[G, K] latent is G·K values per row
   // The encoder network gives features; the model's head gives (μ, log σ²), and the prior's extra
   // heads (spike-and-slab's spike logits) too. Parameters are created in the order encoder, mapping, decoder,
   // likelihood, prior.
@@ -87,7 +87,7 @@ function lowerModel(lw: Lowering, decl: ModelDecl): ModelIR {
   const mapping = lowerMapping(lw, decl, shapes, inter.name.name, latent, inter.span);
   const decoder = network(lw, shapes, "decoder", dec.network);
   const likelihood = lowerLikelihood(lw, dec.likelihood, dataShape);
-  const priorIR = lowerPrior(lw, inter.prior, dim, dataShape);
+  const priorIR = lowerPrior(lw, inter.prior, latent, dataShape);
   const dataIR = lowerData(lw, data, dataShape);
   const root = lw.check.modules[0];
   const evaluate = lowerMetrics(lw, decl);

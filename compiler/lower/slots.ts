@@ -97,7 +97,7 @@ export function lowerData(lw: Lowering, d: Item<"DataItem">, shape: number[]): D
 // ---------- prior ----------
 
 /** The prior; `dim` is D, `data` the data shape (VampPrior's pseudo-inputs look like x). */
-export function lowerPrior(lw: Lowering, e: Expr, dim: number, data: number[]): PriorIR {
+export function lowerPrior(lw: Lowering, e: Expr, shape: number[], data: number[]): PriorIR {
   const { builtin, args, call } = slot(lw, e);
   const d = priorByName(builtin.name);
   if (!d) throw new LowerError(`the prior '${builtin.name}' has no descriptor`, call.span);
@@ -105,9 +105,10 @@ export function lowerPrior(lw: Lowering, e: Expr, dim: number, data: number[]): 
   return d.lower({
     args,
     num: (k) => num(args[k]!, `${builtin.name}'s ${k}`, call.span),
-    dim,
+    dim: shape.reduce((a, b) => a * b, 1),
+    shape,
     data,
-    param: (id, shape, init) => lw.param(id, shape, init, call.span),
+    param: (id, pshape, init) => lw.param(id, pshape, init, call.span),
     calls: (name) => callsOf(lw, call, builtin, name),
   }) as PriorIR;
 }

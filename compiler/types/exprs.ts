@@ -6,6 +6,7 @@ import { argTypeWords, fitsArgType, functionResult, initializerResult, networkRe
 import { broadcastDims, OP_VERBS } from "./broadcast";
 import { bindArgs, type Env, type TypeContext } from "./context";
 import { instantiateBias, userNetworkValue } from "./decls";
+import { afterOneHotCall, asReal, checkOneHotBinary, checkOneHotCall, indexedOneHot } from "./discrete";
 import { add, dimOp, isNum, mul, normalizeDim, showDim, sub, type Dim } from "./dims";
 import {
   axisWords,
@@ -58,7 +59,7 @@ function compute(cx: TypeContext, e: Expr, env: Env): Type {
       const n = numeric(cx, t, e.operand.span, "negate");
       if (!n) return UNKNOWN;
       const v = intValue(n);
-      return v === undefined ? tensor(n.elem === "Bool" ? "Int" : n.elem, n.dims) : tensor("Int", [], mul(-1, v));
+      return v === undefined ? tensor(n.elem === "Bool" ? "Int" : n.elem === "OneHot" ? "Real" : n.elem, n.dims) : tensor("Int", [], mul(-1, v));
     }
     case "Binary":
       return binary(cx, e, env);
@@ -85,6 +86,7 @@ function binary(cx: TypeContext, e: Binary, env: Env): Type {
   const l = numeric(cx, lt, e.left.span, verb);
   const r = numeric(cx, rt, e.right.span, verb);
   if (!l || !r) return UNKNOWN;
+  if (!checkOneHotBinary(cx, e, l, r)) return UNKNOWN;
   const b = broadcastDims(cx.s, l.dims, r.dims);
   const what = e.op === "**" ? `raise ${showType(cx.s, l)} to the power ${showType(cx.s, r)}` : `${verb} ${showType(cx.s, l)} and ${showType(cx.s, r)}`;
   if (!b.ok) {
@@ -166,7 +168,7 @@ function index(cx: TypeContext, e: Index, env: Env): Type {
     }
     dims.push(normalizeDim(sub(h, l)));
   }
-  return tensor(t.elem, dims);
+  return indexedOneHot(t, e.indices.length, e.indices.some((i) => i.kind === "Slice"), tensor(t.elem, dims));
 }
 
 function slice(_cx: TypeContext, s: Slice, env: Env): { span: Span; start?: { at: Span; t: Type }; end?: { at: Span; t: Type } } {
@@ -253,12 +255,13 @@ function call(cx: TypeContext, c: Call, env: Env): Type {
       const args = builtinArgs(cx, b, c, env);
       if (args.failed) return UNKNOWN;
       if (b.context === "network") return networkResult(cx.s, b, args);
+      if (b.context === "function" && !checkOneHotCall(cx, b, args)) return UNKNOWN;
       const r = b.context === "initializer" ? initializerResult(cx.s, b, args) : b.context === "function" ? functionResult(cx.s, b, args) : { type: UNKNOWN };
       if ("fail" in r) {
         cx.report(r.fail.code, r.fail.span, r.fail.message, r.fail.hint ? { hint: r.fail.hint } : {});
         return UNKNOWN;
       }
-      return r.type;
+      return afterOneHotCall(args, r.type);
     }
     case "bias":
       return instantiateBias(cx, sym.decl, c, env);
@@ -267,7 +270,7 @@ function call(cx: TypeContext, c: Call, env: Env): Type {
     case "local": {
       // Applying a learnable network: ds(y).
       const f = env.locals.get(sym.ident);
-      const args = c.args.map((a) => typeOf(cx, a.value, env));
+      const args = c.args.map((a) => asReal(typeOf(cx, a.value, env))); // a network reads a OneHot's numbers
       if (!f || f.kind === "unknown" || args[0] === undefined) return UNKNOWN;
       if (f.kind !== "network") {
         cx.report("IV3010", c.callee.span, `'${c.callee.name}' is ${describeType(cx.s, f)}, not a network: it cannot be applied`);

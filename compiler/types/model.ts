@@ -15,6 +15,7 @@ import type { Label } from "../diagnostics/diagnostic";
 import { argTypeWords, dataShape, fitsArgType, networkResult, type CallArgs } from "./builtin-signatures";
 import { newEnv, type Env, type NetworkInstance, type TypeContext } from "./context";
 import { isNum, product, unifyDim, type Dim } from "./dims";
+import { asReal, checkDiscreteLatent } from "./discrete";
 import { builtinArgs, typeOf } from "./exprs";
 import { checkFlowPrior } from "./flow-prior";
 import { instantiateNetwork } from "./networks";
@@ -84,13 +85,15 @@ export function checkModelTypes(cx: TypeContext, decl: ModelDecl): ModelShapes {
   const inter = get("IntermediaryItem");
   if (inter) {
     const y = typeFromAst(cx.s, inter.type, () => undefined);
-    if (y.kind !== "tensor" || y.dims.length !== 1 || y.elem !== "Real") {
+    const discrete = checkDiscreteLatent(cx, inter, y, slotBuiltin(cx, inter.prior, env)?.builtin);
+    if (discrete !== null) {
+      if (discrete) out.latent = discrete;
+    } else if (y.kind !== "tensor" || y.dims.length !== 1 || y.elem !== "Real") {
       cx.report("IV3011", inter.type.span, `the intermediary '${inter.name.name}' must be a vector Real[D], not ${describeType(cx.s, y)}`, {
         hint: "the encoder gives one mean and one log-variance per coordinate of y",
       });
     } else out.latent = y;
     env.locals.set(inter.name, out.latent);
-    slotBuiltin(cx, inter.prior, env);
   }
   const yName = inter?.name.name ?? "y";
 
@@ -137,7 +140,7 @@ export function checkModelTypes(cx: TypeContext, decl: ModelDecl): ModelShapes {
   // decoder
   const dec = get("DecoderItem");
   if (dec) {
-    const use = network(cx, dec.network, out.representation, out.data, env);
+    const use = network(cx, dec.network, asReal(out.representation), out.data, env); // a OneHot z is read as numbers
     const name = networkName(dec.network);
     const zName = mapping?.name.name ?? yName;
     if (use?.inputMismatch) {

@@ -14,13 +14,13 @@ import { deriveSeed, reparamNoise, standardNormal, STREAM } from "./random";
 
 const asFloat = (x: tf.Tensor): tf.Tensor => (x.dtype === "float32" ? x : tf.cast(x, "float32"));
 
-/** `heads`: encoder values per coordinate of y, as the prior needs them (2, or 3 with spike logits) */
-function checkIR(ir: ModelIR, heads: 2 | 3): void {
+/** `heads`: encoder values per coordinate of y, as the prior needs them (2, 3 with spike logits, 1: class logits) */
+function checkIR(ir: ModelIR, heads: 1 | 2 | 3): void {
   if (ir.irVersion !== IR_VERSION) throw new Error(`IR version ${ir.irVersion} is not the runtime's ${IR_VERSION}: recompile the spec`);
   const d = ir.latent.dim;
   const encOut = ir.encoder.output.reduce((a, b) => a * b, 1);
   if (encOut !== heads * d) {
-    throw new Error(`internal error: the encoder emits ${encOut} values per datapoint, not ${heads}·${d} (mean, log-variance${heads === 3 ? ", spike logits" : ""})`);
+    throw new Error(`internal error: the encoder emits ${encOut} values per datapoint, not ${heads}·${d} (${heads === 1 ? "class logits" : `mean, log-variance${heads === 3 ? ", spike logits" : ""}`})`);
   }
   const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
   if (size(ir.decoder.output) !== size(ir.data.shape)) {
@@ -81,6 +81,7 @@ class Model implements CompiledModel, Forward {
     const heads = this.prior?.heads ?? 2;
     let out = this.stages.encoder(x, { params: this.variables, state: this.state, training, seed: this.nextSeed(seed, STREAM.encoder), inputIsData });
     if (out.rank !== 2) out = tf.reshape(out, [-1, heads * d]);
+    if (this.prior?.posterior) return this.prior.posterior(out as tf.Tensor2D);
     const q: Posterior = { mean: tf.slice(out, [0, 0], [-1, d]) as tf.Tensor2D, logvar: tf.slice(out, [0, d], [-1, d]) as tf.Tensor2D };
     if (heads === 3) q.logits = tf.slice(out, [0, 2 * d], [-1, d]) as tf.Tensor2D;
     return q;
@@ -93,7 +94,7 @@ class Model implements CompiledModel, Forward {
   }
 
   map(y: tf.Tensor2D, training = false, seed?: number): MapResult {
-    return this.stages.mapping(y, { params: this.variables, state: this.state, training, seed: this.nextSeed(seed, STREAM.mapping) });
+    return this.stages.mapping(this.mappingInput(y), { params: this.variables, state: this.state, training, seed: this.nextSeed(seed, STREAM.mapping) });
   }
 
   decode(z: tf.Tensor, training: boolean, seed?: number): tf.Tensor {
@@ -119,11 +120,17 @@ class Model implements CompiledModel, Forward {
     return terms as unknown as LossTerms;
   }
 
+  /** y's rows are flat [B, D]; a OneHot[G, K] latent is [B, G, K] to the mapping */
+  private mappingInput(y: tf.Tensor2D): tf.Tensor2D {
+    const shape = this.ir.mapping.input.shape;
+    return shape.length > 1 ? (tf.reshape<tf.Rank>(y, [-1, ...shape]) as tf.Tensor2D) : y;
+  }
+
   mappingNonFinite(y: tf.Tensor2D): NodeIR | null {
     // a scope, not tf.tidy: the result is plain data, and every tensor made here is dropped at the end
     tf.engine().startScope();
     try {
-      return this.stages.firstNonFinite?.(y, { params: this.variables, state: this.state, training: false, seed: 0 }) ?? null;
+      return this.stages.firstNonFinite?.(this.mappingInput(y), { params: this.variables, state: this.state, training: false, seed: 0 }) ?? null;
     } finally {
       tf.engine().endScope();
     }
@@ -149,7 +156,7 @@ class Model implements CompiledModel, Forward {
       const y = this.qFlow ? this.qFlow.apply(y0) : y0;
       if (this.qFlow && !finite(y)) return { what: "the encoder flow's output", at: null };
       const ms = s.mapping;
-      const node = this.stages.firstNonFinite?.(y, { params: this.variables, state: this.state, training: true, seed: ms }) ?? null;
+      const node = this.stages.firstNonFinite?.(this.mappingInput(y), { params: this.variables, state: this.state, training: true, seed: ms }) ?? null;
       if (node) return { what: `the mapping's '${node.op}'${node.bias ? ` in bias '${node.bias}'` : ""}`, at: node.at };
       const { z } = this.map(y, true, ms);
       if (!finite(this.decode(z, true, s.decoder))) return { what: "the decoder's output", at: lastLayer(this.ir.decoder) };

@@ -4,6 +4,7 @@
 // type error, so adding a prior cannot forget its runtime.
 import type { PriorIR } from "../../compiler/ir/types";
 import { FlowPrior } from "./flow";
+import { CategoricalPrior } from "../latents/categorical";
 import { LaplacePrior } from "./laplace";
 import { MixturePrior } from "./mog";
 import type { Prior, PriorContext } from "./prior";
@@ -23,6 +24,7 @@ const PRIORS: { [K in PriorIR["kind"]]: Make<K> } = {
   spike_slab: (ir, ctx) => new SpikeSlabPrior(ir.alpha, ir.sharpness, ctx.latentDim),
   student_t: (ir, ctx) => new StudentTPrior(ir.df, ir.scale, ctx.latentDim),
   flow: (ir, ctx) => new FlowPrior(ir, ctx),
+  categorical: (ir) => new CategoricalPrior(ir),
 };
 
 export function makePrior(ir: PriorIR, ctx: PriorContext): Prior | null {

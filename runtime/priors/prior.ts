@@ -2,7 +2,8 @@
 // the objectives keep their own analytic path for it, so the InteL-VAE numerics never change.
 import type * as tf from "@tensorflow/tfjs";
 
-/** q(y|x) as the encoder gives it, rows aligned with y; `logits` only for spike-and-slab. */
+/** q(y|x) as the encoder gives it, rows aligned with y; `logits` for spike-and-slab (spike logits) and
+ *  the categorical prior (class logits; its mean and logvar are then q's probabilities and variances). */
 export interface Posterior {
   mean: tf.Tensor2D;
   logvar: tf.Tensor2D;
@@ -21,8 +22,10 @@ export interface DrawOptions {
 
 export interface Prior {
   readonly kind: string;
-  /** encoder values per latent coordinate: 2 (μ, log σ²) or 3 (plus spike logits) */
-  readonly heads: 2 | 3;
+  /** encoder values per latent coordinate: 2 (μ, log σ²), 3 (plus spike logits) or 1 (class logits) */
+  readonly heads: 1 | 2 | 3;
+  /** q from the encoder's output [N, heads·D] when it is not (μ, log σ², …) sliced in that order */
+  posterior?(out: tf.Tensor2D): Posterior;
   /**
    * The ELBO's y on the reparameterisation noise `eps` [B, D] and the KL term per datapoint [B]:
    * analytic where it exists, else log q(y|x) − log p(y) on that same y (gradients flow through y).

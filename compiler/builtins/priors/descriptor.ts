@@ -13,8 +13,10 @@ export interface PriorLowering {
   args: Record<string, Value>;
   /** a number argument (the model rules range-checked it) */
   num(name: string): number;
-  /** D, the size of y */
+  /** D, the size of y (flat: G·K for a `OneHot[G, K]` latent) */
   dim: number;
+  /** y's shape as declared: [D], [K] or [G, K] */
+  shape: number[];
   /** the data shape, without the batch axis */
   data: number[];
   /** a learnable tensor; returns its param id */
@@ -38,8 +40,8 @@ export interface PriorDescriptor<S extends PriorSchema = PriorSchema> extends Bu
   analyticKl: boolean;
   /** why a Monte Carlo KL (kl: "mc", an encoder flow) is impossible, if it is */
   noMonteCarloKl?: { why: string; hint: string };
-  /** encoder values per coordinate of y: 2 (μ, log σ²), 3 with spike logits */
-  heads: 2 | 3;
+  /** encoder values per coordinate of y: 2 (μ, log σ²), 3 with spike logits, 1 (logits) for a categorical */
+  heads: 1 | 2 | 3;
   /** encourages sparse representations (the report then shows the sparsity section) */
   sparse: boolean;
   lower(l: PriorLowering): z.infer<S>;

@@ -17,6 +17,13 @@ export const TYPES_CODES = {
   IV3009: { severity: "error", title: "bad index or slice (out of range, too many, not an Int)" },
   IV3010: { severity: "error", title: "a value of the wrong kind (a tensor, list or network was needed)" },
   IV3011: { severity: "error", title: "the intermediary latent must be a vector Real[D]" },
+  IV3030: {
+    severity: "error",
+    title: "a OneHot (discrete latent) feeds an operation that is not linear in it (sqrt, log, **, a comparison, …)",
+    hint: "embed the one-hot first (matmul with a codebook, or a network), then apply the function to the Real result",
+  },
+  IV3031: { severity: "error", title: "the intermediary's type does not fit its prior: a Categorical prior needs OneHot[K], a OneHot needs a Categorical prior" },
+  IV3032: { severity: "error", title: "a bad discrete latent type: OneHot[K] with K ≥ 2 classes, or OneHot[G, K]" },
   IV3040: {
     severity: "error",
     title: "an affine coupling needs an intermediary of at least 2 coordinates",

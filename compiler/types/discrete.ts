@@ -1,0 +1,94 @@
+// Discrete latents in the type checker: `OneHot[K]` (one of K classes) and `OneHot[G, K]` (G of them)
+// type the intermediary of a Categorical prior (and bias parameters that take one). A OneHot is a
+// relaxed one-hot vector in training and a hard one in evaluation, so only what is linear in it is
+// defined on both and means the same: matmul (a codebook lookup, `matmul(c, E)`), + − * and / by a
+// number, negation, sum/mean, concat/stack/reshape, indexing, stop_gradient and networks (a dense
+// layer is a matmul). Anything else (sqrt, log, exp, **, comparisons, …) is IV3030. What these ops
+// give is Real, except c[g] of a OneHot[G, K], which is the OneHot[K] of group g.
+import type { Binary, IntermediaryItem } from "../../grammar/ast";
+import type { Builtin } from "../builtins/types";
+import type { CallArgs } from "./builtin-signatures";
+import type { TypeContext } from "./context";
+import { isNum } from "./dims";
+import { describeType, showType, tensor, type TensorT, type Type } from "./types";
+
+/** Built-in functions that may take a OneHot argument (linear in it). */
+const LINEAR_FUNCTIONS = new Set(["matmul", "sum", "mean", "concat", "stack", "reshape", "stop_gradient"]);
+
+const HINT = "a OneHot is only combined linearly: embed it first, e.g. with a codebook `param E : Real[K, 8] = normal(K, 8)` and `matmul(c, E)`, then apply the function to the Real result";
+
+export const isOneHot = (t: Type | undefined): boolean => t?.kind === "tensor" && t.elem === "OneHot";
+
+/** Where a network reads a OneHot, it reads its numbers: Real of the same shape. */
+export function asReal(t: Type): Type {
+  return t.kind === "tensor" && t.elem === "OneHot" ? tensor("Real", t.dims) : t;
+}
+
+/** A built-in function applied to a OneHot: false after reporting IV3030 when it is not linear in it. */
+export function checkOneHotCall(cx: TypeContext, b: Builtin, args: CallArgs): boolean {
+  const bad = [...args.all, ...args.named.values()].find((a) => isOneHot(a.type));
+  if (!bad || LINEAR_FUNCTIONS.has(b.name)) return true;
+  cx.report("IV3030", bad.span, `${b.name} needs a Real, but this is ${showType(cx.s, bad.type)}: ${b.name} is not linear, so it means something else on a relaxed and on a hard one-hot`, { hint: HINT });
+  return false;
+}
+
+/** The result of a linear built-in on a OneHot is Real. */
+export function afterOneHotCall(args: CallArgs, result: Type): Type {
+  return result.kind === "tensor" && [...args.all, ...args.named.values()].some((a) => isOneHot(a.type)) ? tensor(result.elem === "OneHot" ? "Real" : result.elem, result.dims) : result;
+}
+
+/** `c + w`, `c * w`, `c - w`, `c / 2` are linear; `**`, `/ c` and comparisons are IV3030. */
+export function checkOneHotBinary(cx: TypeContext, e: Binary, l: TensorT, r: TensorT): boolean {
+  const side = isOneHot(r) && (e.op === "/" || e.op === "**" || !["+", "-", "*"].includes(e.op)) ? r : isOneHot(l) && !["+", "-", "*", "/"].includes(e.op) ? l : undefined;
+  if (!side) return true;
+  const what = e.op === "**" ? "a power" : e.op === "/" ? "a division by it" : "a comparison";
+  cx.report("IV3030", (side === r ? e.right : e.left).span, `${what} needs a Real, but this is ${showType(cx.s, side)}: only +, −, * and / by a number are linear in a OneHot`, { hint: HINT });
+  return false;
+}
+
+/** c[g] of a OneHot[G, K] (one Int index) is a OneHot[K]; any other index or slice gives Real. */
+export function indexedOneHot(t: TensorT, indices: number, sliced: boolean, result: TensorT): TensorT {
+  if (t.elem !== "OneHot") return result;
+  const group = t.dims.length === 2 && indices === 1 && !sliced;
+  return tensor(group ? "OneHot" : "Real", result.dims);
+}
+
+/**
+ * The intermediary's type against its prior: a Categorical prior needs `OneHot[K]` or `OneHot[G, K]`
+ * with K ≥ 2, and a OneHot needs a Categorical prior (IV3031, IV3032). Returns the latent's type,
+ * or undefined after a report; `null` when the intermediary is not a OneHot and the prior is not
+ * Categorical (the Real[D] rules apply).
+ */
+export function checkDiscreteLatent(cx: TypeContext, inter: IntermediaryItem, y: Type, prior: Builtin | undefined): TensorT | undefined | null {
+  const categorical = prior?.name === "Categorical";
+  if (y.kind !== "tensor" || y.elem !== "OneHot") {
+    if (!categorical) return null;
+    cx.report("IV3031", inter.type.span, `a Categorical prior needs a discrete intermediary, but '${inter.name.name}' is ${describeType(cx.s, y)}`, {
+      labels: [{ span: inter.prior.span, message: "the prior is Categorical here" }],
+      hint: y.kind === "tensor" && y.dims.length === 1 ? `declare it \`${inter.name.name} : OneHot[K]\` (K classes), or \`OneHot[G, K]\` for G of them` : undefined,
+    });
+    return undefined;
+  }
+  if (!categorical) {
+    cx.report("IV3031", inter.type.span, `'${inter.name.name}' is ${showType(cx.s, y)}, a discrete latent, so its prior must be Categorical${prior ? `, not ${prior.name}` : ""}`, {
+      labels: [{ span: inter.prior.span, message: "the prior is given here" }],
+      hint: "write `~ Categorical()` (uniform), or declare a Real[D] intermediary for this prior",
+    });
+    return undefined;
+  }
+  if (y.dims.length !== 1 && y.dims.length !== 2) {
+    cx.report("IV3032", inter.type.span, `a discrete intermediary is OneHot[K] or OneHot[G, K], not ${showType(cx.s, y)}`);
+    return undefined;
+  }
+  const k = cx.s.resolve(y.dims.at(-1)!);
+  if (isNum(k) && k < 2) {
+    cx.report("IV3032", inter.type.span, `a OneHot needs at least 2 classes, but '${inter.name.name}' is ${showType(cx.s, y)}`, { hint: "with one class there is nothing to choose: K ≥ 2" });
+    return undefined;
+  }
+  const g = y.dims.length === 2 ? cx.s.resolve(y.dims[0]!) : 1;
+  if (isNum(g) && g < 1) {
+    cx.report("IV3032", inter.type.span, `a OneHot[G, K] needs at least one group, but '${inter.name.name}' is ${showType(cx.s, y)}`);
+    return undefined;
+  }
+  return y;
+}
