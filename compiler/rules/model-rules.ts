@@ -126,6 +126,14 @@ function checkPrior(m: ModelDecl, { call, builtin }: Slot, out: Diagnostic[]): v
  * which spike-and-slab does not give (its q and prior mix a point mass at 0 with a Gaussian).
  */
 function checkObjective({ call, builtin }: Slot, prior: Slot, out: Diagnostic[]): void {
+  if (builtin.name === "tc_elbo" && prior.builtin.name !== "Normal") {
+    out.push(
+      diagnostic("IV5070", call.span, `${builtin.name} decomposes the KL against a factorised N(0, I) prior, but this model's prior is ${prior.builtin.name}`, {
+        labels: [{ span: prior.call.span, message: "the prior" }],
+      }),
+    );
+    return;
+  }
   const str = (name: string): { value: string; e: Expr } | null => {
     const e = argExpr(call, builtin, name);
     const v = e && constValue(e);

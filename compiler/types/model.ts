@@ -17,6 +17,7 @@ import { newEnv, type Env, type NetworkInstance, type TypeContext } from "./cont
 import { isNum, product, unifyDim, type Dim } from "./dims";
 import { builtinArgs, typeOf } from "./exprs";
 import { instantiateNetwork } from "./networks";
+import { checkObjectiveGroups } from "./objective-groups";
 import { describeType, explainMismatch, hasUnsolved, intItems, listAsTensor, real, resolveType, showType, typeFromAst, unifyTypes, UNKNOWN, type Type } from "./types";
 
 /** What the model's parts are at this model, for the lowering (sizes resolved through `TypeCheck.shape`). */
@@ -165,7 +166,10 @@ export function checkModelTypes(cx: TypeContext, decl: ModelDecl): ModelShapes {
   }
 
   for (const item of decl.items) {
-    if (item.kind === "ObjectiveItem") slotBuiltin(cx, item.value, env);
+    if (item.kind === "ObjectiveItem") {
+      const o = slotBuiltin(cx, item.value, env);
+      if (o?.builtin.name === "tc_elbo" && item.value.kind === "Call") checkObjectiveGroups(cx, item.value, o.builtin, out.latent, yName);
+    }
     else if (item.kind === "EvaluateItem") for (const m of item.metrics) metric(cx, m, env, out.data);
     else if (item.kind === "TrainItem") {
       for (const e of item.entries) {

@@ -77,14 +77,18 @@ export interface TrainResult {
 /** β warm-up (ObjectiveIR.warmup, in epochs) follows the fraction of epochs done, step by step; so
  * does `progress` (the fraction of all epochs), for schedules inside the objective (spike-and-slab).
  * Validation always uses the objective's full β, so the monitored loss means the same every epoch. */
-function lossOptions(model: CompiledModel, epochs: number, total: number): LossOptions {
+function lossOptions(model: CompiledModel, epochs: number, total: number, datasetSize: number): LossOptions {
   const obj = model.ir.objective;
   const o: LossOptions = obj.kind === "elbo" && obj.warmup > 0 ? { beta: betaAt(obj, epochs) } : {};
+  if (obj.kind === "tc_elbo") o.datasetSize = datasetSize;
   if (model.ir.latent.prior.kind !== "normal") o.progress = Math.min(1, epochs / total);
   return o;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** The terms besides the loss, which variableGrads returns (and disposes) itself. */
+const lossScalars = (t: LossTerms): tf.Scalar[] => [t.recon, t.kl, ...Object.values(t.penalties), ...Object.values(t.estimates ?? {})];
 
 /** A step's terms, and the global gradient norm before clipping (only when clipping). */
 export type StepValues = TermValues & { gradNorm?: number };
@@ -98,7 +102,7 @@ export function trainStep(model: CompiledModel, optimizer: tf.Optimizer, vars: t
   let terms: LossTerms | undefined;
   const { value, grads } = tf.variableGrads(() => {
     terms = model.loss(x, seed, true, opts);
-    for (const t of [terms.recon, terms.kl, ...Object.values(terms.penalties)]) tf.keep(t);
+    for (const t of lossScalars(terms)) tf.keep(t);
     return terms.loss;
   }, vars);
   const t = terms!;
@@ -106,7 +110,7 @@ export function trainStep(model: CompiledModel, optimizer: tf.Optimizer, vars: t
   try {
     values = readTerms({ ...t, loss: value });
   } finally {
-    for (const s of [t.recon, t.kl, ...Object.values(t.penalties)]) s.dispose();
+    for (const s of lossScalars(t)) s.dispose();
     value.dispose();
   }
   if (firstBadTerm(values)) {
@@ -181,7 +185,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
       let bad: ReturnType<typeof firstBadTerm>;
       let origin: NonFiniteOrigin | null = null;
       try {
-        values = trainStep(model, optimizer, vars, x, seed, lossOptions(model, e + state.batch / batches, s.epochs), s.clipNorm);
+        values = trainStep(model, optimizer, vars, x, seed, lossOptions(model, e + state.batch / batches, s.epochs, train.n), s.clipNorm);
         bad = firstBadTerm(values);
         // The bad step was not applied, so the weights are those that produced it: find the op.
         if (bad) origin = model.locateNonFinite?.(x, seed) ?? null;

@@ -12,6 +12,11 @@ export const MODEL_CODES = {
   IV5004: { severity: "error", title: "hyperparameter out of range" },
   IV5005: { severity: "error", title: "metric applied to something it does not measure" },
   IV5006: { severity: "error", title: "the objective's KL cannot be computed as asked with this prior or encoder flow" },
+  IV5070: {
+    severity: "error",
+    title: "an aggregate-posterior objective (tc_elbo) needs the N(0, I) prior",
+    hint: "its dimension-wise KL needs a factorised prior, and its KL is the analytic N(0, I) one: use `~ Normal(0, I)`",
+  },
   IV5015: {
     severity: "error",
     title: "intel compile cannot write this model out as a program",
