@@ -7,6 +7,7 @@ import { z } from "zod";
 import { COUNT, NONNEG, NONNEG_INT, opt } from "./define";
 import { defineObjective, objective, type ObjectiveDescriptor, type ObjectiveLowering } from "./objective-descriptor";
 import { tcElbo } from "./objectives-aggregate";
+import { geco } from "./objectives-constrained";
 import type { Builtin, BuiltinParam } from "./types";
 
 export type { ObjectiveDescriptor, ObjectiveLowering, ObjectiveSchema } from "./objective-descriptor";
@@ -88,13 +89,13 @@ const iwae = defineObjective(z.object({ kind: z.literal("iwae"), k: count, warmu
 );
 
 /** The IR schema of `ir.objective`: a union over the descriptors' kinds. */
-export const OBJECTIVE_IR = z.discriminatedUnion("kind", [elbo.ir, iwae.ir, tcElbo.ir]);
+export const OBJECTIVE_IR = z.discriminatedUnion("kind", [elbo.ir, iwae.ir, tcElbo.ir, geco.ir]);
 
 /** The IR of the objective. */
 export type ObjectiveIR = z.infer<typeof OBJECTIVE_IR>;
 
 /** In documentation order. */
-export const OBJECTIVE_DESCRIPTORS: readonly ObjectiveDescriptor[] = [elbo, iwae, tcElbo] as readonly ObjectiveDescriptor[];
+export const OBJECTIVE_DESCRIPTORS: readonly ObjectiveDescriptor[] = [elbo, iwae, tcElbo, geco] as readonly ObjectiveDescriptor[];
 export const OBJECTIVES: readonly Builtin[] = OBJECTIVE_DESCRIPTORS;
 
 export function objectiveByName(name: string): ObjectiveDescriptor | undefined {

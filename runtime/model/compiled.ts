@@ -33,6 +33,8 @@ export interface LossOptions {
   /** N, the size of the data set the batch comes from, for estimates of the aggregate posterior
    * q(y) = (1/N) Σₙ q(y | xₙ) (tc_elbo); absent: the batch is the whole data set */
   datasetSize?: number;
+  /** GECO's λ and schedule state for this call (TrainState.objective); absent: the objective's initial state */
+  constraint?: import("../objectives/constraint").ConstraintState;
 }
 
 /** Where a NaN or infinity first appears in the forward pass: a stage and its spec line. */

@@ -66,6 +66,7 @@ const HEADER = z.strictObject({
     best: z.strictObject({ value: finite, epoch: count }).nullable(),
     badEpochs: count,
     earlyStopped: z.boolean(),
+    constraint: z.strictObject({ lambda: finite, average: finite.nullable(), klOn: z.boolean() }).optional(),
   }),
   metricsLines: count,
   optimizerKind: z.string().min(1),

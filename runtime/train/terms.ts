@@ -1,6 +1,6 @@
 // Loss terms as numbers: reading them off a batch, and averaging them over many batches.
 import * as tf from "@tensorflow/tfjs";
-import type { CompiledModel, LossTerms } from "../model/compiled";
+import type { CompiledModel, LossOptions, LossTerms } from "../model/compiled";
 import { gatherRows, type Dataset } from "../data/dataset";
 import type { TermValues } from "./divergence";
 
@@ -57,13 +57,13 @@ export function batchTensor(ds: Dataset, order: ArrayLike<number> | null, start:
 export const batchCount = (n: number, batch: number): number => Math.ceil(n / batch);
 
 /** The objective's terms averaged over a whole dataset, in order, not training (no dropout, no
- * batch-norm updates); `seedAt(b)` gives batch b's noise seed. */
-export function evaluateTerms(model: CompiledModel, ds: Dataset, batch: number, seedAt: (b: number) => number): TermValues {
+ * batch-norm updates); `seedAt(b)` gives batch b's noise seed, `opts` the loss's (GECO's λ). */
+export function evaluateTerms(model: CompiledModel, ds: Dataset, batch: number, seedAt: (b: number) => number, opts: LossOptions = {}): TermValues {
   const sums = emptySums();
   for (let b = 0; b < batchCount(ds.n, batch); b++) {
     const start = b * batch;
     const end = Math.min(ds.n, start + batch);
-    tf.tidy(() => addTerms(sums, readTerms(model.loss(batchTensor(ds, null, start, end), seedAt(b), false, { datasetSize: ds.n })), end - start));
+    tf.tidy(() => addTerms(sums, readTerms(model.loss(batchTensor(ds, null, start, end), seedAt(b), false, { ...opts, datasetSize: ds.n })), end - start));
   }
   return meanTerms(sums);
 }

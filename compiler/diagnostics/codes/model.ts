@@ -17,6 +17,15 @@ export const MODEL_CODES = {
     title: "an aggregate-posterior objective (tc_elbo) needs the N(0, I) prior",
     hint: "its dimension-wise KL needs a factorised prior, and its KL is the analytic N(0, I) one: use `~ Normal(0, I)`",
   },
+  IV5071: {
+    severity: "error",
+    title: "a constraint on a term the objective does not have",
+    hint: 'GECO constrains the reconstruction term: constraint: "recon"',
+  },
+  IV5072: {
+    severity: "error",
+    title: "the Lagrange multiplier's range is not [lo, hi] with 0 < lo ≤ lambda_init ≤ hi",
+  },
   IV5015: {
     severity: "error",
     title: "intel compile cannot write this model out as a program",
