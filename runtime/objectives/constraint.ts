@@ -8,9 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ObjectiveIR } from "../../compiler/ir/types";
 import type { LossOptions, LossTerms } from "../model/compiled";
-import { reparamNoise } from "../model/random";
-import { klStdNormal } from "./likelihood";
-import { reparam, type Forward, type StageSeeds } from "./objective";
+import { elboTerms, type Forward, type StageSeeds } from "./objective";
 
 type Geco = Extract<ObjectiveIR, { kind: "geco" }>;
 
@@ -41,17 +39,11 @@ export function nextConstraint(o: Geco, s: ConstraintState, recon: number): Cons
   return { lambda: Math.min(hi, Math.max(lo, s.lambda * Math.exp(o.rate * average))), average, klOn };
 }
 
+/** The ELBO's terms on its default one-sample path (any prior), recombined as the Lagrangian. */
 export function gecoTerms(fw: Forward, x: tf.Tensor, o: Geco, s: StageSeeds, training: boolean, opts: LossOptions): LossTerms {
   const st = opts.constraint ?? initialConstraint(o);
-  const b = x.shape[0]!;
-  const q = fw.encode(x, training, s.encoder);
-  const eps = reparamNoise(s.call, b, fw.latentDim, 0);
-  const p = fw.prior ? fw.prior.elbo(q, eps, { seed: s.call, chunk: 0, progress: opts.progress }) : null;
-  const y = p ? p.y : reparam(q.mean, q.logvar, eps);
-  const { z, penalties } = fw.map(y, training, s.mapping);
-  const recon = tf.neg(tf.mean(fw.logLik(x, fw.decode(z, training, s.decoder)))) as tf.Scalar;
-  const kl = tf.mean(p ? p.kl : klStdNormal(q.mean, q.logvar)) as tf.Scalar;
-  const parts: tf.Scalar[] = [tf.mul(tf.sub(recon, o.kappa), st.lambda), ...Object.values(penalties)];
-  if (st.klOn) parts.push(kl);
-  return { loss: parts.length === 1 ? parts[0]! : (tf.addN(parts) as tf.Scalar), recon, kl, penalties };
+  const t = elboTerms(fw, x, s, training, 0, opts.progress);
+  const parts: tf.Scalar[] = [tf.mul(tf.sub(t.recon, o.kappa), st.lambda), ...Object.values(t.penalties)];
+  if (st.klOn) parts.push(t.kl);
+  return { ...t, loss: parts.length === 1 ? parts[0]! : (tf.addN(parts) as tf.Scalar) };
 }
