@@ -4,41 +4,13 @@
 // schema of its IR node (`ir.objective`), its lowering and its `intel check --verbose` line. The
 // runtime implements each IR kind once (runtime/objectives/registry.ts).
 import { z } from "zod";
-import type { QFlowIR, Value } from "../ir/types";
-import { COUNT, maker, NONNEG, NONNEG_INT, opt } from "./define";
+import { COUNT, NONNEG, NONNEG_INT, opt } from "./define";
+import { defineObjective, objective, type ObjectiveDescriptor, type ObjectiveLowering } from "./objective-descriptor";
+import { tcElbo } from "./objectives-aggregate";
+import { geco } from "./objectives-constrained";
 import type { Builtin, BuiltinParam } from "./types";
 
-const objective = maker("objective");
-
-/** What an objective's lowering may read and create. Arguments have their defaults filled in. */
-export interface ObjectiveLowering {
-  args: Record<string, Value>;
-  /** a number argument (the model rules range-checked it) */
-  num(name: string): number;
-  /** D, the size of y */
-  dim: number;
-  /** the encoder flow (q_flow, q_flow_layers), lowered with its parameters; undefined for none */
-  qFlow(): QFlowIR | undefined;
-  /** a lowering error at the objective */
-  fail(message: string): never;
-}
-
-/** Every objective IR node has a `kind`. */
-export type ObjectiveSchema = z.ZodObject<{ kind: z.ZodLiteral<string> } & z.core.$ZodLooseShape>;
-
-export interface ObjectiveDescriptor<S extends ObjectiveSchema = ObjectiveSchema> extends Builtin {
-  context: "objective";
-  /** the IR node's `kind` */
-  kind: z.infer<S>["kind"];
-  ir: S;
-  lower(l: ObjectiveLowering): z.infer<S>;
-  /** `intel check --verbose`: "ELBO, β = 1" */
-  describe(ir: z.infer<S>, y: string): string;
-}
-
-function defineObjective<S extends ObjectiveSchema>(ir: S) {
-  return (d: Omit<ObjectiveDescriptor<S>, "context" | "ir" | keyof Builtin>, b: Builtin): ObjectiveDescriptor<S> => ({ ...b, ...d, ir, context: "objective" });
-}
+export type { ObjectiveDescriptor, ObjectiveLowering, ObjectiveSchema } from "./objective-descriptor";
 
 const count = z.int().min(1);
 const id = z.string().min(1);
@@ -117,13 +89,13 @@ const iwae = defineObjective(z.object({ kind: z.literal("iwae"), k: count, warmu
 );
 
 /** The IR schema of `ir.objective`: a union over the descriptors' kinds. */
-export const OBJECTIVE_IR = z.discriminatedUnion("kind", [elbo.ir, iwae.ir]);
+export const OBJECTIVE_IR = z.discriminatedUnion("kind", [elbo.ir, iwae.ir, tcElbo.ir, geco.ir]);
 
 /** The IR of the objective. */
 export type ObjectiveIR = z.infer<typeof OBJECTIVE_IR>;
 
 /** In documentation order. */
-export const OBJECTIVE_DESCRIPTORS: readonly ObjectiveDescriptor[] = [elbo, iwae] as readonly ObjectiveDescriptor[];
+export const OBJECTIVE_DESCRIPTORS: readonly ObjectiveDescriptor[] = [elbo, iwae, tcElbo, geco] as readonly ObjectiveDescriptor[];
 export const OBJECTIVES: readonly Builtin[] = OBJECTIVE_DESCRIPTORS;
 
 export function objectiveByName(name: string): ObjectiveDescriptor | undefined {

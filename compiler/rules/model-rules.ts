@@ -2,14 +2,15 @@
 // hyperparameters are in range, metrics measure a latent. Runs on resolved names and literal values.
 import type { Call, Expr, ModelDecl, ModelItem } from "../../grammar/ast";
 import type { Builtin } from "../builtins/types";
+import { CONSTRAINABLE_TERMS } from "../builtins/objectives-constrained";
 import { priorByName } from "../builtins/priors";
 import { TRAIN_SETTINGS } from "../builtins/train-settings";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic";
 import type { NameCheck } from "../names/check-names";
 import type { LoadedModules } from "../names/modules";
 import { callsIn } from "../names/args";
-import { argExpr, constValue } from "./const-eval";
 import { checkFlowPrior } from "./flow-prior";
+import { argExpr, argValue, constValue } from "./const-eval";
 import { CHOICES, describeChoices, describeRange, inRange, RANGES } from "./ranges";
 
 /** Value ranges of the data sources whose values are known before loading. */
@@ -146,6 +147,15 @@ function checkNormal({ call, builtin }: Slot, out: Diagnostic[]): void {
  * which spike-and-slab does not give (its q and prior mix a point mass at 0 with a Gaussian).
  */
 function checkObjective({ call, builtin }: Slot, prior: Slot, out: Diagnostic[]): void {
+  if (builtin.name === "geco") return checkConstraint(call, builtin, out);
+  if (builtin.name === "tc_elbo" && prior.builtin.name !== "Normal") {
+    out.push(
+      diagnostic("IV5070", call.span, `${builtin.name} decomposes the KL against a factorised N(0, I) prior, but this model's prior is ${prior.builtin.name}`, {
+        labels: [{ span: prior.call.span, message: "the prior" }],
+      }),
+    );
+    return;
+  }
   const str = (name: string): { value: string; e: Expr } | null => {
     const e = argExpr(call, builtin, name);
     const v = e && constValue(e);
@@ -179,6 +189,26 @@ function checkObjective({ call, builtin }: Slot, prior: Slot, out: Diagnostic[])
         hint: noMc.hint,
       }),
     );
+  }
+}
+
+/** GECO's constraint names a term (IV5071) and λ starts inside a valid range (IV5072). */
+function checkConstraint(call: Call, builtin: Builtin, out: Diagnostic[]): void {
+  const term = argExpr(call, builtin, "constraint");
+  const t = term && constValue(term);
+  if (term && typeof t === "string" && !(CONSTRAINABLE_TERMS as readonly string[]).includes(t)) {
+    out.push(diagnostic("IV5071", term.span, `${builtin.name} cannot constrain ${JSON.stringify(t)}: the terms it can bound are ${CONSTRAINABLE_TERMS.map((n) => JSON.stringify(n)).join(", ")}`));
+  }
+  const rangeE = argExpr(call, builtin, "lambda_range");
+  const range = argValue(call, builtin, "lambda_range");
+  const init = argValue(call, builtin, "lambda_init");
+  const nums = Array.isArray(range) && range.length === 2 && range.every((v) => typeof v === "number") ? (range as number[]) : null;
+  const at = rangeE?.span ?? call.span;
+  if (!nums || !(nums[0]! > 0 && nums[0]! <= nums[1]!)) {
+    out.push(diagnostic("IV5072", at, `lambda_range must be two numbers [lo, hi] with 0 < lo ≤ hi, got ${Array.isArray(range) ? `[${range.join(", ")}]` : JSON.stringify(range)}`));
+  } else if (typeof init === "number" && (init < nums[0]! || init > nums[1]!)) {
+    const initE = argExpr(call, builtin, "lambda_init");
+    out.push(diagnostic("IV5072", initE?.span ?? at, `lambda_init = ${init} lies outside lambda_range [${nums.join(", ")}]`, { hint: "λ is clipped into lambda_range after every update: start it inside" }));
   }
 }
 

@@ -19,6 +19,7 @@ import { asReal, checkDiscreteLatent } from "./discrete";
 import { builtinArgs, typeOf } from "./exprs";
 import { checkFlowPrior } from "./flow-prior";
 import { instantiateNetwork } from "./networks";
+import { checkObjectiveGroups } from "./objective-groups";
 import { describeType, explainMismatch, hasUnsolved, intItems, listAsTensor, real, resolveType, showType, typeFromAst, unifyTypes, UNKNOWN, type Type } from "./types";
 
 /** What the model's parts are at this model, for the lowering (sizes resolved through `TypeCheck.shape`). */
@@ -170,7 +171,10 @@ export function checkModelTypes(cx: TypeContext, decl: ModelDecl): ModelShapes {
   if (inter) checkFlowPrior(cx, inter.prior, out.latent, yName, inter.type.span);
 
   for (const item of decl.items) {
-    if (item.kind === "ObjectiveItem") slotBuiltin(cx, item.value, env);
+    if (item.kind === "ObjectiveItem") {
+      const o = slotBuiltin(cx, item.value, env);
+      if (o?.builtin.name === "tc_elbo" && item.value.kind === "Call") checkObjectiveGroups(cx, item.value, o.builtin, out.latent, yName);
+    }
     else if (item.kind === "EvaluateItem") for (const m of item.metrics) metric(cx, m, env, out.data);
     else if (item.kind === "TrainItem") {
       for (const e of item.entries) {

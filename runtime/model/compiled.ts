@@ -15,6 +15,8 @@ export interface LossTerms {
   kl: tf.Scalar;
   /** each mapping penalty, already multiplied by its weight as the spec writes it */
   penalties: Record<string, tf.Scalar>;
+  /** terms the objective estimates for the record (β-TCVAE's MI, TC, dimension-wise KL), already in the loss or not in it at all */
+  estimates?: Record<string, tf.Scalar>;
 }
 
 export interface LossOptions {
@@ -28,6 +30,11 @@ export interface LossOptions {
    * prior's selection sharpness); undefined outside training, where schedules take their end value.
    */
   progress?: number;
+  /** N, the size of the data set the batch comes from, for estimates of the aggregate posterior
+   * q(y) = (1/N) Σₙ q(y | xₙ) (tc_elbo); absent: the batch is the whole data set */
+  datasetSize?: number;
+  /** GECO's λ and schedule state for this call (TrainState.objective); absent: the objective's initial state */
+  constraint?: import("../objectives/constraint").ConstraintState;
 }
 
 /** Where a NaN or infinity first appears in the forward pass: a stage and its spec line. */

@@ -121,6 +121,13 @@ async function curvesSection(run: OpenedRun, missing: string[]): Promise<Section
     const cap = s.stepBin > 1 ? `training loss per step (each point the mean of ${s.stepBin} steps; ${s.steps} steps)` : `training loss of each step (${s.steps} steps)`;
     charts.push(figure(await renderSvg(lineChart("loss per step", s.stepRows, { x: "step", y: "loss", points: s.stepRows.length <= 60 })), cap));
   }
+  if (s.constraintRows.length) {
+    // GECO's multiplier and the constraint's moving average (runtime/objectives/constraint.ts)
+    const opts = { x: "step", points: s.constraintRows.length <= 60 };
+    charts.push(figure(await renderSvg(lineChart("GECO's λ per step", s.constraintRows, { ...opts, y: "lambda", yTitle: "λ" })), "the Lagrange multiplier λ after each logged step (the constraint's weight, 1/β)"));
+    const ma = s.constraintRows.filter((r) => r.constraint !== null);
+    charts.push(figure(await renderSvg(lineChart("constraint per step", ma, { ...opts, y: "constraint", yTitle: "ĉ" })), "ĉ, the moving average of recon − κ: the constraint holds where it is ≤ 0"));
+  }
   parts.push(`<div class="charts">${charts.join("\n")}</div>`);
   return { id: "curves", title: "Loss curves", body: parts.join("\n") };
 }

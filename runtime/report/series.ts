@@ -6,6 +6,8 @@ interface Terms {
   recon: number;
   kl: number;
   penalties?: Record<string, number>;
+  /** an objective's estimated terms (tc_elbo's mi, tc, dim_kl) */
+  estimates?: Record<string, number>;
 }
 
 export interface MetricSeries {
@@ -15,6 +17,8 @@ export interface MetricSeries {
   epochRows: Row[];
   /** per-step loss (bin-averaged when there are many steps): {step, loss} */
   stepRows: Row[];
+  /** a constrained objective's (GECO's) λ and ĉ after each logged step: {step, lambda, constraint}; empty for the others */
+  constraintRows: Row[];
   /** steps per point of stepRows (1 = every step) */
   stepBin: number;
   epochs: number;
@@ -27,6 +31,7 @@ const termsOf = (t: Terms): [string, number][] => [
   ["recon", t.recon],
   ["kl", t.kl],
   ...Object.entries(t.penalties ?? {}).map(([k, v]): [string, number] => [`penalty ${k}`, v]),
+  ...Object.entries(t.estimates ?? {}),
 ];
 
 const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
@@ -38,6 +43,7 @@ export function metricSeries(records: Record<string, unknown>[], maxStepPoints =
   };
   const epochRows: Row[] = [];
   const steps: { step: number; loss: number }[] = [];
+  const constraintRows: Row[] = [];
   let epochs = 0;
   let diverged: Record<string, unknown> | null = null;
   for (const r of records) {
@@ -54,6 +60,7 @@ export function metricSeries(records: Record<string, unknown>[], maxStepPoints =
       }
     } else if (r.type === "step") {
       if (finite(r.loss) && finite(r.step)) steps.push({ step: r.step, loss: r.loss });
+      if (finite(r.lambda) && finite(r.step)) constraintRows.push({ step: r.step, lambda: r.lambda, constraint: finite(r.constraint) ? r.constraint : null });
     } else if (r.type === "diverged") diverged = r;
   }
   const bin = Math.max(1, Math.ceil(steps.length / maxStepPoints));
@@ -62,5 +69,6 @@ export function metricSeries(records: Record<string, unknown>[], maxStepPoints =
     const chunk = steps.slice(i, i + bin);
     stepRows.push({ step: chunk[chunk.length - 1]!.step, loss: chunk.reduce((s, c) => s + c.loss, 0) / chunk.length });
   }
-  return { terms, epochRows, stepRows, stepBin: bin, epochs, steps: steps.length, diverged };
+  const every = Math.max(1, Math.ceil(constraintRows.length / maxStepPoints));
+  return { terms, epochRows, stepRows, constraintRows: constraintRows.filter((_, i) => i % every === 0), stepBin: bin, epochs, steps: steps.length, diverged };
 }

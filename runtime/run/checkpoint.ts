@@ -53,7 +53,7 @@ interface Header extends Omit<Checkpoint, "params" | "modelState" | "optimizer">
 
 const count = z.number().int().nonnegative();
 const finite = z.number().refine(Number.isFinite, "not finite");
-const sums = z.strictObject({ n: count, loss: finite, recon: finite, kl: finite, penalties: z.record(z.string(), finite) });
+const sums = z.strictObject({ n: count, loss: finite, recon: finite, kl: finite, penalties: z.record(z.string(), finite), estimates: z.record(z.string(), finite).optional() });
 const HEADER = z.strictObject({
   format: z.union([z.literal(1), z.literal(2)]),
   model: z.strictObject({ name: z.string().min(1), irVersion: z.string(), sourceSha256: z.string() }),
@@ -66,6 +66,7 @@ const HEADER = z.strictObject({
     best: z.strictObject({ value: finite, epoch: count }).nullable(),
     badEpochs: count,
     earlyStopped: z.boolean(),
+    constraint: z.strictObject({ lambda: finite, average: finite.nullable(), klOn: z.boolean() }).optional(),
   }),
   metricsLines: count,
   optimizerKind: z.string().min(1),

@@ -8,6 +8,8 @@ export interface TermValues {
   recon: number;
   kl: number;
   penalties: Record<string, number>;
+  /** the objective's estimated terms for the record (LossTerms.estimates); absent when it has none */
+  estimates?: Record<string, number>;
 }
 
 export class TrainingDivergedError extends Error {

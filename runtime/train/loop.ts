@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { TrainIR } from "../../compiler/ir/types";
 import type { Dataset } from "../data/dataset";
 import type { NonFiniteOrigin, CompiledModel, LossOptions, LossTerms } from "../model/compiled";
+import { constraintRecord, nextConstraint, startingConstraint, type ConstraintState } from "../objectives/constraint";
 import { betaAt } from "../objectives/objective";
 import { deriveSeed, shuffledIndices } from "../random/seeds";
 import { clipByGlobalNorm } from "./clip";
@@ -36,6 +37,8 @@ export interface TrainState {
   badEpochs: number;
   /** early stopping ended the run */
   earlyStopped: boolean;
+  /** a constrained objective's λ and moving average (GECO); absent for the others */
+  constraint?: ConstraintState;
 }
 
 export const initialState = (): TrainState => ({ epoch: 0, batch: 0, step: 0, sums: emptySums(), best: null, badEpochs: 0, earlyStopped: false });
@@ -77,14 +80,19 @@ export interface TrainResult {
 /** β warm-up (ObjectiveIR.warmup, in epochs) follows the fraction of epochs done, step by step; so
  * does `progress` (the fraction of all epochs), for schedules inside the objective (spike-and-slab).
  * Validation always uses the objective's full β, so the monitored loss means the same every epoch. */
-function lossOptions(model: CompiledModel, epochs: number, total: number): LossOptions {
+function lossOptions(model: CompiledModel, epochs: number, total: number, state: TrainState, datasetSize: number): LossOptions {
   const obj = model.ir.objective;
   const o: LossOptions = obj.kind === "elbo" && obj.warmup > 0 ? { beta: betaAt(obj, epochs) } : {};
+  if (obj.kind === "tc_elbo") o.datasetSize = datasetSize;
+  if (state.constraint) o.constraint = state.constraint;
   if (model.ir.latent.prior.kind !== "normal") o.progress = Math.min(1, epochs / total);
   return o;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** The terms besides the loss, which variableGrads returns (and disposes) itself. */
+const lossScalars = (t: LossTerms): tf.Scalar[] => [t.recon, t.kl, ...Object.values(t.penalties), ...Object.values(t.estimates ?? {})];
 
 /** A step's terms, and the global gradient norm before clipping (only when clipping). */
 export type StepValues = TermValues & { gradNorm?: number };
@@ -98,7 +106,7 @@ export function trainStep(model: CompiledModel, optimizer: tf.Optimizer, vars: t
   let terms: LossTerms | undefined;
   const { value, grads } = tf.variableGrads(() => {
     terms = model.loss(x, seed, true, opts);
-    for (const t of [terms.recon, terms.kl, ...Object.values(terms.penalties)]) tf.keep(t);
+    for (const t of lossScalars(terms)) tf.keep(t);
     return terms.loss;
   }, vars);
   const t = terms!;
@@ -106,7 +114,7 @@ export function trainStep(model: CompiledModel, optimizer: tf.Optimizer, vars: t
   try {
     values = readTerms({ ...t, loss: value });
   } finally {
-    for (const s of [t.recon, t.kl, ...Object.values(t.penalties)]) s.dispose();
+    for (const s of lossScalars(t)) s.dispose();
     value.dispose();
   }
   if (firstBadTerm(values)) {
@@ -133,6 +141,11 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const { model, optimizer, train, validation, runSeed, hooks } = o;
   const s = loopSettings(o.settings);
   const state: TrainState = structuredClone(o.state ?? initialState());
+  const objective = model.ir.objective;
+  if (!state.constraint) {
+    const c = startingConstraint(objective);
+    if (c) state.constraint = c;
+  }
   const vars = [...model.variables.values()];
   const batches = batchCount(train.n, s.batch);
   const valBatches = validation ? batchCount(validation.n, s.batch) : 0;
@@ -181,7 +194,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
       let bad: ReturnType<typeof firstBadTerm>;
       let origin: NonFiniteOrigin | null = null;
       try {
-        values = trainStep(model, optimizer, vars, x, seed, lossOptions(model, e + state.batch / batches, s.epochs), s.clipNorm);
+        values = trainStep(model, optimizer, vars, x, seed, lossOptions(model, e + state.batch / batches, s.epochs, state, train.n), s.clipNorm);
         bad = firstBadTerm(values);
         // The bad step was not applied, so the weights are those that produced it: find the op.
         if (bad) origin = model.locateNonFinite?.(x, seed) ?? null;
@@ -195,13 +208,14 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
         throw new TrainingDivergedError(bad.term, bad.value, e + 1, state.step + 1, origin?.at ?? termSource(model.ir, bad.term), lastCheckpoint, origin?.what);
       }
       const { gradNorm, ...terms } = values;
+      if (state.constraint && objective.kind === "geco") state.constraint = nextConstraint(objective, state.constraint, terms.recon);
       state.step++;
       state.batch++;
       unsaved = true;
       samples += end - start;
       addTerms(state.sums, terms, end - start);
       if (state.step % s.logEvery === 0) {
-        hooks.metric({ type: "step", epoch: e + 1, batch: state.batch, step: state.step, lr, ...terms, ...(gradNorm !== undefined ? { grad_norm: gradNorm } : {}) });
+        hooks.metric({ type: "step", epoch: e + 1, batch: state.batch, step: state.step, lr, ...terms, ...(gradNorm !== undefined ? { grad_norm: gradNorm } : {}), ...constraintRecord(state.constraint) });
       }
       o.progress?.step({ epoch: e + 1, epochs: s.epochs, batch: state.batch, batches, step: state.step, terms, samples: end - start });
       if (midEpochDue()) await save(["last"]);
@@ -211,7 +225,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
 
     const trainMean = meanTerms(state.sums);
     const valMean = validation && (e + 1) % s.validationEvery === 0
-      ? evaluateTerms(model, validation, s.batch, (b) => deriveSeed(runSeed, "validation", e * valBatches + b))
+      ? evaluateTerms(model, validation, s.batch, (b) => deriveSeed(runSeed, "validation", e * valBatches + b), state.constraint ? { constraint: state.constraint } : {})
       : null;
     if (valMean) {
       const bad = firstBadTerm(valMean);
@@ -232,6 +246,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
       best: improved,
       wall_s: seconds,
       samples_per_s: seconds > 0 ? samples / seconds : null,
+      ...constraintRecord(state.constraint),
     });
     o.progress?.epoch({ epoch: e + 1, epochs: s.epochs, train: trainMean, validation: valMean, seconds, improved });
 

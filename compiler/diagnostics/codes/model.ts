@@ -18,6 +18,20 @@ export const MODEL_CODES = {
     hint: "write `Flow(Normal(0, I), layers: [...])`, or leave the base out; the layers carry any shift or scale",
   },
   IV5031: { severity: "warning", title: "a flow prior's depth and hidden are ignored when its layers are written out" },
+  IV5070: {
+    severity: "error",
+    title: "an aggregate-posterior objective (tc_elbo) needs the N(0, I) prior",
+    hint: "its dimension-wise KL needs a factorised prior, and its KL is the analytic N(0, I) one: use `~ Normal(0, I)`",
+  },
+  IV5071: {
+    severity: "error",
+    title: "a constraint on a term the objective does not have",
+    hint: 'GECO constrains the reconstruction term: constraint: "recon"',
+  },
+  IV5072: {
+    severity: "error",
+    title: "the Lagrange multiplier's range is not [lo, hi] with 0 < lo ≤ lambda_init ≤ hi",
+  },
   IV5015: {
     severity: "error",
     title: "intel compile cannot write this model out as a program",

@@ -29,4 +29,8 @@ export const TYPES_CODES = {
     title: "an affine coupling needs an intermediary of at least 2 coordinates",
     hint: "a coupling transforms one part of y from the other; for D = 1 use actnorm(), planar() or radial()",
   },
+  IV3050: { severity: "error", title: "a TC group names a coordinate outside the intermediary", hint: "coordinates of y : Real[D] are 0 … D − 1" },
+  IV3051: { severity: "error", title: "TC groups overlap: a coordinate is in two groups", hint: "the groups are a partition of y's coordinates: put each in exactly one" },
+  IV3052: { severity: "error", title: "TC groups do not cover the intermediary", hint: "every coordinate of y belongs to one group (a group of one is allowed)" },
+  IV3053: { severity: "error", title: "TC groups written wrongly: not a list of lists of Ints, or both groups and group_size", hint: "write groups: [[0, 1], [2, 3]] or group_size: 2" },
 } as const satisfies Record<string, CatalogEntry>;
