@@ -64,7 +64,7 @@ const num = (v: Value, what: string, span: Span): number => {
 // ---------- data ----------
 
 /** Value ranges known before the file is read; everything else is null (unknown or unbounded). */
-const DATA_RANGE: Record<string, [number, number]> = { mnist: [0, 1], fashion_mnist: [0, 1] };
+const DATA_RANGE: Record<string, [number, number]> = { mnist: [0, 1], fashion_mnist: [0, 1], dsprites: [0, 1] };
 
 /** The data arguments that name files: a relative one is relative to the spec's folder (the IR holds it resolved). */
 const FILE_ARGS = ["path", "labels"];

@@ -21,12 +21,13 @@ const DATA_RANGE: Record<string, [number, number]> = {
   two_gaussians: [-Infinity, Infinity],
   gaussian_clusters: [-Infinity, Infinity],
   sparse_vectors: [-Infinity, Infinity],
+  dsprites: [0, 1],
 };
 
 const analyticKl = (name: string): boolean => priorByName(name)?.analyticKl ?? false;
 
 /** Metrics whose `z` argument must name a latent, not the data. */
-const LATENT_METRICS = new Set(["hoyer", "fewshot", "active_dims"]);
+const LATENT_METRICS = new Set(["hoyer", "fewshot", "active_dims", "mig"]);
 
 export function checkModelRules(loaded: LoadedModules, names: NameCheck): { diagnostics: Diagnostic[] } {
   const out: Diagnostic[] = [];

@@ -266,6 +266,8 @@ export function dataShape(b: Builtin, args: CallArgs): Dim[] | undefined {
     case "figure_eight":
     case "two_gaussians":
       return [2];
+    case "dsprites":
+      return flat ? [1024] : [32, 32, 1];
     case "gaussian_clusters":
     case "sparse_vectors": {
       const d = args.named.get("dim");
@@ -278,7 +280,7 @@ export function dataShape(b: Builtin, args: CallArgs): Dim[] | undefined {
   }
 }
 
-export const DATA_WITH_SHAPES = new Set(["mnist", "fashion_mnist", "ring", "square", "star", "figure_eight", "two_gaussians", "gaussian_clusters", "sparse_vectors"]);
+export const DATA_WITH_SHAPES = new Set(["mnist", "fashion_mnist", "ring", "square", "star", "figure_eight", "two_gaussians", "gaussian_clusters", "sparse_vectors", "dsprites"]);
 
 
 /**
