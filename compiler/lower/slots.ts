@@ -13,6 +13,7 @@ import type { DataIR, LikelihoodIR, MetricIR, ObjectiveIR, OptimizerIR, PriorIR,
 import { bindArgs } from "../types/context";
 import { LowerError, type Lowering } from "./context";
 import { planarParams, sylvesterParams, type ParamMaker } from "./mappings";
+import { mlpNetwork } from "./networks";
 
 export type Item<K extends ModelItem["kind"]> = Extract<ModelItem, { kind: K }>;
 
@@ -94,6 +95,7 @@ export function lowerPrior(lw: Lowering, e: Expr, dim: number, data: number[]): 
     dim,
     data,
     param: (id, shape, init) => lw.param(id, shape, init, call.span),
+    mlp: (path, inputs, hidden, outputs) => mlpNetwork(lw, lw.scope(path), { inputs, hidden, outputs, activation: "relu", outActivation: null }, call.span),
   }) as PriorIR;
 }
 

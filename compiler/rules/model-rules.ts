@@ -101,8 +101,15 @@ function checkModel(m: ModelDecl, names: NameCheck, out: Diagnostic[]): void {
 }
 
 function checkPrior(m: ModelDecl, { call, builtin }: Slot, out: Diagnostic[]): void {
+  const d = priorByName(builtin.name);
+  for (const c of d?.checkArgs?.((name) => {
+    const e = argExpr(call, builtin, name);
+    return e && { value: constValue(e), span: e.span };
+  }) ?? []) {
+    out.push(diagnostic(c.code, c.span, c.message));
+  }
   if (builtin.name !== "Normal") {
-    const kl = analyticKl(builtin.name) ? "analytic" : "estimated by Monte Carlo";
+    const kl = analyticKl(builtin.name) ? "analytic" : (priorByName(builtin.name)?.klEstimate ?? "estimated by Monte Carlo");
     out.push(
       diagnostic("IV5001", call.span, `model '${m.name.name}' is a baseline, not an InteL-VAE: its prior on the intermediary is ${builtin.name}, not N(0, I); its KL is ${kl}`, {
         hint: "an InteL-VAE keeps N(0, I) and carries its bias in the mapping",

@@ -3,6 +3,7 @@
 // analytic path for it, bit-for-bit as the emitter's programs compute it. A kind missing here is a
 // type error, so adding a prior cannot forget its runtime.
 import type { PriorIR } from "../../compiler/ir/types";
+import { HierarchicalPrior } from "./hierarchical";
 import { LaplacePrior } from "./laplace";
 import { MixturePrior } from "./mog";
 import type { Prior, PriorContext } from "./prior";
@@ -21,6 +22,7 @@ const PRIORS: { [K in PriorIR["kind"]]: Make<K> } = {
   laplace: (ir, ctx) => new LaplacePrior(ir.loc, ir.scale, ctx.latentDim),
   spike_slab: (ir, ctx) => new SpikeSlabPrior(ir.alpha, ir.sharpness, ctx.latentDim),
   student_t: (ir, ctx) => new StudentTPrior(ir.df, ir.scale, ctx.latentDim),
+  hierarchical: (ir, ctx) => new HierarchicalPrior(ir, ctx.params, ctx.latentDim),
 };
 
 export function makePrior(ir: PriorIR, ctx: PriorContext): Prior | null {

@@ -5,7 +5,9 @@
 // descriptors; the runtime implements each IR kind once (runtime/priors/index.ts). See
 // docs/architecture.md, "How to add a prior".
 import type { z } from "zod";
-import type { InitIR, Value } from "../../ir/types";
+import type { Span } from "../../../grammar/ast";
+import type { Code } from "../../diagnostics/catalog";
+import type { InitIR, NetworkIR, Value } from "../../ir/types";
 import type { Builtin } from "../types";
 
 /** What a prior's lowering may read and create. Arguments have their defaults filled in. */
@@ -19,6 +21,8 @@ export interface PriorLowering {
   data: number[];
   /** a learnable tensor; returns its param id */
   param(id: string, shape: number[], init: InitIR): string;
+  /** an MLP Real[inputs] → Real[outputs] (dense + ReLU per hidden size), its parameters under `path` */
+  mlp(path: string, inputs: number, hidden: number[], outputs: number): NetworkIR;
 }
 
 /** Every prior IR node has a `kind`. */
@@ -34,12 +38,16 @@ export interface PriorDescriptor<S extends PriorSchema = PriorSchema> extends Bu
   ir: S;
   /** the KL against a Gaussian q has a closed form (else the ELBO uses log q − log p on a sample) */
   analyticKl: boolean;
+  /** how a non-analytic KL is estimated, when not by plain Monte Carlo on log p(y) (IV5001's message) */
+  klEstimate?: string;
   /** why a Monte Carlo KL (kl: "mc", an encoder flow) is impossible, if it is */
   noMonteCarloKl?: { why: string; hint: string };
   /** encoder values per coordinate of y: 2 (μ, log σ²), 3 with spike logits */
   heads: 2 | 3;
   /** encourages sparse representations (the report then shows the sparsity section) */
   sparse: boolean;
+  /** checks of literal arguments beyond `range`/`choices` (a list's entries): the model rules report them */
+  checkArgs?(arg: (name: string) => { value: unknown; span: Span } | undefined): { code: Code; span: Span; message: string }[];
   lower(l: PriorLowering): z.infer<S>;
   /** `intel check --verbose`, after "y : Real[D] ~ title": the settings and how the KL is computed */
   describe(ir: z.infer<S>, y: string): string;

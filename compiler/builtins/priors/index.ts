@@ -1,6 +1,7 @@
 // Every prior's descriptor, and the IR schema of `latent.prior` (a union over their kinds).
 import { z } from "zod";
 import type { PriorDescriptor } from "./descriptor";
+import { hierarchical } from "./hierarchical";
 import { laplace } from "./laplace";
 import { mixture } from "./mixture";
 import { normal } from "./normal";
@@ -10,13 +11,13 @@ import { vamp } from "./vamp";
 
 export type { PriorDescriptor, PriorLowering } from "./descriptor";
 
-export const PRIOR_IR = z.discriminatedUnion("kind", [normal.ir, mixture.ir, vamp.ir, laplace.ir, spikeSlab.ir, studentT.ir]);
+export const PRIOR_IR = z.discriminatedUnion("kind", [normal.ir, mixture.ir, vamp.ir, laplace.ir, spikeSlab.ir, studentT.ir, hierarchical.ir]);
 
 /** The IR of the intermediary's prior. */
 export type PriorIR = z.infer<typeof PRIOR_IR>;
 
 /** In documentation order. */
-export const PRIORS: readonly PriorDescriptor[] = [normal, mixture, vamp, laplace, spikeSlab, studentT] as readonly PriorDescriptor[];
+export const PRIORS: readonly PriorDescriptor[] = [normal, mixture, vamp, laplace, spikeSlab, studentT, hierarchical] as readonly PriorDescriptor[];
 
 /** The descriptor of a prior's built-in name (`MixtureOfGaussians`) or IR kind (`mog`). */
 export function priorByName(name: string): PriorDescriptor | undefined {

@@ -12,6 +12,11 @@ export const MODEL_CODES = {
   IV5004: { severity: "error", title: "hyperparameter out of range" },
   IV5005: { severity: "error", title: "metric applied to something it does not measure" },
   IV5006: { severity: "error", title: "the objective's KL cannot be computed as asked with this prior or encoder flow" },
+  IV5050: {
+    severity: "error",
+    title: "a hierarchical prior's network sizes must be whole numbers ≥ 1",
+    hint: "write the hidden sizes of its MLPs as positive integers, e.g. `hidden: [64]`",
+  },
   IV5015: {
     severity: "error",
     title: "intel compile cannot write this model out as a program",
