@@ -13,7 +13,8 @@ import type { DataIR, LikelihoodIR, MetricIR, ObjectiveIR, OptimizerIR, PriorIR,
 import { bindArgs } from "../types/context";
 import { LowerError, type Lowering } from "./context";
 import { planarParams, sylvesterParams, type ParamMaker } from "./mappings";
-import { mlpNetwork } from "./networks";
+import { lowerNetwork, mlpNetwork } from "./networks";
+import type { NetworkInstance } from "../types/context";
 
 export type Item<K extends ModelItem["kind"]> = Extract<ModelItem, { kind: K }>;
 
@@ -41,7 +42,8 @@ export function argValues(call: Call, b: Builtin): Record<string, Value> {
   const out: Record<string, Value> = {};
   for (const p of b.params) {
     const a = named.get(p.name);
-    out[p.name] = a ? literal(a.value) : ((p.default ?? null) as Value);
+    // a network argument is lowered by its slot (PriorLowering.network), not folded to a value
+    out[p.name] = a && p.type !== "network" ? literal(a.value) : ((p.default ?? null) as Value);
   }
   return out;
 }
@@ -84,7 +86,7 @@ export function lowerData(lw: Lowering, d: Item<"DataItem">, shape: number[]): D
 // ---------- prior ----------
 
 /** The prior; `dim` is D, `data` the data shape (VampPrior's pseudo-inputs look like x). */
-export function lowerPrior(lw: Lowering, e: Expr, dim: number, data: number[]): PriorIR {
+export function lowerPrior(lw: Lowering, e: Expr, dim: number, data: number[], networks: ReadonlyMap<string, NetworkInstance> = new Map()): PriorIR {
   const { builtin, args, call } = slot(lw, e);
   const d = priorByName(builtin.name);
   if (!d) throw new LowerError(`the prior '${builtin.name}' has no descriptor`, call.span);
@@ -95,6 +97,10 @@ export function lowerPrior(lw: Lowering, e: Expr, dim: number, data: number[]): 
     dim,
     data,
     param: (id, shape, init) => lw.param(id, shape, init, call.span),
+    network: (arg, path) => {
+      const inst = networks.get(arg);
+      return inst && lowerNetwork(lw, inst, lw.scope(path));
+    },
     mlp: (path, inputs, hidden, outputs) => mlpNetwork(lw, lw.scope(path), { inputs, hidden, outputs, activation: "relu", outActivation: null }, call.span),
   }) as PriorIR;
 }

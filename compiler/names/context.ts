@@ -20,6 +20,7 @@ export interface CallRules {
 }
 
 export const FUNCTION_CALLS: CallRules = { builtins: ["function"], biases: true, noun: "function" };
+const NETWORK_ARGS: CallRules = { builtins: ["network"], networks: true, noun: "network" };
 
 export class NameContext {
   readonly diagnostics: Diagnostic[] = [];
@@ -119,7 +120,9 @@ export class NameContext {
 
   /** Resolves a call (or a bare name standing for a call with no arguments) under `rules`. */
   call(e: Call, scope: Scope, rules: CallRules): void {
-    for (const a of e.args) this.expr(a.value, scope);
+    // a built-in's network-typed parameters (Hierarchical's net) take a network call, as an encoder does
+    const networkArgs = new Set(rules.builtins.flatMap((c) => lookupBuiltin(c, e.callee.name)?.params.filter((p) => p.type === "network").map((p) => p.name) ?? []));
+    for (const a of e.args) this.expr(a.value, scope, a.name && networkArgs.has(a.name.name) ? NETWORK_ARGS : FUNCTION_CALLS);
     const name = e.callee.name;
     if (name === "") return;
     const sym = scope.lookup(name);

@@ -29,6 +29,7 @@ export type RuleResult = { type: Type } | { fail: Failure };
 /** Does a value of type `t` fit a builtin parameter of loose type `at`? */
 export function fitsArgType(at: ArgType, t: Type): boolean {
   if (t.kind === "unknown" || at === "any" || at === "name") return true;
+  if (at === "network") return t.kind === "network";
   if (at === "Int[]" || at === "Real[]") return t.kind === "list" && (t.elem === undefined || t.elem === "Int" || (at === "Real[]" && t.elem === "Real"));
   if (at === "tensor") return (t.kind === "tensor" && t.elem !== "String") || (t.kind === "list" && t.elem !== "String" && t.elem !== "Bool");
   if (t.kind !== "tensor" || t.dims.length !== 0) return false;
@@ -36,7 +37,7 @@ export function fitsArgType(at: ArgType, t: Type): boolean {
 }
 
 export function argTypeWords(at: ArgType): string {
-  return at === "tensor" ? "a tensor (or a number)" : at === "Int[]" ? "a list of Ints like [10, 10]" : at === "Real[]" ? "a list of numbers" : /^[AEIOU]/.test(at) ? `an ${at}` : `a ${at}`;
+  return at === "network" ? "a network, like mlp_decoder(hidden: [64])" : at === "tensor" ? "a tensor (or a number)" : at === "Int[]" ? "a list of Ints like [10, 10]" : at === "Real[]" ? "a list of numbers" : /^[AEIOU]/.test(at) ? `an ${at}` : `a ${at}`;
 }
 
 /** A tensor argument: lists become tensors, scalars stay scalars. */

@@ -162,7 +162,12 @@ class SpecChecker {
 
   /** `inputImplicit`: a network applied as a layer, encoder or decoder gets its first input from the running value. */
   private call(c: Call, place: Place, inputImplicit = false): void {
-    for (const a of c.args) this.expr(a.value, this.fn(place.locals));
+    // a built-in's network-typed parameter (Hierarchical's net) takes a network, applied like an encoder
+    const networkParams = new Set(place.builtins.flatMap((ctx) => lookupBuiltin(ctx, c.callee.name)?.params.filter((p) => p.type === "network").map((p) => p.name) ?? []));
+    for (const a of c.args) {
+      if (a.name && networkParams.has(a.name.name) && a.value.kind === "Call") this.call(a.value, { what: "network", builtins: ["network"], networks: true }, true);
+      else this.expr(a.value, this.fn(place.locals));
+    }
     const name = c.callee.name;
     const at = `${c.span.file}:${c.span.line}:${c.span.col} ${name}`;
     if (place.locals?.has(name)) return this.args(c, { params: [{ name: "input", required: true }], variadic: false }, at);

@@ -21,6 +21,8 @@ export interface PriorLowering {
   data: number[];
   /** a learnable tensor; returns its param id */
   param(id: string, shape: number[], init: InitIR): string;
+  /** the network the spec gave for a network-typed argument, lowered with its parameters under `path`; undefined: none given */
+  network(arg: string, path: string): NetworkIR | undefined;
   /** an MLP Real[inputs] → Real[outputs] (dense + ReLU per hidden size), its parameters under `path` */
   mlp(path: string, inputs: number, hidden: number[], outputs: number): NetworkIR;
 }
@@ -46,6 +48,12 @@ export interface PriorDescriptor<S extends PriorSchema = PriorSchema> extends Bu
   heads: 2 | 3;
   /** encourages sparse representations (the report then shows the sparsity section) */
   sparse: boolean;
+  /**
+   * The shapes its network-typed arguments must have, from its number arguments (undefined when not
+   * literal) and D: the type checker instantiates each given network on `input` and expects `output`
+   * (IV3060), and the lowering hands the instance to `PriorLowering.network`.
+   */
+  networks?(num: (name: string) => number | undefined, dim: number): Record<string, { input: number[]; output: number[]; what: string }>;
   /** checks of literal arguments beyond `range`/`choices` (a list's entries): the model rules report them */
   checkArgs?(arg: (name: string) => { value: unknown; span: Span } | undefined): { code: Code; span: Span; message: string }[];
   lower(l: PriorLowering): z.infer<S>;

@@ -17,4 +17,9 @@ export const TYPES_CODES = {
   IV3009: { severity: "error", title: "bad index or slice (out of range, too many, not an Int)" },
   IV3010: { severity: "error", title: "a value of the wrong kind (a tensor, list or network was needed)" },
   IV3011: { severity: "error", title: "the intermediary latent must be a vector Real[D]" },
+  IV3060: {
+    severity: "error",
+    title: "a prior's network does not fit the levels it connects",
+    hint: "the network must map the level above to the parameters of the level below, e.g. ζ : Real[Z] → (μ, log σ²) : Real[2·D]",
+  },
 } as const satisfies Record<string, CatalogEntry>;

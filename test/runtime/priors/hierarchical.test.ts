@@ -158,7 +158,25 @@ describe("hierarchical prior in a model", () => {
     expect(r.ir!.kind).toBe("baseline");
     const v = describeModel(r.ir!).join("\n");
     expect(v).toContain("importance weighting with k = 4 samples of q(ζ | y); KL estimated");
-    expect(v).toContain("(MLP 3 → 5 → 4)");
+    expect(v).toContain("(mlp 3 → 5 → 4)");
+  });
+
+  it("net and q_net take networks declared like an encoder's, instantiated on the levels they connect", () => {
+    const r = compile("Hierarchical(zeta: 3, net: mlp_decoder(hidden: [7]), q_net: mlp_decoder(hidden: [5, 4]), k: 2)", 2);
+    expect(r.check.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const p = r.ir!.latent.prior as HIR;
+    expect([p.p.name, p.p.input, p.p.output, p.q.input, p.q.output]).toEqual(["mlp_decoder", [3], [4], [2], [6]]);
+    expect(p.p.layers.filter((l) => l.kind === "dense").map((l) => (l as { units: number }).units)).toEqual([7, 4]);
+    expect(p.q.layers.filter((l) => l.kind === "dense").map((l) => (l as { units: number }).units)).toEqual([5, 4, 6]);
+    expect(describeModel(r.ir!).join("\n")).toContain("(mlp_decoder 3 → 7 → 4), inference network q(ζ | y) (mlp_decoder 2 → 5 → 4 → 6)");
+    const m = buildModel(r.ir!, 1);
+    const x = tf.mul(tf.randomNormal([8, 2], 0, 1, "float32", 21), 1.5);
+    const [iw, elbo] = tf.tidy(() => [tf.mean(m.iwae(x, 1, 3)).dataSync()[0]!, -m.loss(x, 3, false, { beta: 1 }).loss.dataSync()[0]!]);
+    expect(Math.abs(iw - elbo)).toBeLessThan(1e-4 * Math.abs(elbo) + 1e-5);
+    x.dispose();
+    m.dispose();
+    // a network of the wrong shape is IV3060 (test/golden/types/hierarchical-levels.intel has the messages)
+    expect(compile("Hierarchical(zeta: 3, net: mlp_encoder(hidden: [7]))", 2).check.diagnostics.map((d) => d.code)).toContain("IV3060");
   });
 
   it("hidden sizes that are not whole numbers ≥ 1 are IV5050; an encoder flow with it is IV5006", () => {
