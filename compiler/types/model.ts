@@ -12,7 +12,7 @@ import type { Call, Expr, ModelDecl, ModelItem, Span } from "../../grammar/ast";
 import type { Builtin } from "../builtins/types";
 import { TRAIN_SETTINGS } from "../builtins";
 import { priorByName } from "../builtins/priors";
-import { argExpr, constValue } from "../rules/const-eval";
+import { argExpr, argValue } from "../rules/const-eval";
 import type { Label } from "../diagnostics/diagnostic";
 import { argTypeWords, dataShape, fitsArgType, networkResult, type CallArgs } from "./builtin-signatures";
 import { newEnv, type Env, type NetworkInstance, type TypeContext } from "./context";
@@ -240,8 +240,8 @@ function priorNetworks(cx: TypeContext, e: Expr, out: ModelShapes, env: Env): vo
   const y = out.latent.kind === "tensor" ? cx.s.resolve(out.latent.dims[0]!) : undefined;
   if (e.kind !== "Call" || !d?.networks || y === undefined || !isNum(y)) return;
   const num = (name: string) => {
-    const v = constValue(argExpr(e, d, name) ?? { kind: "Missing", span: e.span });
-    return typeof v === "number" ? v : typeof d.params.find((p) => p.name === name)?.default === "number" ? (d.params.find((p) => p.name === name)!.default as number) : undefined;
+    const v = argValue(e, d, name);
+    return typeof v === "number" ? v : undefined;
   };
   for (const [name, want] of Object.entries(d.networks(num, y))) {
     const arg = argExpr(e, d, name);
@@ -259,7 +259,9 @@ function priorNetworks(cx: TypeContext, e: Expr, out: ModelShapes, env: Env): vo
         cx.report("IV3060", arg.span, `${want.what} must give Real[${want.output}], but '${networkName(arg)}' gives ${showType(cx.s, use.output)}: ${explainMismatch(cx.s, u.mismatch, real(want.output), use.output)} (${d.name}'s ${name} is ${shapes})`, {
           labels: [{ span: use.from, message: `the network's output, ${showType(cx.s, use.output)}, comes from here` }, { span: e.span, message: `${d.name} on ${showType(cx.s, out.latent)} sets the levels here` }],
         });
-      } else if (use.instance) {
+      } else if (!use.instance) {
+        cx.report("IV3060", arg.span, `${want.what} must be a declared network (the built-in '${networkName(arg)}' cannot be lowered here)`, { hint: `use a prelude network such as mlp_decoder(hidden: [64]), or leave ${name} out and give \`hidden\`` });
+      } else {
         const stateful = statefulLayer(use.instance);
         if (stateful) cx.report("IV3060", arg.span, `${want.what} runs in evaluation mode inside the prior, so it cannot hold a ${stateful.builtin!.name} layer`, { labels: [{ span: stateful.stmt.call.span, message: "here" }], hint: "use dense layers and activations only" });
         else out.priorNetworks.set(name, use.instance);
