@@ -4,7 +4,7 @@
 //
 // Synthetic generators are named for the data, not the mapping (`ring` is the paper's circle data):
 // a prelude bias of the same name would shadow them.
-import { maker, opt, req } from "./define";
+import { COUNT, maker, opt, req } from "./define";
 import type { Builtin, BuiltinParam } from "./types";
 
 const data = maker("data");
@@ -86,5 +86,17 @@ export const DATA: readonly Builtin[] = [
     "sparse_vectors",
     synthetic([opt("dim", "Int", 10), opt("active", "Int", 2, "non-zero coordinates per point")]),
     "sparse data: each point has `active` coordinates, chosen at random, drawn from N(0, 1), the rest 0; Real[dim], label = the lowest active coordinate",
+  ),
+  // ---- data with known factors, for disentanglement metrics (mig) ----
+  data(
+    "dsprites",
+    [
+      opt("n", "Int", 4000, "number of training points", COUNT),
+      opt("correlation", "Real", 0, "probability that a sprite's y copies its x: the Pearson correlation of the two positions (0 = independent factors)", "[0, 1]"),
+      opt("flatten", "Bool", false, "yield Real[1024] vectors instead of Real[32, 32, 1] images (for MLPs)"),
+      validation(),
+      seed(),
+    ],
+    "dSprites-like sprites with known factors: one white square, ellipse or triangle on a black Real[32, 32, 1] image; factors shape (also the label), scale U[0.5, 1], rotation U[0, 2π), x, y U[0, 1], which `mig(z)` measures against",
   ),
 ];

@@ -56,6 +56,18 @@ export const METRICS: readonly Builtin[] = [
     "Fréchet distance between generated samples and test data in the feature space of a small classifier the tool trains itself (no Inception network can be downloaded here, and Inception features mean little on 28×28 digits): comparable within this tool only, not with published FIDs",
   ),
   metric(
+    "mig",
+    [
+      latent(),
+      opt("bins", "Int", 20, "equal-width bins per code dimension and per continuous factor", "int [2, inf)"),
+      opt("sizes", "Int[]", [100, 1000], "labelled points per trial of each factor's few-shot accuracy"),
+      opt("classes", "Int", 4, "a continuous factor's few-shot classes: this many equal-width bins", "int [2, inf)"),
+      classifier(),
+      opt("repeats", "Int", 3, "few-shot trials per size", COUNT),
+    ],
+    "mutual information gap (Chen et al. 2018) against the data's known factors (dsprites): per factor, the MI of its most informative code dimension minus the next one's, over the factor's entropy, averaged (1 = each factor in one dimension alone); and per factor, the few-shot accuracy of a classifier predicting it from the code",
+  ),
+  metric(
     "active_dims",
     [latent(), opt("threshold", "Real", 0.01)],
     "number of active dimensions (Burda et al. 2016): coordinates u with Cov_x(E_q[z_u | x]) > threshold",

@@ -17,7 +17,7 @@ export type BuiltinContext =
   | "constant"; //    `I`, `pi`
 
 /** A loose type for argument checking at the name stage; shapes are checked later. */
-export type ArgType = "Real" | "Int" | "Bool" | "String" | "Int[]" | "Real[]" | "tensor" | "name" | "any";
+export type ArgType = "Real" | "Int" | "Bool" | "String" | "Int[]" | "Real[]" | "tensor" | "name" | "network" | "any";
 
 export interface BuiltinParam {
   name: string;

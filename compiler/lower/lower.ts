@@ -87,7 +87,7 @@ function lowerModel(lw: Lowering, decl: ModelDecl): ModelIR {
   const mapping = lowerMapping(lw, decl, shapes, inter.name.name, latent, inter.span);
   const decoder = network(lw, shapes, "decoder", dec.network);
   const likelihood = lowerLikelihood(lw, dec.likelihood, dataShape);
-  const priorIR = lowerPrior(lw, inter.prior, latent, dataShape);
+  const priorIR = lowerPrior(lw, inter.prior, latent, dataShape, shapes.priorNetworks);
   const dataIR = lowerData(lw, data, dataShape);
   const root = lw.check.modules[0];
   const evaluate = lowerMetrics(lw, decl);

@@ -14,6 +14,8 @@ import { callsIn } from "../names/args";
 import { bindArgs } from "../types/context";
 import { LowerError, type Lowering } from "./context";
 import { planarParams, sylvesterParams, type ParamMaker } from "./mappings";
+import { lowerNetwork, mlpNetwork } from "./networks";
+import type { NetworkInstance } from "../types/context";
 
 export type Item<K extends ModelItem["kind"]> = Extract<ModelItem, { kind: K }>;
 
@@ -42,8 +44,9 @@ export function argValues(call: Call, b: Builtin): Record<string, Value> {
   const out: Record<string, Value> = {};
   for (const p of b.params) {
     const a = named.get(p.name);
+    // a network argument is lowered by its slot (PriorLowering.network), not folded to a value
     if (a && p.calls) out[p.name] = callsIn(a.value).map((e) => (e.kind === "Call" ? e.callee.name : e.kind === "Name" ? e.name : ""));
-    else out[p.name] = a ? literal(a.value) : ((p.default ?? null) as Value);
+    else out[p.name] = a && p.type !== "network" ? literal(a.value) : ((p.default ?? null) as Value);
   }
   return out;
 }
@@ -78,7 +81,7 @@ const num = (v: Value, what: string, span: Span): number => {
 // ---------- data ----------
 
 /** Value ranges known before the file is read; everything else is null (unknown or unbounded). */
-const DATA_RANGE: Record<string, [number, number]> = { mnist: [0, 1], fashion_mnist: [0, 1] };
+const DATA_RANGE: Record<string, [number, number]> = { mnist: [0, 1], fashion_mnist: [0, 1], dsprites: [0, 1] };
 
 /** The data arguments that name files: a relative one is relative to the spec's folder (the IR holds it resolved). */
 const FILE_ARGS = ["path", "labels"];
@@ -97,7 +100,7 @@ export function lowerData(lw: Lowering, d: Item<"DataItem">, shape: number[]): D
 // ---------- prior ----------
 
 /** The prior; `dim` is D, `data` the data shape (VampPrior's pseudo-inputs look like x). */
-export function lowerPrior(lw: Lowering, e: Expr, shape: number[], data: number[]): PriorIR {
+export function lowerPrior(lw: Lowering, e: Expr, shape: number[], data: number[], networks: ReadonlyMap<string, NetworkInstance> = new Map()): PriorIR {
   const { builtin, args, call } = slot(lw, e);
   const d = priorByName(builtin.name);
   if (!d) throw new LowerError(`the prior '${builtin.name}' has no descriptor`, call.span);
@@ -110,6 +113,11 @@ export function lowerPrior(lw: Lowering, e: Expr, shape: number[], data: number[
     data,
     param: (id, pshape, init) => lw.param(id, pshape, init, call.span),
     calls: (name) => callsOf(lw, call, builtin, name),
+    network: (arg, path) => {
+      const inst = networks.get(arg);
+      return inst && lowerNetwork(lw, inst, lw.scope(path));
+    },
+    mlp: (path, inputs, hidden, outputs) => mlpNetwork(lw, lw.scope(path), { inputs, hidden, outputs, activation: "relu", outActivation: null }, call.span),
   }) as PriorIR;
 }
 

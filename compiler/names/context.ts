@@ -20,6 +20,7 @@ export interface CallRules {
 }
 
 export const FUNCTION_CALLS: CallRules = { builtins: ["function"], biases: true, noun: "function" };
+const NETWORK_ARGS: CallRules = { builtins: ["network"], networks: true, noun: "network" };
 
 export class NameContext {
   readonly diagnostics: Diagnostic[] = [];
@@ -120,10 +121,12 @@ export class NameContext {
   /** Resolves a call (or a bare name standing for a call with no arguments) under `rules`. */
   call(e: Call, scope: Scope, rules: CallRules): void {
     const calls = this.callArgs(e, rules);
+    // a built-in's network-typed parameters (Hierarchical's net) take a network call, as an encoder does
+    const networkArgs = new Set(rules.builtins.flatMap((c) => lookupBuiltin(c, e.callee.name)?.params.filter((p) => p.type === "network").map((p) => p.name) ?? []));
     for (const a of e.args) {
       const context = calls.get(a);
       if (context) this.callsArg(a.value, scope, { builtins: [context], noun: context.replace("_", " ") });
-      else this.expr(a.value, scope);
+      else this.expr(a.value, scope, a.name && networkArgs.has(a.name.name) ? NETWORK_ARGS : FUNCTION_CALLS);
     }
     const name = e.callee.name;
     if (name === "") return;

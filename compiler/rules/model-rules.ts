@@ -24,12 +24,13 @@ const DATA_RANGE: Record<string, [number, number]> = {
   two_gaussians: [-Infinity, Infinity],
   gaussian_clusters: [-Infinity, Infinity],
   sparse_vectors: [-Infinity, Infinity],
+  dsprites: [0, 1],
 };
 
 const analyticKl = (name: string): boolean => priorByName(name)?.analyticKl ?? false;
 
 /** Metrics whose `z` argument must name a latent, not the data. */
-const LATENT_METRICS = new Set(["hoyer", "fewshot", "active_dims"]);
+const LATENT_METRICS = new Set(["hoyer", "fewshot", "active_dims", "mig"]);
 
 export function checkModelRules(loaded: LoadedModules, names: NameCheck): { diagnostics: Diagnostic[] } {
   const out: Diagnostic[] = [];
@@ -111,13 +112,20 @@ function nestedCalls({ call, builtin }: Slot, names: NameCheck): Slot[] {
 }
 
 function checkPrior(m: ModelDecl, { call, builtin }: Slot, out: Diagnostic[], names: NameCheck): void {
+  const d = priorByName(builtin.name);
+  for (const c of d?.checkArgs?.((name) => {
+    const e = argExpr(call, builtin, name);
+    return e && { value: constValue(e), span: e.span };
+  }) ?? []) {
+    out.push(diagnostic(c.code, c.span, c.message));
+  }
   if (builtin.name === "Flow") {
     const e = argExpr(call, builtin, "base");
     const base = checkFlowPrior(call, builtin, e && slotBuiltin(e, names), out);
     if (base) checkNormal(base, out);
   }
   if (builtin.name !== "Normal") {
-    const kl = analyticKl(builtin.name) ? "analytic" : "estimated by Monte Carlo";
+    const kl = analyticKl(builtin.name) ? "analytic" : (priorByName(builtin.name)?.klEstimate ?? "estimated by Monte Carlo");
     out.push(
       diagnostic("IV5001", call.span, `model '${m.name.name}' is a baseline, not an InteL-VAE: its prior on the intermediary is ${builtin.name}, not N(0, I); its KL is ${kl}`, {
         hint: "an InteL-VAE keeps N(0, I) and carries its bias in the mapping",

@@ -29,6 +29,7 @@ export type RuleResult = { type: Type } | { fail: Failure };
 /** Does a value of type `t` fit a builtin parameter of loose type `at`? */
 export function fitsArgType(at: ArgType, t: Type): boolean {
   if (t.kind === "unknown" || at === "any" || at === "name") return true;
+  if (at === "network") return t.kind === "network";
   if (at === "Int[]" || at === "Real[]") return t.kind === "list" && (t.elem === undefined || t.elem === "Int" || (at === "Real[]" && t.elem === "Real"));
   if (at === "tensor") return (t.kind === "tensor" && t.elem !== "String") || (t.kind === "list" && t.elem !== "String" && t.elem !== "Bool");
   if (t.kind !== "tensor" || t.dims.length !== 0) return false;
@@ -36,7 +37,7 @@ export function fitsArgType(at: ArgType, t: Type): boolean {
 }
 
 export function argTypeWords(at: ArgType): string {
-  return at === "tensor" ? "a tensor (or a number)" : at === "Int[]" ? "a list of Ints like [10, 10]" : at === "Real[]" ? "a list of numbers" : /^[AEIOU]/.test(at) ? `an ${at}` : `a ${at}`;
+  return at === "network" ? "a network, like mlp_decoder(hidden: [64])" : at === "tensor" ? "a tensor (or a number)" : at === "Int[]" ? "a list of Ints like [10, 10]" : at === "Real[]" ? "a list of numbers" : /^[AEIOU]/.test(at) ? `an ${at}` : `a ${at}`;
 }
 
 /** A tensor argument: lists become tensors, scalars stay scalars. */
@@ -266,6 +267,8 @@ export function dataShape(b: Builtin, args: CallArgs): Dim[] | undefined {
     case "figure_eight":
     case "two_gaussians":
       return [2];
+    case "dsprites":
+      return flat ? [1024] : [32, 32, 1];
     case "gaussian_clusters":
     case "sparse_vectors": {
       const d = args.named.get("dim");
@@ -278,7 +281,7 @@ export function dataShape(b: Builtin, args: CallArgs): Dim[] | undefined {
   }
 }
 
-export const DATA_WITH_SHAPES = new Set(["mnist", "fashion_mnist", "ring", "square", "star", "figure_eight", "two_gaussians", "gaussian_clusters", "sparse_vectors"]);
+export const DATA_WITH_SHAPES = new Set(["mnist", "fashion_mnist", "ring", "square", "star", "figure_eight", "two_gaussians", "gaussian_clusters", "sparse_vectors", "dsprites"]);
 
 
 /**

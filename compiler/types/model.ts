@@ -11,6 +11,8 @@
 import type { Call, Expr, ModelDecl, ModelItem, Span } from "../../grammar/ast";
 import type { Builtin } from "../builtins/types";
 import { TRAIN_SETTINGS } from "../builtins";
+import { priorByName } from "../builtins/priors";
+import { argExpr, argValue } from "../rules/const-eval";
 import type { Label } from "../diagnostics/diagnostic";
 import { argTypeWords, dataShape, fitsArgType, networkResult, type CallArgs } from "./builtin-signatures";
 import { newEnv, type Env, type NetworkInstance, type TypeContext } from "./context";
@@ -35,6 +37,8 @@ export interface ModelShapes {
   encoderFeatures: Type;
   encoder?: NetworkInstance;
   decoder?: NetworkInstance;
+  /** the prior's network-typed arguments (Hierarchical's net, q_net) that name user networks, by parameter */
+  priorNetworks: Map<string, NetworkInstance>;
   /** types of the mapping's expression nodes and the bias instances it calls */
   mapping: Env;
 }
@@ -44,7 +48,7 @@ type Item<K extends ModelItem["kind"]> = Extract<ModelItem, { kind: K }>;
 export function checkModelTypes(cx: TypeContext, decl: ModelDecl): ModelShapes {
   const get = <K extends ModelItem["kind"]>(k: K) => decl.items.find((i) => i.kind === k) as Item<K> | undefined;
   const env = newEnv();
-  const out: ModelShapes = { model: decl, data: UNKNOWN, latent: UNKNOWN, representation: UNKNOWN, encoderFeatures: UNKNOWN, mapping: env };
+  const out: ModelShapes = { model: decl, data: UNKNOWN, latent: UNKNOWN, representation: UNKNOWN, encoderFeatures: UNKNOWN, priorNetworks: new Map(), mapping: env };
 
   // x
   const data = get("DataItem");
@@ -162,6 +166,8 @@ export function checkModelTypes(cx: TypeContext, decl: ModelDecl): ModelShapes {
     slotBuiltin(cx, dec.likelihood, env);
   }
 
+  if (inter) priorNetworks(cx, inter.prior, out, env);
+
   // y's size sizes the encoder's Gaussian head: it must be written or follow from the mapping or decoder.
   if (inter && hasUnsolved(cx.s, out.latent)) {
     cx.report("IV3006", inter.type.span, `the size of the intermediary '${yName}' cannot be inferred (${showType(cx.s, out.latent)})`, {
@@ -230,6 +236,57 @@ function network(cx: TypeContext, e: Expr, input: Type, expected: Type | undefin
     return { output: resolveType(cx.s, net.output), from: e.span };
   }
   if (call) for (const a of call.args) typeOf(cx, a.value, env);
+  return undefined;
+}
+
+/**
+ * The prior's networks between its levels (PriorDescriptor.networks): each one given is instantiated on
+ * the level above and must give the parameters of the level below (IV3060 names both sides).
+ */
+function priorNetworks(cx: TypeContext, e: Expr, out: ModelShapes, env: Env): void {
+  const sym = e.kind === "Call" ? cx.resolution.get(e) : undefined;
+  const d = sym?.kind === "builtin" ? priorByName(sym.builtin.name) : undefined;
+  const y = out.latent.kind === "tensor" ? cx.s.resolve(out.latent.dims[0]!) : undefined;
+  if (e.kind !== "Call" || !d?.networks || y === undefined || !isNum(y)) return;
+  const num = (name: string) => {
+    const v = argValue(e, d, name);
+    return typeof v === "number" ? v : undefined;
+  };
+  for (const [name, want] of Object.entries(d.networks(num, y))) {
+    const arg = argExpr(e, d, name);
+    if (!arg) continue;
+    const use = network(cx, arg, real(want.input), real(want.output), env);
+    const shapes = `Real[${want.input}] → Real[${want.output}]`;
+    if (use?.inputMismatch) {
+      const m = use.inputMismatch;
+      cx.report("IV3060", arg.span, `${want.what} must take Real[${want.input}], but '${networkName(arg)}' takes ${showType(cx.s, m.expected)}: ${explainMismatch(cx.s, m.mismatch, m.expected, m.actual)} (${d.name}'s ${name} is ${shapes})`, {
+        labels: [{ span: e.span, message: `${d.name} on ${showType(cx.s, out.latent)} sets the levels here` }],
+      });
+    } else if (use) {
+      const u = unifyTypes(cx.s, real(want.output), use.output);
+      if (u.mismatch) {
+        cx.report("IV3060", arg.span, `${want.what} must give Real[${want.output}], but '${networkName(arg)}' gives ${showType(cx.s, use.output)}: ${explainMismatch(cx.s, u.mismatch, real(want.output), use.output)} (${d.name}'s ${name} is ${shapes})`, {
+          labels: [{ span: use.from, message: `the network's output, ${showType(cx.s, use.output)}, comes from here` }, { span: e.span, message: `${d.name} on ${showType(cx.s, out.latent)} sets the levels here` }],
+        });
+      } else if (!use.instance) {
+        cx.report("IV3060", arg.span, `${want.what} must be a declared network (the built-in '${networkName(arg)}' cannot be lowered here)`, { hint: `use a prelude network such as mlp_decoder(hidden: [64]), or leave ${name} out and give \`hidden\`` });
+      } else {
+        const stateful = statefulLayer(use.instance);
+        if (stateful) cx.report("IV3060", arg.span, `${want.what} runs in evaluation mode inside the prior, so it cannot hold a ${stateful.builtin!.name} layer`, { labels: [{ span: stateful.stmt.call.span, message: "here" }], hint: "use dense layers and activations only" });
+        else out.priorNetworks.set(name, use.instance);
+      }
+    }
+  }
+}
+
+/** A batch_norm or dropout layer anywhere in the instance (they need training mode and state). */
+function statefulLayer(inst: NetworkInstance): NetworkInstance["layers"][number] | undefined {
+  for (const li of inst.layers) {
+    if (li.network) {
+      const inner = statefulLayer(li.network);
+      if (inner) return inner;
+    } else if (li.builtin?.name === "batch_norm" || li.builtin?.name === "dropout") return li;
+  }
   return undefined;
 }
 

@@ -10,6 +10,16 @@ export interface Dataset {
   n: number;
   /** integer labels where the source has them */
   labels: Int32Array | null;
+  /** the generative factors behind each datapoint, where the source knows them (dsprites) */
+  factors?: Factors;
+}
+
+/** Known generative factors: `values` is [n, names.length], row-major. */
+export interface Factors {
+  names: string[];
+  values: Float32Array;
+  /** per factor: takes a few integer values (shape) rather than a continuum (x, y, …) */
+  discrete: boolean[];
 }
 
 /**
@@ -43,12 +53,18 @@ export function subset(ds: Dataset, indices: ArrayLike<number>): Dataset {
   const size = sizeOf(ds.shape);
   const x = new Float32Array(indices.length * size);
   const labels = ds.labels ? new Int32Array(indices.length) : null;
+  const f = ds.factors;
+  const k = f?.names.length ?? 0;
+  const values = f ? new Float32Array(indices.length * k) : null;
   for (let i = 0; i < indices.length; i++) {
     const j = indices[i]!;
     x.set(ds.x.subarray(j * size, (j + 1) * size), i * size);
     if (labels) labels[i] = ds.labels![j]!;
+    if (values) values.set(f!.values.subarray(j * k, (j + 1) * k), i * k);
   }
-  return { x, shape: ds.shape, n: indices.length, labels };
+  const out: Dataset = { x, shape: ds.shape, n: indices.length, labels };
+  if (f) out.factors = { names: f.names, values: values!, discrete: f.discrete };
+  return out;
 }
 
 /** Rows [start, end) as a batch buffer, gathered through `order` when given. */

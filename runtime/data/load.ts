@@ -4,6 +4,7 @@
 import type { DataIR } from "../../compiler/ir/types";
 import { deriveSeed, shuffledIndices } from "../random/seeds";
 import { DataError, sizeOf, subset, type Dataset } from "./dataset";
+import { generateDsprites } from "./dsprites";
 import { loadMnist } from "./mnist";
 import { loadCsvSource, loadFashionMnist, loadIdxSource, loadNpySource } from "./sources";
 import { generateSynthetic, isSynthetic } from "./synthetic";
@@ -56,7 +57,8 @@ export function loadSource(data: DataIR, runSeed: number, split: "train" | "test
   if (data.source === "csv") return loadCsvSource(a, fileSeed);
   if (data.source === "npy") return loadNpySource(a, fileSeed);
   if (isSynthetic(data.source)) return generateSynthetic(data.source, a, seed);
-  throw new DataError(`data source '${data.source}' is not supported by the runtime yet (supported: mnist, fashion_mnist, idx, csv, npy, ring, square, star, figure_eight, two_gaussians, gaussian_clusters, sparse_vectors)`);
+  if (data.source === "dsprites") return generateDsprites(a, seed);
+  throw new DataError(`data source '${data.source}' is not supported by the runtime yet (supported: mnist, fashion_mnist, idx, csv, npy, ring, square, star, figure_eight, two_gaussians, gaussian_clusters, sparse_vectors, dsprites)`);
 }
 
 /** Holds out `validation` points (a seeded choice), keeping both parts in source order. */

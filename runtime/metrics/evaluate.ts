@@ -13,6 +13,7 @@ import { fewshot, trainClassifier, type ClassifierKind } from "./fewshot";
 import { frechetDistance } from "./fid";
 import { hoyerSparsity } from "./hoyer";
 import { iwaeNll } from "./iwae";
+import { factorClasses, mig } from "./mig";
 import { activeDims, classProportions, labelProportions, regionMass, sampleUncertainty } from "./samples";
 import { latentCodes } from "../run/inference";
 
@@ -88,6 +89,17 @@ export function computeMetric(m: MetricIR, ctx: MetricContext, cache: Map<string
       const sizes = Array.isArray(a.sizes) ? (a.sizes as number[]) : [10, 100, 1000];
       const r = fewshot(z, test.n, dim, test.labels, { sizes, repeats: num(a, "repeats", 5), classifier: classifierKind(a), seed: ctx.seed });
       return { latent: which, classifier: r.classifier, sizes: r.rows, ...(r.notes.length ? { notes: r.notes } : {}) };
+    }
+    case "mig": {
+      const f = test.factors;
+      if (!f) return { skipped: "the data has no known factors (dsprites has)" };
+      const which = whichLatent(model.ir, a);
+      const { z, dim } = latentCodes(model, test, which, { batch: ctx.batch });
+      const r = mig(z, test.n, dim, f, num(a, "bins", 20));
+      const sizes = Array.isArray(a.sizes) ? (a.sizes as number[]) : [100, 1000];
+      const o = { sizes, repeats: num(a, "repeats", 3), classifier: classifierKind(a), seed: ctx.seed };
+      const fewshotBy = factorClasses(f, test.n, num(a, "classes", 4)).map((labels, k) => ({ factor: f.names[k]!, ...fewshot(z, test.n, dim, labels, o) }));
+      return { value: Number.isNaN(r.value) ? null : r.value, latent: which, bins: num(a, "bins", 20), points: test.n, factors: r.factors, fewshot: fewshotBy };
     }
     case "cluster_proportions": {
       const kind = classifierKind(a);

@@ -5,6 +5,7 @@
 import type { PriorIR } from "../../compiler/ir/types";
 import { FlowPrior } from "./flow";
 import { CategoricalPrior } from "../latents/categorical";
+import { HierarchicalPrior } from "./hierarchical";
 import { LaplacePrior } from "./laplace";
 import { MixturePrior } from "./mog";
 import type { Prior, PriorContext } from "./prior";
@@ -25,6 +26,7 @@ const PRIORS: { [K in PriorIR["kind"]]: Make<K> } = {
   student_t: (ir, ctx) => new StudentTPrior(ir.df, ir.scale, ctx.latentDim),
   flow: (ir, ctx) => new FlowPrior(ir, ctx),
   categorical: (ir) => new CategoricalPrior(ir),
+  hierarchical: (ir, ctx) => new HierarchicalPrior(ir, ctx.params, ctx.latentDim),
 };
 
 export function makePrior(ir: PriorIR, ctx: PriorContext): Prior | null {

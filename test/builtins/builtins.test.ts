@@ -5,7 +5,7 @@ import { functionInfo, FUNCTIONS } from "../../compiler/builtins/functions";
 import { BUILTIN_CONTEXTS, builtinsIn, editDistance, lookupBuiltin, suggest, TRAIN_SETTINGS } from "../../compiler/builtins/index";
 import type { ArgType, BuiltinParam } from "../../compiler/builtins/types";
 
-const ARG_TYPES: readonly ArgType[] = ["Real", "Int", "Bool", "String", "Int[]", "Real[]", "tensor", "name", "any"];
+const ARG_TYPES: readonly ArgType[] = ["Real", "Int", "Bool", "String", "Int[]", "Real[]", "tensor", "name", "network", "any"];
 // docs/language.md, "Lexical structure": none of these can be written as a named argument
 const KEYWORDS = new Set(
   "intel import bias network model param let penalty return for in data encoder intermediary mapping decoder objective train evaluate true false Real Int Bool String".split(
@@ -36,6 +36,8 @@ function defaultFits(type: ArgType, v: BuiltinParam["default"]): boolean {
       return num(v) || (Array.isArray(v) && v.every(num));
     case "any":
       return true;
+    case "network":
+      return false; // a network has no literal default: null (none) only
   }
 }
 

@@ -163,12 +163,15 @@ class SpecChecker {
 
   /** `inputImplicit`: a network applied as a layer, encoder or decoder gets its first input from the running value. */
   private call(c: Call, place: Place, inputImplicit = false): void {
-    // a built-in's `calls` arguments (a flow prior's layers) hold calls of that context
+    // a built-in's `calls` arguments (a flow prior's layers) hold calls of that context; its
+    // network-typed parameters (Hierarchical's net) take a network, applied like an encoder
     const own = place.builtins.map((ctx) => lookupBuiltin(ctx, c.callee.name)).find((b) => b !== undefined);
+    const networkParams = new Set(place.builtins.flatMap((ctx) => lookupBuiltin(ctx, c.callee.name)?.params.filter((p) => p.type === "network").map((p) => p.name) ?? []));
     c.args.forEach((a, i) => {
       const p = own && (a.name ? own.params.find((q) => q.name === a.name!.name) : own.params[i]);
       const ctx = p?.calls;
       if (ctx) for (const x of callsIn(a.value)) x.kind === "Call" && this.call(x, { what: ctx, builtins: [ctx] });
+      else if (a.name && networkParams.has(a.name.name) && a.value.kind === "Call") this.call(a.value, { what: "network", builtins: ["network"], networks: true }, true);
       else this.expr(a.value, this.fn(place.locals));
     });
     const name = c.callee.name;

@@ -159,7 +159,7 @@ describe("emitted program = interpreter on every spec (cpu, 2 steps of batch 2)"
     const specs = models.filter((m) => m.path.startsWith("specs/"));
     expect(specs.length).toBe(intelFilesUnder("specs").length - 1);
     const all = [...models.map((m) => m.ir), ...OPTION_CASES.map(([p, o]) => optionsSpec(p, o))];
-    expect([...new Set(all.map((ir) => ir.latent.prior.kind))].sort()).toEqual(["flow", "laplace", "mog", "normal", "spike_slab", "vamp"]);
+    expect([...new Set(all.map((ir) => ir.latent.prior.kind))].sort()).toEqual(["flow", "hierarchical", "laplace", "mog", "normal", "spike_slab", "vamp"]);
     expect(new Set(all.map((ir) => ir.objective.qFlow?.kind)).size).toBe(3); // none, planar, sylvester
     expect(all.some((ir) => ir.objective.kind === "iwae")).toBe(true);
     expect(models.some((m) => isSlowConv(m.ir))).toBe(true);
@@ -199,6 +199,7 @@ const OPTION_CASES: [string, string][] = [
   ["MixtureOfGaussians(k: 3, learnable: true)", "elbo(samples: 2)"],
   ["Laplace(loc: 0, scale: 1)", "iwae(k: 2)"],
   ["Flow(layers: [planar(), radial(), affine_coupling(hidden: [3]), invertible_linear()])", "iwae(k: 2)"],
+  ["Hierarchical(zeta: 2, hidden: [4], k: 3)", "iwae(k: 2)"],
   ["VampPrior(k: 3)", 'elbo(q_flow: "planar")'],
   ["SpikeAndSlab(alpha: 0.5)", "elbo(samples: 2)"],
 ];

@@ -5,7 +5,9 @@
 // descriptors; the runtime implements each IR kind once (runtime/priors/index.ts). See
 // docs/architecture.md, "How to add a prior".
 import type { z } from "zod";
-import type { InitIR, Value } from "../../ir/types";
+import type { Span } from "../../../grammar/ast";
+import type { Code } from "../../diagnostics/catalog";
+import type { InitIR, NetworkIR, Value } from "../../ir/types";
 import type { Builtin } from "../types";
 
 /** What a prior's lowering may read and create. Arguments have their defaults filled in. */
@@ -23,6 +25,10 @@ export interface PriorLowering {
   param(id: string, shape: number[], init: InitIR): string;
   /** the built-in calls of a parameter declared with `calls` (a flow prior's layers), in order, arguments as written */
   calls(name: string): { name: string; args: Record<string, Value> }[];
+  /** the network the spec gave for a network-typed argument, lowered with its parameters under `path`; undefined: none given */
+  network(arg: string, path: string): NetworkIR | undefined;
+  /** an MLP Real[inputs] → Real[outputs] (dense + ReLU per hidden size), its parameters under `path` */
+  mlp(path: string, inputs: number, hidden: number[], outputs: number): NetworkIR;
 }
 
 /** Every prior IR node has a `kind`. */
@@ -38,12 +44,22 @@ export interface PriorDescriptor<S extends PriorSchema = PriorSchema> extends Bu
   ir: S;
   /** the KL against a Gaussian q has a closed form (else the ELBO uses log q − log p on a sample) */
   analyticKl: boolean;
+  /** how a non-analytic KL is estimated, when not by plain Monte Carlo on log p(y) (IV5001's message) */
+  klEstimate?: string;
   /** why a Monte Carlo KL (kl: "mc", an encoder flow) is impossible, if it is */
   noMonteCarloKl?: { why: string; hint: string };
   /** encoder values per coordinate of y: 2 (μ, log σ²), 3 with spike logits, 1 (logits) for a categorical */
   heads: 1 | 2 | 3;
   /** encourages sparse representations (the report then shows the sparsity section) */
   sparse: boolean;
+  /**
+   * The shapes its network-typed arguments must have, from its number arguments (undefined when not
+   * literal) and D: the type checker instantiates each given network on `input` and expects `output`
+   * (IV3060), and the lowering hands the instance to `PriorLowering.network`.
+   */
+  networks?(num: (name: string) => number | undefined, dim: number): Record<string, { input: number[]; output: number[]; what: string }>;
+  /** checks of literal arguments beyond `range`/`choices` (a list's entries): the model rules report them */
+  checkArgs?(arg: (name: string) => { value: unknown; span: Span } | undefined): { code: Code; span: Span; message: string }[];
   lower(l: PriorLowering): z.infer<S>;
   /** `intel check --verbose`, after "y : Real[D] ~ title": the settings and how the KL is computed */
   describe(ir: z.infer<S>, y: string): string;

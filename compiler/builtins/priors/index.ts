@@ -3,6 +3,7 @@ import { z } from "zod";
 import { categorical } from "./categorical";
 import type { PriorDescriptor } from "./descriptor";
 import { flow } from "./flow";
+import { hierarchical } from "./hierarchical";
 import { laplace } from "./laplace";
 import { mixture } from "./mixture";
 import { normal } from "./normal";
@@ -14,13 +15,13 @@ export type { PriorDescriptor, PriorLowering } from "./descriptor";
 export { FLOW_LAYER_BUILTINS } from "./flow-layers";
 export type { FlowLayerIR } from "./flow-layers";
 
-export const PRIOR_IR = z.discriminatedUnion("kind", [normal.ir, mixture.ir, vamp.ir, laplace.ir, spikeSlab.ir, studentT.ir, flow.ir, categorical.ir]);
+export const PRIOR_IR = z.discriminatedUnion("kind", [normal.ir, mixture.ir, vamp.ir, laplace.ir, spikeSlab.ir, studentT.ir, flow.ir, categorical.ir, hierarchical.ir]);
 
 /** The IR of the intermediary's prior. */
 export type PriorIR = z.infer<typeof PRIOR_IR>;
 
 /** In documentation order. */
-export const PRIORS: readonly PriorDescriptor[] = [normal, mixture, vamp, laplace, spikeSlab, studentT, flow, categorical] as readonly PriorDescriptor[];
+export const PRIORS: readonly PriorDescriptor[] = [normal, mixture, vamp, laplace, spikeSlab, studentT, flow, categorical, hierarchical] as readonly PriorDescriptor[];
 
 /** The descriptor of a prior's built-in name (`MixtureOfGaussians`) or IR kind (`mog`). */
 export function priorByName(name: string): PriorDescriptor | undefined {

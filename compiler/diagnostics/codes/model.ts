@@ -32,6 +32,11 @@ export const MODEL_CODES = {
     severity: "error",
     title: "the Lagrange multiplier's range is not [lo, hi] with 0 < lo ≤ lambda_init ≤ hi",
   },
+  IV5050: {
+    severity: "error",
+    title: "a hierarchical prior's network sizes must be whole numbers ≥ 1",
+    hint: "write the hidden sizes of its MLPs as positive integers, e.g. `hidden: [64]`",
+  },
   IV5015: {
     severity: "error",
     title: "intel compile cannot write this model out as a program",

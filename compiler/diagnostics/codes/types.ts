@@ -33,4 +33,9 @@ export const TYPES_CODES = {
   IV3051: { severity: "error", title: "TC groups overlap: a coordinate is in two groups", hint: "the groups are a partition of y's coordinates: put each in exactly one" },
   IV3052: { severity: "error", title: "TC groups do not cover the intermediary", hint: "every coordinate of y belongs to one group (a group of one is allowed)" },
   IV3053: { severity: "error", title: "TC groups written wrongly: not a list of lists of Ints, or both groups and group_size", hint: "write groups: [[0, 1], [2, 3]] or group_size: 2" },
+  IV3060: {
+    severity: "error",
+    title: "a prior's network does not fit the levels it connects",
+    hint: "the network must map the level above to the parameters of the level below, e.g. ζ : Real[Z] → (μ, log σ²) : Real[2·D]",
+  },
 } as const satisfies Record<string, CatalogEntry>;

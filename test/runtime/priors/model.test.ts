@@ -25,6 +25,7 @@ const PRIORS = {
   vamp: "VampPrior(k: 5)",
   laplace: "Laplace(scale: 1)",
   spike_slab: "SpikeAndSlab(alpha: 0.5)",
+  hierarchical: "Hierarchical(zeta: 2, hidden: [8], k: 4)",
 } as const;
 type Name = keyof typeof PRIORS;
 
