@@ -87,7 +87,7 @@ export function makeEvalCommand(overrides: Partial<RunDeps> = {}) {
           if (limit !== undefined && limit < ds.n) ds = subset(ds, Array.from({ length: limit }, (_, i) => i));
           if (role === "test") testData = ds;
           io.err(`evaluating ${role}: ${ds.n} datapoints, IWAE with K = ${k}\n`);
-          splits[role] = evaluateSplit(run.model, ds, { k, batch: run.config.train.batch, seed: run.config.train.seed, slot, progress: progressSink(io, tty), label: role });
+          splits[role] = evaluateSplit(run.model, ds, { k, batch: run.config.train.batch, seed: run.config.train.seed, slot, progress: progressSink(io, tty), label: role, constraint: run.checkpoint.state.constraint });
         });
         const metrics = testData && splits.test ? evaluateMetrics(run, testData, splits.test, io, progressSink(io, tty)) : {};
         const checkpoint = { path: run.checkpointPath, epoch: run.checkpoint.state.epoch, step: run.checkpoint.state.step };

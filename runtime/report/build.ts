@@ -344,7 +344,9 @@ function metricsSection(run: OpenedRun, missing: string[]): Section {
     const f: Record<string, number> = {};
     for (const [k, x] of Object.entries(v)) {
       if (typeof x === "number") f[k] = x;
-      else if (k === "penalties" && x && typeof x === "object") for (const [pk, pv] of Object.entries(x)) if (typeof pv === "number") f[`penalty ${pk}`] = pv;
+      else if ((k === "penalties" || k === "estimates") && x && typeof x === "object") {
+        for (const [pk, pv] of Object.entries(x)) if (typeof pv === "number") f[k === "penalties" ? `penalty ${pk}` : pk] = pv;
+      }
     }
     for (const k of Object.keys(f)) if (!keys.includes(k)) keys.push(k);
     return f;

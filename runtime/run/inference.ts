@@ -7,6 +7,7 @@ import { dataChanges } from "../data/fingerprint";
 import type { CompiledModel } from "../model/compiled";
 import { likelihoodMean } from "../objectives/likelihood";
 import { deriveSeed } from "../random/seeds";
+import type { ConstraintState } from "../objectives/constraint";
 import { batchCount, batchTensor, evaluateTerms } from "../train/terms";
 import type { TermValues } from "../train/divergence";
 import { TaskProgress, type ProgressSink } from "../train/progress";
@@ -78,9 +79,14 @@ export interface SplitEvaluation extends TermValues {
 const EVAL_COUNTERS = 2 ** 22; // counter space of each (split, quantity) pair
 
 /** ELBO terms, IWAE NLL and reconstruction error of `ds` (in order, evaluation mode). */
-export function evaluateSplit(model: CompiledModel, ds: Dataset, opts: { k: number; batch: number; seed: number; slot: number; progress?: ProgressSink; label?: string }): SplitEvaluation {
+export function evaluateSplit(
+  model: CompiledModel,
+  ds: Dataset,
+  opts: { k: number; batch: number; seed: number; slot: number; progress?: ProgressSink; label?: string; constraint?: ConstraintState },
+): SplitEvaluation {
   const seedAt = (quantity: number, b: number) => deriveSeed(opts.seed, "eval", (opts.slot * 2 + quantity) * EVAL_COUNTERS + b);
-  const terms = evaluateTerms(model, ds, opts.batch, (b) => seedAt(0, b));
+  // a constrained objective's loss at the checkpoint's λ (TrainState.constraint)
+  const terms = evaluateTerms(model, ds, opts.batch, (b) => seedAt(0, b), opts.constraint ? { constraint: opts.constraint } : {});
   let logpx = 0;
   let se = 0;
   const progress = opts.progress ? new TaskProgress(opts.progress, `${opts.label ?? "evaluating"}: IWAE (K = ${opts.k})`, ds.n) : null;
