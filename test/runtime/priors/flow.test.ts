@@ -17,7 +17,7 @@ import { estimate, expectClose, expectIwaeK1IsElbo, logNormal } from "./referenc
 
 beforeAll(useTestBackend);
 
-const ALL = "actnorm(), affine_coupling(hidden: [8]), invertible_linear(), affine_coupling(hidden: [8]), planar(), radial(), permute()";
+const ALL = "actnorm(), affine_coupling(hidden: [8]), invertible_linear(), affine_coupling(hidden: [8]), planar(), radial(), householder_sylvester(), permute()";
 /** every layer with an identity (or permutation) init: planar has none */
 const IDENTITY_INIT = "actnorm(), affine_coupling(hidden: [8]), invertible_linear(seed: 4), affine_coupling(hidden: [8]), radial(), permute()";
 
