@@ -4,6 +4,7 @@ import type * as tf from "@tensorflow/tfjs";
 import type { FlowLayerIR } from "../../compiler/ir/types";
 import { Actnorm } from "./actnorm";
 import { AffineCoupling } from "./affine-coupling";
+import { HouseholderSylvester } from "./householder-sylvester";
 import { InvertibleLinear } from "./invertible-linear";
 import type { FlowLayer } from "./layer";
 import { Permute } from "./permute";
@@ -21,6 +22,7 @@ const LAYERS: { [K in FlowLayerIR["kind"]]: Make<K> } = {
   invertible_linear: (ir, params, dim) => new InvertibleLinear(ir, params, dim),
   planar: (ir, params) => new Planar(ir, params),
   radial: (ir, params, dim) => new Radial(ir, params, dim),
+  householder_sylvester: (ir, params, dim) => new HouseholderSylvester(ir, params, dim),
 };
 
 export function makeFlowLayer(ir: FlowLayerIR, params: Map<string, tf.Variable>, dim: number): FlowLayer {

@@ -7,9 +7,8 @@
 import * as tf from "@tensorflow/tfjs";
 import type { FlowLayerIR } from "../../compiler/ir/types";
 import { planarFlow, planarUHat, type PlanarLayer } from "../mapping/planar";
+import { bisect } from "./bisect";
 import { flowParam, type FlowLayer } from "./layer";
-
-const BISECTIONS = 64;
 
 export class Planar implements FlowLayer {
   private readonly layer: PlanarLayer;
@@ -29,16 +28,7 @@ export class Planar implements FlowLayer {
     const b = tf.reshape(this.layer.b, []).dataSync()[0]!;
     const target = tf.sum(tf.mul(u, this.layer.w), 1).dataSync();
     const s = new Float32Array(target.length);
-    target.forEach((t, i) => {
-      let lo = t - Math.abs(wu) - 1e-6;
-      let hi = t + Math.abs(wu) + 1e-6;
-      for (let k = 0; k < BISECTIONS; k++) {
-        const mid = 0.5 * (lo + hi);
-        if (mid + wu * Math.tanh(mid + b) < t) lo = mid;
-        else hi = mid;
-      }
-      s[i] = 0.5 * (lo + hi);
-    });
+    target.forEach((t, i) => (s[i] = bisect((x) => x + wu * Math.tanh(x + b), t, t - Math.abs(wu) - 1e-6, t + Math.abs(wu) + 1e-6)));
     const h = tf.tanh(tf.add(tf.tensor2d(s, [s.length, 1]), b));
     return tf.sub(u, tf.mul(h, uHat)) as tf.Tensor2D;
   }

@@ -198,7 +198,7 @@ const OPTION_CASES: [string, string][] = [
   ["Normal(0, I)", 'iwae(k: 2, q_flow: "sylvester", q_flow_layers: 2)'],
   ["MixtureOfGaussians(k: 3, learnable: true)", "elbo(samples: 2)"],
   ["Laplace(loc: 0, scale: 1)", "iwae(k: 2)"],
-  ["Flow(layers: [planar(), radial(), affine_coupling(hidden: [3]), invertible_linear()])", "iwae(k: 2)"],
+  ["Flow(layers: [planar(), radial(), affine_coupling(hidden: [3]), invertible_linear(), householder_sylvester()])", "iwae(k: 2)"],
   ["Hierarchical(zeta: 2, hidden: [4], k: 3)", "iwae(k: 2)"],
   ["VampPrior(k: 3)", 'elbo(q_flow: "planar")'],
   ["SpikeAndSlab(alpha: 0.5)", "elbo(samples: 2)"],

@@ -7,7 +7,7 @@
 // start near it.
 import { z } from "zod";
 import type { Value } from "../../ir/types";
-import { maker, NONNEG_INT, opt, POSITIVE } from "../define";
+import { COUNT, maker, NONNEG_INT, opt, POSITIVE } from "../define";
 import type { Builtin } from "../types";
 import type { PriorLowering } from "./descriptor";
 
@@ -30,8 +30,10 @@ const PERMUTE = z.object({ kind: z.literal("permute"), order: z.enum(["reverse",
 const LINEAR = z.object({ kind: z.literal("invertible_linear"), seed: z.int(), lower: id, upper: id, logScale: id });
 const PLANAR = z.object({ kind: z.literal("planar"), u: id, w: id, b: id });
 const RADIAL = z.object({ kind: z.literal("radial"), center: id, alpha: id, beta: id });
+/** the mapping flow's tensors (runtime/mapping/sylvester.ts): reflections q [M, D], raw R, R̃ [M, M], b [M] */
+const SYLVESTER = z.object({ kind: z.literal("householder_sylvester"), q: id, r1: id, r2: id, b: id });
 
-export const FLOW_LAYER_IR = z.discriminatedUnion("kind", [COUPLING, ACTNORM, PERMUTE, LINEAR, PLANAR, RADIAL]);
+export const FLOW_LAYER_IR = z.discriminatedUnion("kind", [COUPLING, ACTNORM, PERMUTE, LINEAR, PLANAR, RADIAL, SYLVESTER]);
 export type FlowLayerIR = z.infer<typeof FLOW_LAYER_IR>;
 
 /** What a layer's lowering reads: its arguments, D, its position, and the prior's parameter maker. */
@@ -113,6 +115,23 @@ export const FLOW_LAYERS: readonly FlowLayerDescriptor[] = [
   {
     builtin: layer("radial", [], "a radial layer u = y + β·(y − c)/(α + ‖y − c‖) (Rezende & Mohamed 2015) in the normalising direction; its inverse is closed-form (a quadratic in the radius); starts as the identity"),
     lower: (l) => ({ kind: "radial", center: p(l, "center", [l.dim], ZEROS), alpha: p(l, "alpha", [1], ZEROS), beta: p(l, "beta", [1], ZEROS) }),
+  },
+  {
+    builtin: layer(
+      "householder_sylvester",
+      [opt("rank", "Int", null, "M, the number of Householder reflections (Q is D × M); none, or more than D, = D", COUNT)],
+      "a Householder–Sylvester layer u = y + Q·R·tanh(R̃·Qᵀ·y + b) (van den Berg et al. 2018), the mapping flow's math in the normalising direction; sampling inverts it coordinate by coordinate (a triangular system of monotone 1-D solves); starts near the identity",
+    ),
+    lower(l) {
+      const m = Math.min(int(l.args.rank, l.dim), l.dim);
+      return {
+        kind: "householder_sylvester",
+        q: p(l, "q", [m, l.dim], { kind: "normal", mean: 0, std: 1 }),
+        r1: p(l, "r1", [m, m], SMALL),
+        r2: p(l, "r2", [m, m], { kind: "normal", mean: 0, std: 1 / Math.sqrt(m) }),
+        b: p(l, "b", [m], ZEROS),
+      };
+    },
   },
 ];
 

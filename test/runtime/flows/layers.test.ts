@@ -23,6 +23,8 @@ const LAYERS = [
   "invertible_linear(seed: 2)",
   "planar()",
   "radial()",
+  "householder_sylvester()",
+  "householder_sylvester(rank: 2)",
 ];
 const POINTS = [
   [0.3, -0.8, 1.2],

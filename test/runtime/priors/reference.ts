@@ -1,6 +1,8 @@
 // Float64 references for the prior tests: Monte Carlo KL(q ‖ p) = E_q[log q(y) − log p(y)] in plain
 // JS over many draws, with its standard error, and small statistics helpers.
 import * as tf from "@tensorflow/tfjs";
+import { expect } from "vitest";
+import type { CompiledModel } from "../../../runtime/model/compiled";
 import { mulberry32, normalFrom } from "../../../runtime/random/seeds";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -67,4 +69,14 @@ export function phi(x: number): number {
   const t = 1 / (1 + 0.3275911 * z);
   const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
   return 0.5 * (1 + (x >= 0 ? erf : -erf));
+}
+
+/** IWAE(K = 1) = ELBO (β = 1) on the same seeds, on a batch of 8 2-D points. */
+export function expectIwaeK1IsElbo(m: CompiledModel): void {
+  const x = tf.mul(tf.randomNormal([8, 2], 0, 1, "float32", 21), 1.5);
+  for (const seed of [3, 17]) {
+    const [iw, elbo] = tf.tidy(() => [tf.mean(m.iwae(x, 1, seed)).dataSync()[0]!, -m.loss(x, seed, false, { beta: 1 }).loss.dataSync()[0]!]);
+    expect(Math.abs(iw - elbo), `${iw} vs ${elbo}`).toBeLessThan(1e-4 * Math.abs(elbo) + 1e-5);
+  }
+  x.dispose();
 }
