@@ -92,7 +92,7 @@ export const DATA: readonly Builtin[] = [
     "dsprites",
     [
       opt("n", "Int", 4000, "number of training points", COUNT),
-      opt("correlation", "Real", 0, "probability that a sprite's y copies its x: the Pearson correlation of the two positions (0 = independent factors)", "[0, 1]"),
+      opt("xy_mix", "Real", 0, "weight w of x in the y position, y ← (1 − w)·y + w·x: 0.5 is the InteL-VAE code's correlated dSprites, (x + y)/2; Pearson correlation w/√(w² + (1 − w)²); 0 = independent factors", "[0, 1]"),
       opt("flatten", "Bool", false, "yield Real[1024] vectors instead of Real[32, 32, 1] images (for MLPs)"),
       validation(),
       seed(),

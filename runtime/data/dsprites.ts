@@ -4,9 +4,10 @@
 //   scale    ~ U[0.5, 1]: the shape fits in a disc of radius scale·R, R = 0.2·32 px
 //   rotation ~ U[0, 2π)
 //   x, y     ~ U[0, 1]: the centre, mapped to [R + 0.6, 32 − R − 0.6] px so no shape is clipped
-// `correlation` c injects dependence between the positions, as the InteL-VAE code's correlated
-// dSprites does: with probability c a point's y copies its x, else it is drawn on its own. The
-// margins stay U[0, 1] and the Pearson correlation of x and y is exactly c.
+// `xy_mix` w injects dependence between the positions as the InteL-VAE code's dSprites does
+// (its y is (x + y)/2, i.e. w = 0.5): y ← (1 − w)·y + w·x, so y stays in [0, 1] and the Pearson
+// correlation of x and y is w / √(w² + (1 − w)²) (0.71 at w = 0.5, 1 at w = 1). The factor `y` is
+// the mixed position, the one the image shows.
 // Pixels are 1 where the pixel centre lies inside the shape, else 0 (binary, as in dSprites).
 import { mulberry32, randomInt } from "../random/seeds";
 import { DataError, makeDataset, type Dataset } from "./dataset";
@@ -57,9 +58,9 @@ export function renderSprite(f: SpriteFactors, out = new Float32Array(DSPRITES_S
 /** n sprites with their factors, deterministic in `seed`; `flatten` gives Real[1024] points. */
 export function generateDsprites(args: Record<string, unknown>, seed: number): Dataset {
   const n = args.n ?? 4000;
-  const corr = args.correlation ?? 0;
+  const mix = args.xy_mix ?? 0;
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1) throw new DataError(`dsprites: n must be an integer ≥ 1, got ${JSON.stringify(n)}`);
-  if (typeof corr !== "number" || !(corr >= 0 && corr <= 1)) throw new DataError(`dsprites: correlation must be in [0, 1], got ${JSON.stringify(corr)}`);
+  if (typeof mix !== "number" || !(mix >= 0 && mix <= 1)) throw new DataError(`dsprites: xy_mix must be in [0, 1], got ${JSON.stringify(mix)}`);
   const rand = mulberry32(seed);
   const px = DSPRITES_SIDE * DSPRITES_SIDE;
   const x = new Float32Array(n * px);
@@ -68,9 +69,7 @@ export function generateDsprites(args: Record<string, unknown>, seed: number): D
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const f: SpriteFactors = { shape: randomInt(rand, 3), scale: 0.5 + 0.5 * rand(), rotation: 2 * Math.PI * rand(), x: rand(), y: 0 };
-    const copy = rand() < corr;
-    const own = rand(); // drawn either way, so c changes which points copy but not the other draws
-    f.y = copy ? f.x : own;
+    f.y = (1 - mix) * rand() + mix * f.x;
     renderSprite(f, x.subarray(i * px, (i + 1) * px));
     values.set([f.shape, f.scale, f.rotation, f.x, f.y], i * k);
     labels[i] = f.shape;

@@ -1,4 +1,4 @@
-// The dSprites-like generator: determinism by seed, factor ranges, the injected x–y correlation,
+// The dSprites-like generator: determinism by seed, factor ranges, the injected x–y correlation (xy_mix),
 // factors following the points through hold-outs, and renders that move with their factors.
 import { describe, expect, it } from "vitest";
 import { holdOut } from "../../../runtime/data/load";
@@ -57,15 +57,20 @@ describe("dsprites", () => {
     }
   });
 
-  it("injects the x–y correlation it is asked for, keeping uniform margins", () => {
-    for (const c of [0.5, 0.9]) {
-      const f = generateDsprites({ n: 4000, correlation: c }, 2).factors!;
-      const y = column(f.values, 4);
-      expect(pearson(column(f.values, 3), y)).toBeGreaterThan(c - 0.04);
-      expect(pearson(column(f.values, 3), y)).toBeLessThan(c + 0.04);
-      expect(y.filter((v) => v < 0.5).length / y.length).toBeCloseTo(0.5, 1);
+  it("mixes x into y as asked: y = (1 − w)·u + w·x, Pearson correlation w/√(w² + (1 − w)²), y in [0, 1]", () => {
+    const base = generateDsprites({ n: 4000 }, 2).factors!;
+    for (const w of [0.5, 0.8]) {
+      const f = generateDsprites({ n: 4000, xy_mix: w }, 2).factors!;
+      const [x, y] = [column(f.values, 3), column(f.values, 4)];
+      const want = w / Math.hypot(w, 1 - w);
+      expect(Math.abs(pearson(x, y) - want)).toBeLessThan(0.03);
+      // the same draws as without mixing: x unchanged, y the mix of the unmixed y and x
+      expect(x).toEqual(column(base.values, 3));
+      column(base.values, 4).forEach((u, i) => expect(y[i]!).toBeCloseTo((1 - w) * u + w * x[i]!, 5));
+      expect(Math.min(...y)).toBeGreaterThanOrEqual(0);
+      expect(Math.max(...y)).toBeLessThanOrEqual(1);
     }
-    expect(() => generateDsprites({ correlation: 1.5 }, 1)).toThrow(/correlation/);
+    expect(() => generateDsprites({ xy_mix: 1.5 }, 1)).toThrow(/xy_mix/);
   });
 
   it("renders shapes where the factors put them, with areas in the ratio of the shapes", () => {
