@@ -4,7 +4,8 @@
 // `intel train --resume` from its last checkpoint (bit for bit), so a job retried after its worker
 // was killed gives the numbers an uninterrupted run gives.
 import { spawn, spawnSync } from "node:child_process";
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { makeDirs } from "../../runtime/fs/write-file";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { packageRoot } from "../../compiler/package-root";
@@ -113,7 +114,7 @@ export async function runJob(job: JobData, io: JobIo): Promise<JobResult> {
   }
   const started = existsSync(config);
   if (!started) {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir); // Node's recursive mkdir spins forever under /proc
     writeFileSync(jobFile, what + "\n");
   }
   const log = join(dir, JOB_LOG);

@@ -19,6 +19,7 @@ vi.mock("../../runtime/run/atomic", async (importOriginal) => {
 const { bufferIo } = await import("../../cli/io");
 const { main } = await import("../../cli/main");
 const { makeEvalCommand, makeSampleCommand } = await import("../../cli/inference-commands");
+const { makeExploreCommand, makeExportCommand } = await import("../../cli/export-commands");
 const { selectBackend } = await import("../../runtime/backend/select");
 const { cleanupTmp, startFake, tmp } = await import("../runtime/train/helpers");
 const { fakeDeps } = await import("./fake-deps");
@@ -75,5 +76,25 @@ describe("environment errors", () => {
     } finally {
       fault.code = null;
     }
+  });
+
+  it("outputs under /proc fail at once naming the path the user gave (not a temp file), and export never spins there", async () => {
+    const sample = bufferIo();
+    expect(await makeSampleCommand(fakeDeps())([run, "-o", "/proc/x.csv", "--backend", "cpu"], sample)).toBe(1);
+    expect(sample.stderr()).toContain("intel sample: cannot open /proc/x.csv: no such file or folder (ENOENT)");
+    expect(sample.stderr()).not.toContain(".tmp-");
+    for (const [cmd, name] of [[makeExportCommand, "export"], [makeExploreCommand, "explore"]] as const) {
+      const io = bufferIo();
+      const t0 = Date.now();
+      expect(await cmd(fakeDeps())([run, "-o", "/proc/x/y", "--backend", "cpu"], io)).toBe(1);
+      expect(io.stderr()).toContain(`intel ${name}: /proc/x: cannot create a folder there (/proc does not take new folders)`);
+      expect(Date.now() - t0).toBeLessThan(20_000);
+    }
+  });
+
+  it("export into the run's checkpoints folder is refused", async () => {
+    const io = bufferIo();
+    expect(await makeExportCommand(fakeDeps())([run, "-o", `${run}/checkpoints/x`, "--backend", "cpu"], io)).toBe(1);
+    expect(io.stderr()).toContain(`is inside ${run}/checkpoints, a file the run needs`);
   });
 });
