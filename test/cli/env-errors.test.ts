@@ -1,6 +1,8 @@
 // Errors of the environment that root cannot provoke with chmod (it bypasses permissions) are
 // injected: ENOSPC, EACCES, EPERM, EIO, EROFS thrown by the write of a command's output. Each is
 // one line naming the path and what to do, exit 1; eval on a read-only run still prints its results.
+import { cpSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { errnoError, environmentMessage } from "../../runtime/fs/env-error";
 
@@ -20,6 +22,7 @@ const { bufferIo } = await import("../../cli/io");
 const { main } = await import("../../cli/main");
 const { makeEvalCommand, makeSampleCommand } = await import("../../cli/inference-commands");
 const { makeExploreCommand, makeExportCommand } = await import("../../cli/export-commands");
+const { makeReportCommand } = await import("../../cli/report-command");
 const { selectBackend } = await import("../../runtime/backend/select");
 const { cleanupTmp, startFake, tmp } = await import("../runtime/train/helpers");
 const { fakeDeps } = await import("./fake-deps");
@@ -96,5 +99,19 @@ describe("environment errors", () => {
     const io = bufferIo();
     expect(await makeExportCommand(fakeDeps())([run, "-o", `${run}/checkpoints/x`, "--backend", "cpu"], io)).toBe(1);
     expect(io.stderr()).toContain(`is inside ${run}/checkpoints, a file the run needs`);
+  });
+
+  it("the files other commands read are size-limited and type-checked too: a sweep file or a run's eval.json that is /dev/zero is refused unread", async () => {
+    const sweep = bufferIo();
+    expect(await main(["sweep", "/dev/zero"], sweep)).toBe(1);
+    expect(sweep.stderr()).toBe("intel sweep: /dev/zero: cannot read this sweep file: it is a device\n");
+    const dir = tmp();
+    cpSync(run, dir, { recursive: true });
+    rmSync(join(dir, "eval.json"), { force: true });
+    symlinkSync("/dev/zero", join(dir, "eval.json"));
+    const report = bufferIo();
+    expect(await makeReportCommand(fakeDeps())([dir, "--backend", "cpu"], report)).toBe(0);
+    expect(report.stderr()).toContain("report: incomplete run: missing eval.json (unreadable)");
+    expect(readFileSync(join(dir, "report.html"), "utf8")).toContain(`${join(dir, "eval.json")}: cannot read this eval file: it is a device`);
   });
 });
