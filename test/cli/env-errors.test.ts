@@ -114,4 +114,12 @@ describe("environment errors", () => {
     expect(report.stderr()).toContain("report: incomplete run: missing eval.json (unreadable)");
     expect(readFileSync(join(dir, "report.html"), "utf8")).toContain(`${join(dir, "eval.json")}: cannot read this eval file: it is a device`);
   });
+
+  it("a run directory that is a device or a file is named as one, exit 1", async () => {
+    for (const [path, kind] of [["/dev/zero", "a device"], [join(run, "ir.json"), "a file"]]) {
+      const io = bufferIo();
+      expect(await makeEvalCommand(fakeDeps())([path, "--backend", "cpu"], io)).toBe(1);
+      expect(io.stderr()).toContain(`intel eval: ${path} is not a run directory: it is ${kind}`);
+    }
+  });
 });
