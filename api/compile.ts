@@ -1,10 +1,10 @@
 // The API's front end: check or compile a spec given as text or as a file (a thin layer over compiler/).
-import { readFileSync } from "node:fs";
 import { checkFile, checkSource, type CheckOptions, type CheckResult } from "../compiler/check";
 import { compileFile, compileSource } from "../compiler/compile";
 import { hasErrors, type Diagnostic } from "../compiler/diagnostics/diagnostic";
 import { renderDiagnostics } from "../compiler/diagnostics/render";
 import type { ModelIR } from "../compiler/ir/types";
+import { READ_LIMITS, readTextFile } from "../runtime/fs/read-file";
 
 export { checkFile, checkSource, type CheckOptions, type CheckResult };
 
@@ -39,7 +39,7 @@ export function compile(spec: SpecInput, options: CompileOptions = {}): Compiled
   let text: string | null = fromFile ? null : spec;
   if (fromFile) {
     try {
-      text = readFileSync(spec.file, "utf8");
+      text = readTextFile(spec.file, READ_LIMITS.spec, "spec");
     } catch {
       text = null; // the IV9002 diagnostic says why
     }

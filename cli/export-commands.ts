@@ -7,6 +7,15 @@ import { writeExport } from "../runtime/export/tfjs-export";
 import { inferenceCommand } from "./inference-commands";
 import type { RunDeps } from "./run-support";
 import { stringFlag } from "./run-support";
+import { RUN_OWN_WHY, runOwnFiles } from "../runtime/run/run-dir";
+import { isInside } from "../runtime/fs/write-file";
+import { FileError } from "../runtime/fs/read-file";
+
+/** An export folder inside what the run needs (RUN/checkpoints) would mix files into it: refused. */
+function refuseRunFolders(run: { dir: string }, dir: string): void {
+  const kept = runOwnFiles(run.dir).find((k) => isInside(dir, k));
+  if (kept) throw new FileError(`${dir} is inside ${kept}, ${RUN_OWN_WHY}: choose another output folder`, dir);
+}
 
 export function makeExportCommand(overrides: Partial<RunDeps> = {}) {
   return inferenceCommand(
@@ -16,6 +25,7 @@ export function makeExportCommand(overrides: Partial<RunDeps> = {}) {
       parse: (args) => ({ out: stringFlag(args, "o") }),
       async run(run, { out }, io) {
         const dir = out ?? join(run.dir, "export");
+        refuseRunFolders(run, dir);
         const files = await writeExport(run.model, dir, exportInfo(run));
         io.out(`wrote ${files.length} files to ${dir}: model.json (tf.io weights manifest, decoder and mapping IR) and ${files.length - 1} weight shard${files.length > 2 ? "s" : ""}\n`);
         return 0;
@@ -32,7 +42,9 @@ export function makeExploreCommand(overrides: Partial<RunDeps> = {}) {
       valued: ["o"],
       parse: (args) => ({ out: stringFlag(args, "o") }),
       async run(run, { out }, io) {
-        const page = await writeExplorePage(run.model, out ?? join(run.dir, "explore"), exportInfo(run));
+        const dir = out ?? join(run.dir, "explore");
+        refuseRunFolders(run, dir);
+        const page = await writeExplorePage(run.model, dir, exportInfo(run));
         io.out(`wrote ${page} (open it in a browser; it needs the files next to it, no network)\n`);
         return 0;
       },

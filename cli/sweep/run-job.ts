@@ -4,12 +4,14 @@
 // `intel train --resume` from its last checkpoint (bit for bit), so a job retried after its worker
 // was killed gives the numbers an uninterrupted run gives.
 import { spawn, spawnSync } from "node:child_process";
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { makeDirs } from "../../runtime/fs/write-file";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { packageRoot } from "../../compiler/package-root";
 import { readMetric } from "../../runtime/report/compare-data";
 import { PARENT_WATCH_ENV } from "./parent-watch";
+import { READ_LIMITS, readTextFile } from "../../runtime/fs/read-file";
 
 /** What a queue carries: everything a worker needs, as plain JSON. */
 export interface JobData {
@@ -90,7 +92,7 @@ export class JobError extends Error {
 
 export function readResult(dir: string): JobResult | null {
   const path = join(dir, RESULT_FILE);
-  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as JobResult) : null;
+  return existsSync(path) ? (JSON.parse(readTextFile(path, READ_LIMITS.json, "job result")) as JobResult) : null;
 }
 
 export async function runJob(job: JobData, io: JobIo): Promise<JobResult> {
@@ -103,7 +105,7 @@ export async function runJob(job: JobData, io: JobIo): Promise<JobResult> {
   // A folder left by another job (another sweep of the same name) must not be resumed as this one.
   const what = JSON.stringify({ spec: job.spec, set: job.set, seed: job.seed, epochs: job.epochs ?? null });
   const jobFile = join(dir, JOB_FILE);
-  if (existsSync(jobFile) && readFileSync(jobFile, "utf8") !== what + "\n") throw new JobError(`${dir} holds another job's run (its ${JOB_FILE} differs); remove it or give the sweep another out`);
+  if (existsSync(jobFile) && readTextFile(jobFile, READ_LIMITS.json, "job file") !== what + "\n") throw new JobError(`${dir} holds another job's run (its ${JOB_FILE} differs); remove it or give the sweep another out`);
   const code = codeVersion();
   const t0 = Date.now();
   const config = join(dir, "config.json");
@@ -113,7 +115,7 @@ export async function runJob(job: JobData, io: JobIo): Promise<JobResult> {
   }
   const started = existsSync(config);
   if (!started) {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir); // Node's recursive mkdir spins forever under /proc
     writeFileSync(jobFile, what + "\n");
   }
   const log = join(dir, JOB_LOG);
@@ -128,8 +130,8 @@ export async function runJob(job: JobData, io: JobIo): Promise<JobResult> {
   if ((await intel(["eval", dir, "--k", String(job.evalK), "--backend", job.backend], log)) !== 0) throw new JobError(`intel eval exited with an error for ${dir}`);
   if (job.samples > 0 && (await intel(["sample", dir, "-n", String(job.samples), "--backend", job.backend], log)) !== 0) throw new JobError(`intel sample exited with an error for ${dir}`);
   const t2 = Date.now();
-  const ev = JSON.parse(readFileSync(join(dir, "eval.json"), "utf8")) as { metrics?: Record<string, unknown>; splits?: Record<string, Record<string, unknown>> };
-  const cfg = JSON.parse(readFileSync(config, "utf8")) as { backend: { name: string }; resumes: unknown[] };
+  const ev = JSON.parse(readTextFile(join(dir, "eval.json"), READ_LIMITS.json, "eval file")) as { metrics?: Record<string, unknown>; splits?: Record<string, Record<string, unknown>> };
+  const cfg = JSON.parse(readTextFile(config, READ_LIMITS.json, "config")) as { backend: { name: string }; resumes: unknown[] };
   const result: JobResult = {
     key: job.key,
     arm: job.arm,

@@ -2,7 +2,6 @@
 // Reads a sweep file, checks every arm's overrides with the compiler, then runs the jobs: locally,
 // N child processes at a time (the default), or on a BullMQ queue that `intel worker`s serve. The
 // results go to OUT/sweep.json (one entry per job), which `intel compare OUT` reads.
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sortDiagnostics, hasErrors, type Diagnostic } from "../../compiler/diagnostics/diagnostic";
 import { renderDiagnostics, summary } from "../../compiler/diagnostics/render";
@@ -16,6 +15,7 @@ import { runLocal } from "./local";
 import { enqueue, waitFor, type Outcome } from "./queue";
 import type { JobData, JobResult } from "./run-job";
 import { parseSweep, type Sweep } from "./sweep-file";
+import { FileError, READ_LIMITS, readTextFile } from "../../runtime/fs/read-file";
 
 export const SWEEP_RESULTS = "sweep.json";
 
@@ -33,9 +33,9 @@ export interface SweepSummary {
 export function loadSweep(file: string, io: Io): Sweep | null {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readTextFile(file, READ_LIMITS.json, "sweep file");
   } catch (e) {
-    io.err(`intel sweep: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
+    io.err(e instanceof FileError ? `intel sweep: ${e.message}\n` : `intel sweep: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
     return null;
   }
   const sources = new Map([[file, text]]);

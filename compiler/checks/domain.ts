@@ -229,9 +229,10 @@ function positive(x: Node): string {
   return x.op === "param" ? `softplus(${x.text})` : `abs(${x.text})`;
 }
 
-/** Suggest declaring `eps` unless the bias already has it. */
+/** Suggest declaring `eps` unless the bias already has it (a model's inline mapping has no hyperparameters). */
 function epsDecl(g: Graph): string {
-  return g.decl?.params.some((p) => p.name.name === "eps") ? "" : ", with a hyperparameter `eps: Real = 1e-7`";
+  if (!g.decl) return ", with eps a small constant such as 1e-7";
+  return g.decl.params.some((p) => p.name.name === "eps") ? "" : ", with a hyperparameter `eps: Real = 1e-7`";
 }
 
 /** Why a node can be bad, in words, at the deepest place that explains it: a known cause ("norm(y)

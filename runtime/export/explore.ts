@@ -1,7 +1,8 @@
 // `intel explore`: a self-contained page next to its files (no network): index.html, tf.min.js
 // (copied from node_modules), model.js (the export's model.json and shards as a script, since a
 // page opened from file:// may not fetch files) and model/ (the export itself, tf.io format).
-import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { makeDirs } from "../fs/write-file";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import type { LoadedRun } from "../run/inference";
@@ -32,7 +33,7 @@ export function exportInfo(run: LoadedRun): ExploreInfo {
 /** Writes the page and its files into `dir`; returns the page's path. */
 export async function writeExplorePage(model: CompiledModel, dir: string, info: ExploreInfo): Promise<string> {
   const ir = model.ir;
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir); // Node's recursive mkdir spins forever under /proc
   const metadata = { ...info };
   await writeExport(model, join(dir, "model"), metadata);
   const { json, shards } = await encodeExport(model, metadata);

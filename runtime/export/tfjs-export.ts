@@ -3,7 +3,8 @@
 // 4 MiB, and in modelTopology the IR's networks and mapping graph, enough to rebuild the decoder and
 // the mapping in plain tfjs (plain-model.js).
 import * as tf from "@tensorflow/tfjs";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { makeDirs } from "../fs/write-file";
 import { join } from "node:path";
 import type { DataIR, GraphIR, LatentIR, LikelihoodIR, ModelIR, NetworkIR } from "../../compiler/ir/types";
 import type { CompiledModel } from "../model/compiled";
@@ -78,7 +79,7 @@ export async function encodeExport(model: CompiledModel, metadata: object = {}):
 /** Writes DIR/model.json and its shards; returns the files written. */
 export async function writeExport(model: CompiledModel, dir: string, metadata: object = {}): Promise<string[]> {
   const { json, shards } = await encodeExport(model, metadata);
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir); // Node's recursive mkdir spins forever under /proc
   const files = [join(dir, MODEL_JSON)];
   writeFileSync(files[0]!, JSON.stringify(json) + "\n");
   for (const [name, bytes] of shards) {

@@ -4,7 +4,7 @@
 // images are PNG data URIs: no script and no network at view time.
 import * as tf from "@tensorflow/tfjs";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { subset, type Dataset } from "../data/dataset";
 import { likelihoodMean } from "../objectives/likelihood";
@@ -20,6 +20,7 @@ import { esc, figure, fmtNum, note, page, pngFigure, section, table } from "./ht
 import { pca2 } from "./pca";
 import { metricSeries } from "./series";
 import type { ProgressSink } from "../train/progress";
+import { FileError, READ_LIMITS, readTextFile } from "../fs/read-file";
 
 export interface ReportOptions {
   buildModel: ModelFactory;
@@ -333,10 +334,11 @@ function metricsSection(run: OpenedRun, missing: string[]): Section {
   }
   let ev: { checkpoint?: { path?: string; epoch?: number; step?: number }; k?: number; splits?: Record<string, Record<string, unknown>>; metrics?: Record<string, unknown> };
   try {
-    ev = JSON.parse(readFileSync(path, "utf8")) as typeof ev;
+    ev = JSON.parse(readTextFile(path, READ_LIMITS.json, "eval file")) as typeof ev;
   } catch (e) {
-    missing.push(`${RUN_FILES.eval} (not valid JSON)`);
-    return { id: "metrics", title: "Metrics", body: note(`${path} is not valid JSON (${(e as Error).message}); run \`intel eval ${run.dir}\` again.`) };
+    const why = e instanceof FileError ? e.message : `${path} is not valid JSON (${(e as Error).message})`;
+    missing.push(`${RUN_FILES.eval} (${e instanceof FileError ? "unreadable" : "not valid JSON"})`);
+    return { id: "metrics", title: "Metrics", body: note(`${why}; run \`intel eval ${run.dir}\` again.`) };
   }
   const splits = Object.entries(ev.splits ?? {});
   const keys: string[] = [];
@@ -371,7 +373,7 @@ function specSection(run: OpenedRun, missing: string[]): Section {
     missing.push(RUN_FILES.spec);
     return { id: "spec", title: "Spec", body: note(`${path} is missing (the run was started without a spec file); the IR's source is ${run.ir.source.file} (sha256 ${run.ir.source.sha256}).`) };
   }
-  const text = readFileSync(path, "utf8");
+  const text = readTextFile(path, READ_LIMITS.spec, "spec");
   const sha = createHash("sha256").update(text).digest("hex");
   const matches = sha === run.ir.source.sha256 ? " (matches the IR)" : run.ir.source.sha256 ? ` (the IR records ${run.ir.source.sha256})` : "";
   return { id: "spec", title: "Spec", body: `<p><code>${esc(run.config.spec ?? run.ir.source.file)}</code> · sha256 <code>${sha}</code>${esc(matches)}</p>\n<pre>${esc(text)}</pre>` };

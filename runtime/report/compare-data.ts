@@ -1,10 +1,11 @@
 // What `intel compare` compares: finished runs, grouped into arms (one setting, several seeds), with
 // their metrics from eval.json summarised as mean ± std over seeds. A sweep folder names its arms
 // in sweep.json; loose runs are grouped by spec and overrides.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { openRunDir, readMetrics, RUN_FILES, RunDirError, type OpenedRun } from "../run/run-dir";
 import { meanStd } from "./stats";
+import { READ_LIMITS, readTextFile } from "../fs/read-file";
 
 export interface EvalJson {
   metrics?: Record<string, unknown>;
@@ -61,7 +62,7 @@ const isRun = (d: string) => existsSync(join(d, RUN_FILES.config)) && existsSync
 function load(dir: string, arm: string | null): ComparedRun {
   const run = openRunDir(dir);
   const evalPath = join(dir, RUN_FILES.eval);
-  const ev = existsSync(evalPath) ? (JSON.parse(readFileSync(evalPath, "utf8")) as EvalJson) : null;
+  const ev = existsSync(evalPath) ? (JSON.parse(readTextFile(evalPath, READ_LIMITS.json, "eval file")) as EvalJson) : null;
   const set = run.config.overrides ?? {};
   const spec = run.config.spec ?? run.ir.source.file;
   const loose = Object.entries(set).map(([p, v]) => `${p}=${v}`).join(" ");
@@ -79,7 +80,7 @@ export function collectRuns(paths: readonly string[]): Comparison {
     if (!existsSync(p) || !statSync(p).isDirectory()) throw new RunDirError(`no run or sweep folder at ${p}`);
     const sweepJson = join(p, "sweep.json");
     if (existsSync(sweepJson)) {
-      const s = JSON.parse(readFileSync(sweepJson, "utf8")) as SweepJson;
+      const s = JSON.parse(readTextFile(sweepJson, READ_LIMITS.json, "sweep record")) as SweepJson;
       metrics = s.metrics;
       swept = s.sweptPaths;
       title ||= `sweep ${s.name}`;
@@ -92,7 +93,7 @@ export function collectRuns(paths: readonly string[]): Comparison {
       if (below.length === 0) throw new RunDirError(`${p} holds no runs (no config.json in it or its subfolders)`);
       for (const d of below) {
         const r = load(d, null);
-        runs.push(existsSync(join(d, "result.json")) ? { ...r, arm: (JSON.parse(readFileSync(join(d, "result.json"), "utf8")) as { arm: string }).arm } : r);
+        runs.push(existsSync(join(d, "result.json")) ? { ...r, arm: (JSON.parse(readTextFile(join(d, "result.json"), READ_LIMITS.json, "job result")) as { arm: string }).arm } : r);
       }
       title ||= `runs in ${p}`;
     }

@@ -1,13 +1,14 @@
 // `intel compare`: one self-contained HTML page in the report's style (html.ts, charts.ts): a table
 // of every arm's settings and metrics (mean ± std over seeds), the loss curves overlaid, each metric
 // against each swept path, and the arms' samples side by side; plus the same table as CSV and JSON.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { RUN_FILES } from "../run/run-dir";
 import { barChart, lineChart, renderSvg, scatterChart, type Row } from "./charts";
 import { readMetric, type Comparison, type ComparedArm } from "./compare-data";
 import { esc, figure, note, page, section } from "./html";
 import { metricSeries } from "./series";
+import { READ_LIMITS, readRegularFile, readTextFile } from "../fs/read-file";
 
 const meanStdText = (m: ComparedArm["metrics"][string]): string => (m === null ? "n/a" : m.n > 1 ? `${m.mean.toPrecision(5)} ± ${m.std.toPrecision(2)}` : m.mean.toPrecision(5));
 
@@ -68,9 +69,9 @@ async function samples(c: Comparison): Promise<string> {
     const r = a.runs[0]!;
     const png = join(r.dir, "samples.png");
     const csv = join(r.dir, "samples.csv");
-    if (existsSync(png)) figs.push(`<figure class="grid"><img alt="samples of ${esc(a.id)}" src="data:image/png;base64,${readFileSync(png).toString("base64")}"><figcaption>${esc(a.id)} (seed ${r.seed})</figcaption></figure>`);
+    if (existsSync(png)) figs.push(`<figure class="grid"><img alt="samples of ${esc(a.id)}" src="data:image/png;base64,${readRegularFile(png, READ_LIMITS.json, "samples image").toString("base64")}"><figcaption>${esc(a.id)} (seed ${r.seed})</figcaption></figure>`);
     else if (existsSync(csv)) {
-      const [head, ...lines] = readFileSync(csv, "utf8").trim().split("\n");
+      const [head, ...lines] = readTextFile(csv, READ_LIMITS.csv, "samples file").trim().split("\n");
       const cols = head!.split(",");
       const rows: Row[] = lines.map((l) => l.split(",").map(Number)).map((v) => ({ x: v[0]!, y: cols.length > 1 ? v[1]! : 0 }));
       figs.push(figure(await renderSvg(scatterChart(a.id, rows, { x: "x", y: "y", xTitle: cols[0], yTitle: cols[1] ?? "" })), `${rows.length} samples of ${a.id} (seed ${r.seed})${cols.length > 2 ? ", first two coordinates" : ""}`));

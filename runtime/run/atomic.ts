@@ -13,7 +13,14 @@ let counter = 0;
 export function writeFileAtomic(path: string, data: Uint8Array | string, options: AtomicWriteOptions = {}): void {
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${counter++}`);
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-  const fd = openSync(tmp, "wx");
+  let fd: number;
+  try {
+    fd = openSync(tmp, "wx");
+  } catch (e) {
+    // the user named `path`, not the temp file beside it: the error is about where it goes
+    (e as NodeJS.ErrnoException).path = path;
+    throw e;
+  }
   try {
     let off = 0;
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);

@@ -3,7 +3,8 @@
 // refused, naming them. A lock left by a process that no longer runs on this host (kill -9, power
 // cut) is stale and taken over; one from another host (a shared file system) cannot be checked.
 // Readers take no lock (checkpoints are replaced by renames, so what they read is whole); they warn.
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, openSync, rmSync, writeSync } from "node:fs";
+import { readTextFile } from "../fs/read-file";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { RUN_FILES, RunDirError } from "./run-dir";
@@ -29,7 +30,7 @@ function alive(pid: number): boolean {
 
 function readLock(path: string): LockInfo | null {
   try {
-    const info = JSON.parse(readFileSync(path, "utf8")) as LockInfo;
+    const info = JSON.parse(readTextFile(path, 1 << 16, "lock file")) as LockInfo;
     return Number.isInteger(info.pid) && typeof info.host === "string" ? info : null;
   } catch {
     return null;

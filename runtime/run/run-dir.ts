@@ -11,8 +11,8 @@
 //     checkpoints/epoch-NNNN.ckpt  after every `checkpointEvery` epochs
 //     train.lock                   while a process trains the run (lock.ts)
 //     eval.json, samples.png …     written by intel eval / sample / encode
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs";
-import { READ_LIMITS, readTextFile } from "../fs/read-file";
+import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
+import { kindOf, READ_LIMITS, readTextFile } from "../fs/read-file";
 import { makeDirs } from "../fs/write-file";
 import { isAbsolute, join, resolve } from "node:path";
 import type { ModelIR, SourceRef, TrainIR } from "../../compiler/ir/types";
@@ -135,6 +135,8 @@ export function dataLine(run: OpenedRun): SourceRef {
 
 export function openRunDir(dir: string): OpenedRun {
   if (!existsSync(dir)) throw new RunDirError(`no run directory at ${dir}`);
+  const st = statSync(dir);
+  if (!st.isDirectory()) throw new RunDirError(`${dir} is not a run directory: it is ${st.isFile() ? "a file" : kindOf(st)}`);
   const path = join(dir, RUN_FILES.ir);
   const checked = validateIR(readJson<unknown>(path, "the IR"));
   if (checked.issues) throw new IRFileError(path, checked.issues);

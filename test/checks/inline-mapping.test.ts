@@ -51,6 +51,11 @@ describe("an inline mapping is checked like a bias", () => {
     expect([...found].sort()).toEqual(["IV4002", "IV4004", "IV4005", "IV4006", "IV4007", "IV4008", "IV4009", "IV4011", "IV4012"]);
   });
 
+  it("its hints fit a mapping line: an epsilon is a constant there, not a hyperparameter it cannot declare", () => {
+    const [d] = checkSource(tinySpec({ mapping: "y / norm(y)" }), { file: "t.intel" }).diagnostics.filter((x) => x.code === "IV4004");
+    expect(d?.hint).toBe("add a positive epsilon: y / (norm(y) + eps), with eps a small constant such as 1e-7");
+  });
+
   it("@allow on the mapping line or on the model silences a warning there", () => {
     const spec = tinySpec({ mapping: "y + 0.1 * sign(y)" });
     expect(codes(spec)).toEqual(["IV4009"]);

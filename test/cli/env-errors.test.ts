@@ -1,6 +1,8 @@
 // Errors of the environment that root cannot provoke with chmod (it bypasses permissions) are
 // injected: ENOSPC, EACCES, EPERM, EIO, EROFS thrown by the write of a command's output. Each is
 // one line naming the path and what to do, exit 1; eval on a read-only run still prints its results.
+import { cpSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { errnoError, environmentMessage } from "../../runtime/fs/env-error";
 
@@ -19,6 +21,8 @@ vi.mock("../../runtime/run/atomic", async (importOriginal) => {
 const { bufferIo } = await import("../../cli/io");
 const { main } = await import("../../cli/main");
 const { makeEvalCommand, makeSampleCommand } = await import("../../cli/inference-commands");
+const { makeExploreCommand, makeExportCommand } = await import("../../cli/export-commands");
+const { makeReportCommand } = await import("../../cli/report-command");
 const { selectBackend } = await import("../../runtime/backend/select");
 const { cleanupTmp, startFake, tmp } = await import("../runtime/train/helpers");
 const { fakeDeps } = await import("./fake-deps");
@@ -74,6 +78,48 @@ describe("environment errors", () => {
       expect(io.stderr()).toContain(`intel eval: warning: results not saved: cannot open ${run}/eval.json: read-only file system (EROFS)`);
     } finally {
       fault.code = null;
+    }
+  });
+
+  it("outputs under /proc fail at once naming the path the user gave (not a temp file), and export never spins there", async () => {
+    const sample = bufferIo();
+    expect(await makeSampleCommand(fakeDeps())([run, "-o", "/proc/x.csv", "--backend", "cpu"], sample)).toBe(1);
+    expect(sample.stderr()).toContain("intel sample: cannot open /proc/x.csv: no such file or folder (ENOENT)");
+    expect(sample.stderr()).not.toContain(".tmp-");
+    for (const [cmd, name] of [[makeExportCommand, "export"], [makeExploreCommand, "explore"]] as const) {
+      const io = bufferIo();
+      const t0 = Date.now();
+      expect(await cmd(fakeDeps())([run, "-o", "/proc/x/y", "--backend", "cpu"], io)).toBe(1);
+      expect(io.stderr()).toContain(`intel ${name}: /proc/x: cannot create a folder there (/proc does not take new folders)`);
+      expect(Date.now() - t0).toBeLessThan(20_000);
+    }
+  });
+
+  it("export into the run's checkpoints folder is refused", async () => {
+    const io = bufferIo();
+    expect(await makeExportCommand(fakeDeps())([run, "-o", `${run}/checkpoints/x`, "--backend", "cpu"], io)).toBe(1);
+    expect(io.stderr()).toContain(`is inside ${run}/checkpoints, a file the run needs`);
+  });
+
+  it("the files other commands read are size-limited and type-checked too: a sweep file or a run's eval.json that is /dev/zero is refused unread", async () => {
+    const sweep = bufferIo();
+    expect(await main(["sweep", "/dev/zero"], sweep)).toBe(1);
+    expect(sweep.stderr()).toBe("intel sweep: /dev/zero: cannot read this sweep file: it is a device\n");
+    const dir = tmp();
+    cpSync(run, dir, { recursive: true });
+    rmSync(join(dir, "eval.json"), { force: true });
+    symlinkSync("/dev/zero", join(dir, "eval.json"));
+    const report = bufferIo();
+    expect(await makeReportCommand(fakeDeps())([dir, "--backend", "cpu"], report)).toBe(0);
+    expect(report.stderr()).toContain("report: incomplete run: missing eval.json (unreadable)");
+    expect(readFileSync(join(dir, "report.html"), "utf8")).toContain(`${join(dir, "eval.json")}: cannot read this eval file: it is a device`);
+  });
+
+  it("a run directory that is a device or a file is named as one, exit 1", async () => {
+    for (const [path, kind] of [["/dev/zero", "a device"], [join(run, "ir.json"), "a file"]]) {
+      const io = bufferIo();
+      expect(await makeEvalCommand(fakeDeps())([path, "--backend", "cpu"], io)).toBe(1);
+      expect(io.stderr()).toContain(`intel eval: ${path} is not a run directory: it is ${kind}`);
     }
   });
 });
