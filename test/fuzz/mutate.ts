@@ -1,17 +1,8 @@
 // Spec mutations for fuzzing the front end: token deletions, duplications, swaps, truncations,
 // random bytes and unicode. Deterministic for a given seed.
 
-/** mulberry32: a small, fast, seedable PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** deterministic pseudo-random numbers in [0, 1) (mulberry32), so failures reproduce */
+export { mulberry32 as rng } from "../../runtime/random/seeds";
 
 const NOISE = ["(", ")", "[", "]", "{", "}", ",", ":", "=", "~", "|", "@", "?", "->", "**", "\n", '"', "#", "bias", "model",
   "return", "param", "let", "for", "in", "data", "encoder", "1e", "0.5", "x", "-", "<", ">", "\t", "\u00e9", "\u{1F600}", "\u0000",

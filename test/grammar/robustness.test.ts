@@ -3,18 +3,8 @@ import { describe, expect, it } from "vitest";
 import { isCode } from "../../compiler/diagnostics/catalog";
 import { parse } from "../../grammar/parse";
 import { expectValidSpans, SMOKE } from "./helpers";
+import { mulberry32 as rng } from "../../runtime/random/seeds";
 
-/** a small deterministic PRNG (mulberry32), so failures reproduce */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = SMOKE.match(/\s+|[A-Za-z_]\w*|\d[\w.]*|"[^"\n]*"|#[^\n]*|->|\*\*|[^\s\w]/g)!;
 const EXTRA = ["(", ")", "[", "]", "{", "}", ",", ":", "=", "~", "|", "@", "?", "->", "-", "**", "<", ">", "\n", "let", "return",

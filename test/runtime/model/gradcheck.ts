@@ -60,17 +60,8 @@ export function gradCheck(f: () => tf.Scalar, vars: tf.Variable[], o: GradCheckO
   return { mismatches, checked, maxAbs };
 }
 
-/** Deterministic pseudo-random numbers in [0, 1) for test inputs (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** deterministic pseudo-random numbers in [0, 1) (mulberry32), so failures reproduce */
+export { mulberry32 as rng } from "../../../runtime/random/seeds";
 
 /** n values uniform in ±[lo, hi] (magnitudes away from 0, for ops with a kink there). */
 export function awayFromZero(r: () => number, n: number, lo: number, hi: number): number[] {
