@@ -116,7 +116,7 @@ describe("a discrete VAE (Categorical prior)", () => {
     for (let t = 0; t < 60; t++) {
       tf.tidy(() => {
         const { grads } = tf.variableGrads(() => m.loss(x, t, true, { progress: t / 60 }).loss, vars);
-        opt.applyGradients(grads);
+        opt.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name]! })));
       });
     }
     const after = evalLoss();
