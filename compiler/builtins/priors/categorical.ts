@@ -32,7 +32,7 @@ export const categorical = definePrior(
   ],
   doc: "discrete latents: each group of a `OneHot[K]` / `OneHot[G, K]` intermediary is categorical; relaxed (Gumbel-softmax) samples with an annealed temperature, optionally straight-through; analytic KL; IWAE on hard samples",
   analyticKl: true,
-  noMonteCarloKl: { why: "the relaxed sample has no density against the categorical prior", hint: "the categorical KL is analytic: drop the option" },
+  noMonteCarloKl: { why: "q is categorical (its relaxed samples have no density against the prior)", hint: "the categorical KL is analytic: drop the option" },
   heads: 1,
   sparse: false,
   lower({ num, args, shape }) {
