@@ -25,10 +25,14 @@ export function relaxedOneHot(logits: tf.Tensor2D, gumbel: tf.Tensor2D, tau: num
   return flat(tf.softmax(groupsOf(tf.div(tf.add(logits, gumbel), tau), k)));
 }
 
-/** The hard sample one_hot(argmax(logits + g)) per group: exactly distributed as q (Gumbel-max). */
+/**
+ * The hard sample one_hot(argmax(logits + g)) per group: exactly distributed as q (Gumbel-max). Written
+ * as "equals the group's max" (ties have probability 0): tf.oneHot with a float dtype gives all zeros
+ * on the wasm backend (tfjs 4).
+ */
 export function hardOneHot(logits: tf.Tensor2D, gumbel: tf.Tensor2D, k: number): tf.Tensor2D {
-  const pick = tf.argMax(groupsOf(tf.add(logits, gumbel), k), -1) as tf.Tensor2D; // [N, G]
-  return tf.reshape(tf.oneHot(tf.reshape(pick, [-1]), k, 1, 0, "float32"), [logits.shape[0], -1]) as tf.Tensor2D;
+  const s = groupsOf(tf.add(logits, gumbel), k);
+  return flat(tf.cast(tf.equal(s, tf.max(s, -1, true)), "float32"));
 }
 
 /** Forward `hard`, backward `soft`'s gradient: hard + (soft − stop(soft)); soft − stop(soft) is exactly 0. */
