@@ -61,7 +61,7 @@ describe("a discrete VAE (Categorical prior)", () => {
     expect(ir.latent.dim).toBe(K);
     expect(ir.encoder.output).toEqual([K]);
     expect(ir.latent.prior).toMatchObject({ kind: "categorical", groups: 1, classes: K, temperature: [2, 0.2], straightThrough: true });
-    expect(describeModel(ir).join("\n")).toContain("relaxed samples, τ 2 → 0.2, straight-through); KL analytic");
+    expect(describeModel(ir).join("\n")).toContain(`c : OneHot[${K}] ~ a categorical (one-hot) prior (1 × ${K} classes, uniform prior; relaxed samples, τ 2 → 0.2, straight-through); KL analytic`);
   });
 
   it("IWAE(K = 1) on hard samples is unbiased for the enumerated ELBO (300 seeds, 4 se)", () => {
