@@ -61,3 +61,14 @@ export function temperatureAt([t0, t1]: readonly [number, number], progress: num
   if (progress === undefined) return t1;
   return t0 * Math.pow(t1 / t0, Math.min(1, Math.max(0, progress)));
 }
+
+/**
+ * Relaxed-responsibility logits (Willetts et al. 2020): log π_k − ‖h_g − e_k‖² / (2σ²) per group,
+ * from features h [N, G·E], a codebook e [K, E] and normalised log-weights logW [K]: [N, G·K].
+ */
+export function responsibilityLogits(h: tf.Tensor2D, codebook: tf.Tensor2D, logW: tf.Tensor1D, sigma: number): tf.Tensor2D {
+  const [k, e] = codebook.shape;
+  const hg = tf.reshape(h, [h.shape[0], -1, 1, e]); // [N, G, 1, E]
+  const d2 = tf.sum(tf.square(tf.sub(hg, tf.reshape(codebook, [1, 1, k, e]))), -1); // [N, G, K]
+  return flat(tf.add(logW, tf.div(d2, -2 * sigma * sigma)));
+}

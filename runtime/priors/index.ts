@@ -22,7 +22,7 @@ const PRIORS: { [K in PriorIR["kind"]]: Make<K> } = {
   laplace: (ir, ctx) => new LaplacePrior(ir.loc, ir.scale, ctx.latentDim),
   spike_slab: (ir, ctx) => new SpikeSlabPrior(ir.alpha, ir.sharpness, ctx.latentDim),
   student_t: (ir, ctx) => new StudentTPrior(ir.df, ir.scale, ctx.latentDim),
-  categorical: (ir) => new CategoricalPrior(ir),
+  categorical: (ir, ctx) => new CategoricalPrior(ir, ctx.params),
 };
 
 export function makePrior(ir: PriorIR, ctx: PriorContext): Prior | null {

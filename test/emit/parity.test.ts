@@ -237,6 +237,7 @@ describe("emitted program = interpreter on discrete latents", () => {
   for (const [latent, prior, objective] of [
     ["OneHot[3]", "Categorical(straight_through: true)", "elbo(samples: 2)"],
     ["OneHot[2, 3]", "Categorical(probs: [0.2, 0.3, 0.5])", "iwae(k: 2)"],
+    ["OneHot[2, 3]", 'Categorical(posterior: "responsibility", code_dim: 3)', "elbo(beta: 1)"],
   ] as const) {
     it(`${latent} ~ ${prior}, ${objective}`, async () => {
       await compare(`discrete-${latent}-${objective}`, discreteSpec(latent, prior, objective), 4);

@@ -77,6 +77,22 @@ describe("a discrete VAE (Categorical prior)", () => {
     m.dispose();
   });
 
+  it("with the relaxed-responsibility posterior: the encoder gives code_dim features, the prior owns a codebook; IWAE(K = 1) is still unbiased", () => {
+    const ir = compile('Categorical(posterior: "responsibility", code_dim: 4, sigma: 0.5)');
+    expect(ir.encoder.output).toEqual([4]);
+    expect(ir.params.filter((p) => p.id.startsWith("prior/")).map((p) => [p.id, p.shape])).toEqual([["prior/codebook", [K, 4]], ["prior/weights", [K]]]);
+    const m = buildModel(ir, 3);
+    const x = tf.tensor2d(X);
+    // the enumerated ELBO with the learned weights as the prior (zeros at init: uniform)
+    const exact = exactElbo(m, x);
+    const draws = Array.from({ length: 300 }, (_, s) => tf.tidy(() => tf.mean(m.iwae(x, 1, 100 + s)).dataSync()[0]!));
+    const e = estimate(draws);
+    const want = exact.reduce((a, b) => a + b, 0) / exact.length;
+    expect(Math.abs(e.mean - want), `${e.mean} ± ${e.se} vs ${want}`).toBeLessThan(4 * e.se + 1e-4);
+    x.dispose();
+    m.dispose();
+  });
+
   it("the straight-through ELBO (hard sample in the reconstruction, analytic KL) has the same expectation", () => {
     const m = buildModel(compile("Categorical(straight_through: true)"), 3);
     const x = tf.tensor2d(X);
