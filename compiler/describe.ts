@@ -17,7 +17,9 @@ function forcedMonteCarlo(ir: ModelIR): string | null {
 
 function priorLine(ir: ModelIR): string {
   const p = ir.latent.prior;
-  const y = `${ir.latent.name} : Real[${ir.latent.dim}] ~ ${priorByKind(p.kind)?.title ?? p.kind}`;
+  // a discrete latent is written as declared: OneHot[K] or OneHot[G, K] (the mapping's input shape)
+  const type = p.kind === "categorical" ? `OneHot[${ir.mapping.input.shape.join(", ")}]` : `Real[${ir.latent.dim}]`;
+  const y = `${ir.latent.name} : ${type} ~ ${priorByKind(p.kind)?.title ?? p.kind}`;
   const mc = forcedMonteCarlo(ir);
   if (mc) return `${y}; ${mc}`;
   const d = priorByKind(p.kind);

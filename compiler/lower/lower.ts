@@ -82,8 +82,10 @@ function lowerModel(lw: Lowering, decl: ModelDecl): ModelIR {
   // The encoder network gives features; the model's head gives (μ, log σ²), and the prior's extra
   // heads (spike-and-slab's spike logits) too. Parameters are created in the order encoder, mapping, decoder,
   // likelihood, prior.
-  const heads = priorByName(slot(lw, inter.prior).builtin.name)?.heads ?? 2;
-  const encoder = appendHead(lw, network(lw, shapes, "encoder", enc.network), heads * dim, enc.span);
+  const priorSlot = slot(lw, inter.prior);
+  const priorD = priorByName(priorSlot.builtin.name);
+  const units = priorD?.encoderUnits?.(priorSlot.args, latent) ?? (priorD?.heads ?? 2) * dim;
+  const encoder = appendHead(lw, network(lw, shapes, "encoder", enc.network), units, enc.span);
   const mapping = lowerMapping(lw, decl, shapes, inter.name.name, latent, inter.span);
   const decoder = network(lw, shapes, "decoder", dec.network);
   const likelihood = lowerLikelihood(lw, dec.likelihood, dataShape);

@@ -59,7 +59,8 @@ export function indexedOneHot(t: TensorT, indices: number, sliced: boolean, resu
  * or undefined after a report; `null` when the intermediary is not a OneHot and the prior is not
  * Categorical (the Real[D] rules apply).
  */
-export function checkDiscreteLatent(cx: TypeContext, inter: IntermediaryItem, y: Type, prior: Builtin | undefined): TensorT | undefined | null {
+export function checkDiscreteLatent(cx: TypeContext, inter: IntermediaryItem, y: Type, slot: { builtin: Builtin; args: CallArgs } | undefined): TensorT | undefined | null {
+  const prior = slot?.builtin;
   const categorical = prior?.name === "Categorical";
   if (y.kind !== "tensor" || y.elem !== "OneHot") {
     if (!categorical) return null;
@@ -90,5 +91,22 @@ export function checkDiscreteLatent(cx: TypeContext, inter: IntermediaryItem, y:
     cx.report("IV3032", inter.type.span, `a OneHot[G, K] needs at least one group, but '${inter.name.name}' is ${showType(cx.s, y)}`);
     return undefined;
   }
+  if (isNum(k)) checkProbs(cx, inter, y, k, slot!.args);
   return y;
+}
+
+/** Categorical(probs: [...]): one positive number per class (IV3033); they are normalised. */
+function checkProbs(cx: TypeContext, inter: IntermediaryItem, y: TensorT, k: number, args: CallArgs): void {
+  const a = args.named.get("probs");
+  if (!a || a.type.kind !== "list" || !a.type.items) return;
+  const items = a.type.items;
+  const values = items.map((t) => (t.kind === "tensor" && t.dims.length === 0 && (t.elem === "Real" || t.elem === "Int") ? t.value : undefined));
+  const labels = [{ span: inter.type.span, message: `'${inter.name.name}' is ${showType(cx.s, y)}: ${k} classes` }];
+  if (items.length !== k) {
+    cx.report("IV3033", a.span, `Categorical's probs must give one probability per class, ${k}, but it has ${items.length}`, { labels });
+  } else if (values.some((v) => typeof v === "number" && !(v > 0))) {
+    cx.report("IV3033", a.span, `Categorical's probs must all be > 0 (they are normalised to sum to 1), got [${values.map((v) => (typeof v === "number" ? v : "?")).join(", ")}]`, {
+      hint: "a class with probability 0 makes the KL infinite wherever q gives it mass: drop the class, or give it a small probability",
+    });
+  }
 }

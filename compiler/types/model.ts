@@ -90,7 +90,7 @@ export function checkModelTypes(cx: TypeContext, decl: ModelDecl): ModelShapes {
   const inter = get("IntermediaryItem");
   if (inter) {
     const y = typeFromAst(cx.s, inter.type, () => undefined);
-    const discrete = checkDiscreteLatent(cx, inter, y, slotBuiltin(cx, inter.prior, env)?.builtin);
+    const discrete = checkDiscreteLatent(cx, inter, y, slotBuiltin(cx, inter.prior, env));
     if (discrete !== null) {
       if (discrete) out.latent = discrete;
     } else if (y.kind !== "tensor" || y.dims.length !== 1 || y.elem !== "Real") {

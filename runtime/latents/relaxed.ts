@@ -25,10 +25,14 @@ export function relaxedOneHot(logits: tf.Tensor2D, gumbel: tf.Tensor2D, tau: num
   return flat(tf.softmax(groupsOf(tf.div(tf.add(logits, gumbel), tau), k)));
 }
 
-/** The hard sample one_hot(argmax(logits + g)) per group: exactly distributed as q (Gumbel-max). */
+/**
+ * The hard sample one_hot(argmax(logits + g)) per group: exactly distributed as q (Gumbel-max). Written
+ * as "equals the group's max" (ties have probability 0): tf.oneHot with a float dtype gives all zeros
+ * on the wasm backend (tfjs 4).
+ */
 export function hardOneHot(logits: tf.Tensor2D, gumbel: tf.Tensor2D, k: number): tf.Tensor2D {
-  const pick = tf.argMax(groupsOf(tf.add(logits, gumbel), k), -1) as tf.Tensor2D; // [N, G]
-  return tf.reshape(tf.oneHot(tf.reshape(pick, [-1]), k, 1, 0, "float32"), [logits.shape[0], -1]) as tf.Tensor2D;
+  const s = groupsOf(tf.add(logits, gumbel), k);
+  return flat(tf.cast(tf.equal(s, tf.max(s, -1, true)), "float32"));
 }
 
 /** Forward `hard`, backward `soft`'s gradient: hard + (soft − stop(soft)); soft − stop(soft) is exactly 0. */
@@ -56,4 +60,15 @@ export function logCategorical(c: tf.Tensor2D, logp: tf.Tensor, k: number): tf.T
 export function temperatureAt([t0, t1]: readonly [number, number], progress: number | undefined): number {
   if (progress === undefined) return t1;
   return t0 * Math.pow(t1 / t0, Math.min(1, Math.max(0, progress)));
+}
+
+/**
+ * Relaxed-responsibility logits (Willetts et al. 2020): log π_k − ‖h_g − e_k‖² / (2σ²) per group,
+ * from features h [N, G·E], a codebook e [K, E] and normalised log-weights logW [K]: [N, G·K].
+ */
+export function responsibilityLogits(h: tf.Tensor2D, codebook: tf.Tensor2D, logW: tf.Tensor1D, sigma: number): tf.Tensor2D {
+  const [k, e] = codebook.shape;
+  const hg = tf.reshape(h, [h.shape[0], -1, 1, e]); // [N, G, 1, E]
+  const d2 = tf.sum(tf.square(tf.sub(hg, tf.reshape(codebook, [1, 1, k, e]))), -1); // [N, G, K]
+  return flat(tf.add(logW, tf.div(d2, -2 * sigma * sigma)));
 }

@@ -15,12 +15,12 @@ import { deriveSeed, reparamNoise, standardNormal, STREAM } from "./random";
 const asFloat = (x: tf.Tensor): tf.Tensor => (x.dtype === "float32" ? x : tf.cast(x, "float32"));
 
 /** `heads`: encoder values per coordinate of y, as the prior needs them (2, 3 with spike logits, 1: class logits) */
-function checkIR(ir: ModelIR, heads: 1 | 2 | 3): void {
+function checkIR(ir: ModelIR, heads: 1 | 2 | 3, units = heads * ir.latent.dim): void {
   if (ir.irVersion !== IR_VERSION) throw new Error(`IR version ${ir.irVersion} is not the runtime's ${IR_VERSION}: recompile the spec`);
   const d = ir.latent.dim;
   const encOut = ir.encoder.output.reduce((a, b) => a * b, 1);
-  if (encOut !== heads * d) {
-    throw new Error(`internal error: the encoder emits ${encOut} values per datapoint, not ${heads}·${d} (${heads === 1 ? "class logits" : `mean, log-variance${heads === 3 ? ", spike logits" : ""}`})`);
+  if (encOut !== units) {
+    throw new Error(`internal error: the encoder emits ${encOut} values per datapoint, not ${units === heads * d ? `${heads}·${d}` : units} (${heads === 1 ? "class logits" : `mean, log-variance${heads === 3 ? ", spike logits" : ""}`})`);
   }
   const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
   if (size(ir.decoder.output) !== size(ir.data.shape)) {
@@ -62,7 +62,7 @@ class Model implements CompiledModel, Forward {
     // The VampPrior encodes its pseudo-inputs in evaluation mode (see runtime/priors/vamp.ts).
     // Its pseudo-inputs are learnable, so the encoder must pass gradients back to its input for them.
     this.prior = makePrior(ir.latent.prior, { latentDim: this.latentDim, params: this.variables, encode: (u) => this.encodeInput(u, false, 1, false) });
-    checkIR(ir, this.prior?.heads ?? 2);
+    checkIR(ir, this.prior?.heads ?? 2, this.prior?.encoderUnits);
     const init = this.prior?.initFromData;
     if (init) this.initFromData = (pick) => init(pick);
   }
@@ -80,7 +80,7 @@ class Model implements CompiledModel, Forward {
     const d = this.latentDim;
     const heads = this.prior?.heads ?? 2;
     let out = this.stages.encoder(x, { params: this.variables, state: this.state, training, seed: this.nextSeed(seed, STREAM.encoder), inputIsData });
-    if (out.rank !== 2) out = tf.reshape(out, [-1, heads * d]);
+    if (out.rank !== 2) out = tf.reshape(out, [-1, this.prior?.encoderUnits ?? heads * d]);
     if (this.prior?.posterior) return this.prior.posterior(out as tf.Tensor2D);
     const q: Posterior = { mean: tf.slice(out, [0, 0], [-1, d]) as tf.Tensor2D, logvar: tf.slice(out, [0, d], [-1, d]) as tf.Tensor2D };
     if (heads === 3) q.logits = tf.slice(out, [0, 2 * d], [-1, d]) as tf.Tensor2D;

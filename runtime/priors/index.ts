@@ -25,7 +25,7 @@ const PRIORS: { [K in PriorIR["kind"]]: Make<K> } = {
   spike_slab: (ir, ctx) => new SpikeSlabPrior(ir.alpha, ir.sharpness, ctx.latentDim),
   student_t: (ir, ctx) => new StudentTPrior(ir.df, ir.scale, ctx.latentDim),
   flow: (ir, ctx) => new FlowPrior(ir, ctx),
-  categorical: (ir) => new CategoricalPrior(ir),
+  categorical: (ir, ctx) => new CategoricalPrior(ir, ctx.params),
   hierarchical: (ir, ctx) => new HierarchicalPrior(ir, ctx.params, ctx.latentDim),
 };
 

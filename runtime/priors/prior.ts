@@ -24,6 +24,8 @@ export interface Prior {
   readonly kind: string;
   /** encoder values per latent coordinate: 2 (μ, log σ²), 3 (plus spike logits) or 1 (class logits) */
   readonly heads: 1 | 2 | 3;
+  /** the encoder head's size when it is not heads·D (the relaxed-responsibility features) */
+  readonly encoderUnits?: number;
   /** q from the encoder's output [N, heads·D] when it is not (μ, log σ², …) sliced in that order */
   posterior?(out: tf.Tensor2D): Posterior;
   /**

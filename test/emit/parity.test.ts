@@ -159,7 +159,7 @@ describe("emitted program = interpreter on every spec (cpu, 2 steps of batch 2)"
     const specs = models.filter((m) => m.path.startsWith("specs/"));
     expect(specs.length).toBe(intelFilesUnder("specs").length - 1);
     const all = [...models.map((m) => m.ir), ...OPTION_CASES.map(([p, o]) => optionsSpec(p, o))];
-    expect([...new Set(all.map((ir) => ir.latent.prior.kind))].sort()).toEqual(["flow", "hierarchical", "laplace", "mog", "normal", "spike_slab", "vamp"]);
+    expect([...new Set(all.map((ir) => ir.latent.prior.kind))].sort()).toEqual(["categorical", "flow", "hierarchical", "laplace", "mog", "normal", "spike_slab", "vamp"]);
     expect(new Set(all.map((ir) => ir.objective.qFlow?.kind)).size).toBe(3); // none, planar, sylvester
     expect(all.some((ir) => ir.objective.kind === "iwae")).toBe(true);
     expect(models.some((m) => isSlowConv(m.ir))).toBe(true);
@@ -208,6 +208,41 @@ describe("emitted program = interpreter on the objective's options", () => {
   for (const [prior, objective] of OPTION_CASES) {
     it(`${prior}, ${objective}`, async () => {
       await compare(`options-${prior}-${objective}`, optionsSpec(prior, objective), 4);
+    });
+  }
+});
+
+/** A discrete latent c : `latent` with a codebook mapping (summed over groups) and `objective`. */
+function discreteSpec(latent: string, prior: string, objective: string): ModelIR {
+  const r = compileSource(
+    `import "prelude"
+bias code(c: ${latent}) -> Real[2] {
+  param E = normal(3, 2)
+  return ${latent.includes(",") ? "sum(matmul(c, E), axis: 0)" : "matmul(c, E)"}
+}
+model m {
+  data x : Real[4] ~ gaussian_clusters(dim: 4)
+  encoder q(c | x) = mlp_encoder(hidden: [6])
+  intermediary c : ${latent} ~ ${prior}
+  mapping z = code(c)
+  decoder p(x | z) : Gaussian(sigma: 0.5) = mlp_decoder(hidden: [6])
+  objective ${objective}
+}
+`,
+    { file: "test/emit/discrete.intel" },
+  );
+  expect(r.check.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  return r.ir!;
+}
+
+describe("emitted program = interpreter on discrete latents", () => {
+  for (const [latent, prior, objective] of [
+    ["OneHot[3]", "Categorical(straight_through: true)", "elbo(samples: 2)"],
+    ["OneHot[2, 3]", "Categorical(probs: [0.2, 0.3, 0.5])", "iwae(k: 2)"],
+    ["OneHot[2, 3]", 'Categorical(posterior: "responsibility", code_dim: 3)', "elbo(beta: 1)"],
+  ] as const) {
+    it(`${latent} ~ ${prior}, ${objective}`, async () => {
+      await compare(`discrete-${latent}-${objective}`, discreteSpec(latent, prior, objective), 4);
     });
   }
 });

@@ -50,6 +50,8 @@ export interface PriorDescriptor<S extends PriorSchema = PriorSchema> extends Bu
   noMonteCarloKl?: { why: string; hint: string };
   /** encoder values per coordinate of y: 2 (μ, log σ²), 3 with spike logits, 1 (logits) for a categorical */
   heads: 1 | 2 | 3;
+  /** the encoder head's size when it is not heads·D (arguments with defaults, y's shape) */
+  encoderUnits?(args: Record<string, Value>, shape: number[]): number | null;
   /** encourages sparse representations (the report then shows the sparsity section) */
   sparse: boolean;
   /**

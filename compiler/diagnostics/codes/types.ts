@@ -24,6 +24,7 @@ export const TYPES_CODES = {
   },
   IV3031: { severity: "error", title: "the intermediary's type does not fit its prior: a Categorical prior needs OneHot[K], a OneHot needs a Categorical prior" },
   IV3032: { severity: "error", title: "a bad discrete latent type: OneHot[K] with K ≥ 2 classes, or OneHot[G, K]" },
+  IV3033: { severity: "error", title: "a Categorical prior's probs must be one positive number per class" },
   IV3040: {
     severity: "error",
     title: "an affine coupling needs an intermediary of at least 2 coordinates",

@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CategoricalPrior, type CategoricalIR } from "../../../runtime/latents/categorical";
-import { categoricalKl, gumbelNoise, hardOneHot, relaxedOneHot, straightThrough, temperatureAt } from "../../../runtime/latents/relaxed";
+import { categoricalKl, gumbelNoise, hardOneHot, relaxedOneHot, responsibilityLogits, straightThrough, temperatureAt } from "../../../runtime/latents/relaxed";
 import { mulberry32 } from "../../../runtime/random/seeds";
 import { gradCheck, useTestBackend } from "../model/gradcheck";
 import { estimate } from "../priors/reference";
@@ -160,6 +160,40 @@ describe("the categorical prior", () => {
       expect(Math.abs(e.mean - Math.exp(LOG_PRIOR[j % K]!)), `class ${j}`).toBeLessThan(4 * e.se);
     }
     for (const row of s.slice(0, 100)) expect(row.reduce((a, b) => a + b, 0)).toBe(2);
+    p.dispose();
+  });
+});
+
+describe("the relaxed-responsibility posterior (Willetts et al. 2020)", () => {
+  // two rows of G = 2 features of E = 3; a codebook of K = 4 codes
+  const H = [[0.5, -1, 0.2, 1, 0, -0.4], [2, 0.3, -0.7, -1, 1, 0.5]];
+  const E = [[0, 0, 0], [1, -1, 0], [0.5, 0.5, 0.5], [-1, 0, 1]];
+  const W = [0.1, 0.2, 0.3, 0.4].map(Math.log);
+
+  it("its logits are log π_k − ‖h_g − e_k‖²/(2σ²), against a float64 hand computation", () => {
+    const got = tf.tidy(() => responsibilityLogits(tf.tensor2d(H), tf.tensor2d(E), tf.tensor1d(W), 0.7).arraySync());
+    H.forEach((row, n) =>
+      [0, 1].forEach((g) =>
+        E.forEach((e, k) => {
+          const d2 = e.reduce((s, v, i) => s + (row[3 * g + i]! - v) ** 2, 0);
+          expect(got[n]![g * K + k]!).toBeCloseTo(W[k]! - d2 / (2 * 0.49), 4);
+        }),
+      ),
+    );
+  });
+
+  it("the KL's gradients in the features, the codebook and the prior's weights match finite differences", () => {
+    const h = tf.variable(tf.tensor2d(H));
+    const codebook = tf.variable(tf.tensor2d(E));
+    const weights = tf.variable(tf.zeros([K]));
+    const p = new CategoricalPrior(
+      { ...ir(), responsibility: { codebook: "cb", weights: "w", codeDim: 3, sigma: 0.7 } },
+      new Map([["cb", codebook], ["w", weights]]),
+    );
+    expect(p.encoderUnits).toBe(6);
+    const r = gradCheck(() => tf.sum(p.elbo(p.posterior(h), tf.zeros([2, 2 * K]) as tf.Tensor2D, { seed: 1, chunk: 0 }).kl) as tf.Scalar, [h, codebook, weights]);
+    expect(r.checked).toBe(12 + 12 + 4);
+    expect(r.mismatches).toEqual([]);
     p.dispose();
   });
 });
