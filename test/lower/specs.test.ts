@@ -10,7 +10,7 @@ import type { LayerIR, ModelIR, NetworkIR } from "../../compiler/ir/types";
 import { expectGolden, intelFilesUnder, UPDATE } from "../golden";
 import { OPT } from "../runtime/fixtures/train-ir";
 
-const specs = [...intelFilesUnder("specs/examples"), ...intelFilesUnder("specs/paper")];
+const specs = [...intelFilesUnder("specs/examples"), ...intelFilesUnder("specs/paper"), ...intelFilesUnder("specs/family")];
 const irs = new Map<string, ModelIR>();
 
 function ir(path: string): ModelIR {

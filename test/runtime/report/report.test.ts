@@ -36,14 +36,14 @@ function ringIR(): ModelIR {
   ir.sparse = true; // what the compiler decides for a sparsity penalty
   ir.data = { ...ir.data, source: "gaussian_clusters", args: { n: 80 }, shape: [2], range: null };
   // log_every 1: a step line for each of the 10 steps (the default, 50, would give none)
-  ir.train = { optimizer: { ...OPT.adam, lr: 0.01 }, batch: 16, epochs: 2, earlyStop: 0, seed: 5, validation: 16, checkpointEvery: 0, settings: { ...SETTINGS, log_every: 1 } };
+  ir.train = { optimizer: { ...OPT.adam, lr: 0.01 }, groups: null, scheme: null, batch: 16, epochs: 2, earlyStop: 0, seed: 5, validation: 16, checkpointEvery: 0, settings: { ...SETTINGS, log_every: 1 } };
   return ir;
 }
 
 function mnistIR(): ModelIR {
   const ir = mlpVae({ data: [784], hidden: [16], latent: 2 });
   ir.data = { ...ir.data, source: "mnist", args: { limit: 40, flatten: true, binarize: true }, shape: [784], range: [0, 1] };
-  ir.train = { optimizer: { ...OPT.adam, lr: 0.001 }, batch: 20, epochs: 1, earlyStop: 0, seed: 2, validation: 0, checkpointEvery: 0, settings: SETTINGS };
+  ir.train = { optimizer: { ...OPT.adam, lr: 0.001 }, groups: null, scheme: null, batch: 20, epochs: 1, earlyStop: 0, seed: 2, validation: 0, checkpointEvery: 0, settings: SETTINGS };
   return ir;
 }
 
