@@ -51,9 +51,12 @@ export class MixturePrior extends MonteCarloPrior {
   sample(n: number, seed: number): tf.Tensor2D {
     return tf.tidy(() => {
       const c = this.components();
-      const pick = tf.reshape(tf.multinomial(tf.expandDims(c.logW, 0) as tf.Tensor2D, n, deriveSeed(seed, STREAM.prior, 1)), [n]) as tf.Tensor1D;
+      // The picks leave the gradient tape (tfjs has no gradient for Multinomial, nor for gather's
+      // int32 indices), then select by one-hot rows: exactly the values gather would give.
+      const drawn = tf.multinomial(tf.expandDims(c.logW, 0) as tf.Tensor2D, n, deriveSeed(seed, STREAM.prior, 1));
+      const hot = tf.oneHot(tf.tensor1d(drawn.dataSync() as Int32Array, "int32"), this.ir.k) as tf.Tensor2D;
       const eps = standardNormal([n, this.base.shape[1]], deriveSeed(seed, STREAM.prior));
-      return tf.add(tf.gather(c.means, pick), tf.mul(tf.exp(tf.gather(c.logSd, pick)), eps)) as tf.Tensor2D;
+      return tf.add(tf.matMul(hot, c.means), tf.mul(tf.exp(tf.matMul(hot, c.logSd)), eps)) as tf.Tensor2D;
     });
   }
 

@@ -12,6 +12,7 @@ import type { SchemeIR } from "../../../compiler/ir/types";
 import type { CompiledModel } from "../../model/compiled";
 import { deriveSeed, reparamNoise, standardNormal, STREAM } from "../../model/random";
 import { stageSeeds } from "../../model/build";
+import { stopGradient } from "../../ops/stop-gradient";
 import { klStdNormal, likelihoodMean } from "../../objectives/likelihood";
 import { reparam, type Forward, type StageSeeds } from "../../objectives/objective";
 import type { GroupedOptimizer } from "../groups";
@@ -22,8 +23,6 @@ import { priorModes, resetInactiveModes, responsibilityTerm } from "./prior-mode
 
 type SoftIntroIR = Extract<SchemeIR, { kind: "soft_intro" }>;
 
-/** Gradient-free identity: the algorithm's sg(·). */
-export const stopGradient = tf.customGrad(((x: tf.Tensor) => ({ value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as <T extends tf.Tensor>(x: T) => T;
 
 /** This scheme's seeds: stream 11 of the step's seed, one per pass. */
 const SCHEME_STREAM = 11;
@@ -62,12 +61,13 @@ export function softIntroLosses(ir: SoftIntroIR, model: CompiledModel, x: tf.Ten
   const b = x.shape[0]!;
   const expElbo = (t: { rec: tf.Tensor1D; kl: tf.Tensor1D }) => tf.mean(tf.exp(tf.mul(tf.add(tf.mul(t.rec, ir.betaRec), tf.mul(t.kl, ir.betaNeg)), -ir.alpha * s))) as tf.Scalar;
   return {
-    /** the encoder's loss; also the real batch's ELBO terms and its y (for the decoder's pass) */
-    encoder: () => {
+    /** the encoder's loss; also the real batch's ELBO terms and its y (for the decoder's pass).
+     *  `xr`: the reconstructions to score as fakes, when given (the default is sg(D(y)) of this pass) */
+    encoder: (xrGiven?: tf.Tensor) => {
       const real = elboPoints(fw, model, x, stageSeeds(seed), 0, false);
       const recon = tf.mean(real.rec) as tf.Scalar;
       const kl = tf.mean(real.kl) as tf.Scalar;
-      const xr = stopGradient(likelihoodMean(lik, real.out));
+      const xr = xrGiven ?? stopGradient(likelihoodMean(lik, real.out));
       const xf = stopGradient(likelihoodMean(lik, model.decode(model.map(priorDraw(fw, b, seed), true, passSeeds(seed, 0).mapping).z, true, passSeeds(seed, 0).decoder)));
       const expRec = expElbo(elboPoints(fw, model, xr, passSeeds(seed, 1), 1, false));
       const expFake = expElbo(elboPoints(fw, model, xf, passSeeds(seed, 2), 2, false));
