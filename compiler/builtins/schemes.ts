@@ -23,7 +23,6 @@ export const SOFT_INTRO_IR = z.object({
   /** plain ELBO steps (all players on one loss) before the introspective game */
   vaeSteps: z.int().min(0),
   /** the learned mixture prior's regularisers (Athanasiadis et al. 2025) */
-  priorClip: z.boolean(),
   responsibility: z.number().min(0),
   resetInactive: z.int().min(0),
 });
@@ -49,7 +48,6 @@ const softIntro: SchemeDescriptor = {
       opt("gamma_r", "Real", 1e-8, "weight of the fakes' reconstruction in the decoder's loss", NONNEG),
       opt("alpha", "Real", 2, "α of the encoder's (1/α)·exp(α·ELBO) of fakes (the paper's 2)", POSITIVE),
       opt("vae_steps", "Int", 0, "optimizer steps of plain ELBO training before the introspective game (the published 2-D code's num_vae)", NONNEG_INT),
-      opt("prior_clip", "Bool", false, "adaptive variance clipping: a learned mixture prior's log-variances softly clipped to the range of the real batch's posterior log-variances"),
       opt("responsibility", "Real", 0, "weight of the responsibility regulariser: −entropy of the batch's mean mixture responsibilities, in the decoder's (and prior's) loss", NONNEG),
       opt("reset_inactive", "Int", 0, "every this many steps, mixture modes of weight below (1/K)² are reset around the heaviest one; 0 = never", NONNEG_INT),
     ],
@@ -58,7 +56,7 @@ const softIntro: SchemeDescriptor = {
   context: "scheme",
   kind: "soft_intro",
   players: ["encoder", "decoder"],
-  lower: (a, num) => ({
+  lower: (_a, num) => ({
     kind: "soft_intro",
     betaRec: num("beta_rec"),
     betaKl: num("beta_kl"),
@@ -66,7 +64,6 @@ const softIntro: SchemeDescriptor = {
     gammaR: num("gamma_r"),
     alpha: num("alpha"),
     vaeSteps: num("vae_steps"),
-    priorClip: a.prior_clip === true,
     responsibility: num("responsibility"),
     resetInactive: num("reset_inactive"),
   }),
