@@ -122,6 +122,10 @@ async function curvesSection(run: OpenedRun, missing: string[]): Promise<Section
     const cap = s.stepBin > 1 ? `training loss per step (each point the mean of ${s.stepBin} steps; ${s.steps} steps)` : `training loss of each step (${s.steps} steps)`;
     charts.push(figure(await renderSvg(lineChart("loss per step", s.stepRows, { x: "step", y: "loss", points: s.stepRows.length <= 60 })), cap));
   }
+  if (s.modeRows.length) {
+    const k = new Set(s.modeRows.map((r) => r.mode)).size;
+    charts.push(figure(await renderSvg(lineChart("prior mode weights per step", s.modeRows, { x: "step", y: "weight", series: "mode", yTitle: "weight" })), `the learned mixture prior's ${k} weights; a mode below (1/${k})² = ${(1 / (k * k)).toPrecision(3)} is inactive`));
+  }
   parts.push(`<div class="charts">${charts.join("\n")}</div>`);
   return { id: "curves", title: "Loss curves", body: parts.join("\n") };
 }

@@ -17,6 +17,8 @@ export interface MetricSeries {
   stepRows: Row[];
   /** steps per point of stepRows (1 = every step) */
   stepBin: number;
+  /** a learned mixture prior's weights (step lines' prior_weights, #19): {step, mode, weight}, at most maxStepPoints steps */
+  modeRows: Row[];
   epochs: number;
   steps: number;
   diverged: Record<string, unknown> | null;
@@ -38,6 +40,7 @@ export function metricSeries(records: Record<string, unknown>[], maxStepPoints =
   };
   const epochRows: Row[] = [];
   const steps: { step: number; loss: number }[] = [];
+  const modes: { step: number; w: number[] }[] = [];
   let epochs = 0;
   let diverged: Record<string, unknown> | null = null;
   for (const r of records) {
@@ -54,6 +57,7 @@ export function metricSeries(records: Record<string, unknown>[], maxStepPoints =
       }
     } else if (r.type === "step") {
       if (finite(r.loss) && finite(r.step)) steps.push({ step: r.step, loss: r.loss });
+      if (finite(r.step) && Array.isArray(r.prior_weights) && r.prior_weights.every(finite)) modes.push({ step: r.step, w: r.prior_weights });
     } else if (r.type === "diverged") diverged = r;
   }
   const bin = Math.max(1, Math.ceil(steps.length / maxStepPoints));
@@ -62,5 +66,7 @@ export function metricSeries(records: Record<string, unknown>[], maxStepPoints =
     const chunk = steps.slice(i, i + bin);
     stepRows.push({ step: chunk[chunk.length - 1]!.step, loss: chunk.reduce((s, c) => s + c.loss, 0) / chunk.length });
   }
-  return { terms, epochRows, stepRows, stepBin: bin, epochs, steps: steps.length, diverged };
+  const every = Math.max(1, Math.ceil(modes.length / maxStepPoints));
+  const modeRows: Row[] = modes.filter((_, i) => i % every === 0).flatMap((m) => m.w.map((weight, k) => ({ step: m.step, mode: `mode ${k}`, weight })));
+  return { terms, epochRows, stepRows, stepBin: bin, modeRows, epochs, steps: steps.length, diverged };
 }

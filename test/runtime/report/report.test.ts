@@ -115,6 +115,19 @@ describe("metric series and histograms", () => {
     ]);
     expect(s.stepBin).toBe(2);
     expect(s.stepRows[0]).toEqual({ step: 2, loss: 9.5 });
+    expect(s.modeRows).toEqual([]);
+  });
+
+  it("reads a learned prior's mode weights off the step lines", () => {
+    const recs = [1, 2, 3].map((step) => ({ type: "step", step, loss: 1, recon: 1, kl: 0, prior_weights: [0.75, 0.25 / step] }));
+    const s = metricSeries(recs, 2);
+    // at most 2 steps' weights: every other step
+    expect(s.modeRows).toEqual([
+      { step: 1, mode: "mode 0", weight: 0.75 },
+      { step: 1, mode: "mode 1", weight: 0.25 },
+      { step: 3, mode: "mode 0", weight: 0.75 },
+      { step: 3, mode: "mode 1", weight: 0.25 / 3 },
+    ]);
   });
 
   it("bins values", () => {
