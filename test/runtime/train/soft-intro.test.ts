@@ -266,3 +266,41 @@ describe("training with soft_intro", () => {
     expect(weightsOf(b)).toEqual(weightsOf(straight));
   });
 });
+
+describe("the learned prior as a third player", () => {
+  it("resets modes of weight below (1/K)² around the heaviest one, sharing its weight", () => {
+    const ir = irOf(MOG);
+    const model = buildModel(ir, 1);
+    const v = (id: string) => model.variables.get(id)!;
+    v("prior/logits").assign(tf.tensor1d([3, 0, -4, -5])); // weights ≈ 0.95, 0.047, 0.0009, 0.0003
+    const prior = model.forward!().prior as import("../../../runtime/priors/mog").MixturePrior;
+    const before = tf.tidy(() => tf.exp(prior.components().logW).arraySync() as number[]);
+    expect(before.filter((w) => w < 1 / 16)).toHaveLength(3);
+    expect(prior.resetInactiveModes(5)).toBe(3);
+    const c = tf.tidy(() => {
+      const k = prior.components();
+      return { w: tf.exp(k.logW).arraySync() as number[], means: k.means.arraySync() as number[][], logSd: (k.logSd.arraySync() as number[][]).map((r) => r[0]!) };
+    });
+    // the heaviest mode's weight split in four (it and the three reset), normalised: every mode 1/4
+    for (const i of [0, 1, 2, 3]) expect(c.w[i]).toBeCloseTo(0.25, 5);
+    for (const i of [1, 2, 3]) {
+      expect(c.logSd[i]).toBeCloseTo(c.logSd[0]!, 6);
+      const dist = Math.hypot(c.means[i]![0]! - c.means[0]![0]!, c.means[i]![1]! - c.means[0]![1]!);
+      expect(dist).toBeGreaterThan(0);
+      expect(dist).toBeLessThan(0.1 * Math.exp(c.logSd[0]!) * 5); // 0.1·σ·ε, |ε| < 5
+    }
+    expect(prior.resetInactiveModes(6)).toBe(0); // none inactive now
+    model.dispose();
+  });
+
+  it("a VampPrior's pseudo-inputs train with the decoder under soft_intro", async () => {
+    const text = spec("VampPrior(k: 4)", "soft_intro(beta_neg: 2)", "encoder: adam(lr: 1e-2), decoder: adam(lr: 1e-2)");
+    const ir = irOf(text);
+    expect(ir.train.groups![1]!.params).toContain("prior/pseudo_inputs");
+    const dir = tmp();
+    await startRun({ ir, specText: text, specPath: null, outDir: dir, buildModel, backend: CPU, command: [], progress: null, epochs: 1 });
+    const steps = metricsOf(dir).map((l) => JSON.parse(l)).filter((r) => r.type === "step");
+    expect(steps).toHaveLength(3);
+    for (const s of steps) expect(Number.isFinite(s.penalties["soft_intro.decoder"])).toBe(true);
+  });
+});
