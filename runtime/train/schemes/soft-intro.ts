@@ -10,8 +10,8 @@
 import * as tf from "@tensorflow/tfjs";
 import type { SchemeIR } from "../../../compiler/ir/types";
 import type { CompiledModel } from "../../model/compiled";
-import { deriveSeed, reparamNoise, standardNormal, STREAM } from "../../model/random";
 import { stageSeeds } from "../../model/build";
+import { deriveSeed, reparamNoise, standardNormal, STREAM } from "../../model/random";
 import { stopGradient } from "../../ops/stop-gradient";
 import { klStdNormal, likelihoodMean } from "../../objectives/likelihood";
 import { reparam, type Forward, type StageSeeds } from "../../objectives/objective";
@@ -23,13 +23,12 @@ import { priorModes, resetInactiveModes, responsibilityTerm } from "./prior-mode
 
 type SoftIntroIR = Extract<SchemeIR, { kind: "soft_intro" }>;
 
-
 /** This scheme's seeds: stream 11 of the step's seed, one per pass. */
 const SCHEME_STREAM = 11;
 const passSeeds = (seed: number, pass: number): StageSeeds => stageSeeds(deriveSeed(seed, SCHEME_STREAM, pass));
 
 /** ELBO terms of `xin` per datapoint: y, kl [B], rec [B] against sg(xin), and the decoder's output. */
-function elboPoints(fw: Forward, model: CompiledModel, xin: tf.Tensor, s: StageSeeds, chunk: number, sgY: boolean) {
+function elboPoints(fw: Forward, xin: tf.Tensor, s: StageSeeds, chunk: number, sgY: boolean) {
   const b = xin.shape[0]!;
   const q = fw.encode(xin, true, s.encoder);
   const eps = reparamNoise(s.call, b, fw.latentDim, chunk);
@@ -64,13 +63,14 @@ export function softIntroLosses(ir: SoftIntroIR, model: CompiledModel, x: tf.Ten
     /** the encoder's loss; also the real batch's ELBO terms and its y (for the decoder's pass).
      *  `xr`: the reconstructions to score as fakes, when given (the default is sg(D(y)) of this pass) */
     encoder: (xrGiven?: tf.Tensor) => {
-      const real = elboPoints(fw, model, x, stageSeeds(seed), 0, false);
+      const real = elboPoints(fw, x, stageSeeds(seed), 0, false);
       const recon = tf.mean(real.rec) as tf.Scalar;
       const kl = tf.mean(real.kl) as tf.Scalar;
       const xr = xrGiven ?? stopGradient(likelihoodMean(lik, real.out));
-      const xf = stopGradient(likelihoodMean(lik, model.decode(model.map(priorDraw(fw, b, seed), true, passSeeds(seed, 0).mapping).z, true, passSeeds(seed, 0).decoder)));
-      const expRec = expElbo(elboPoints(fw, model, xr, passSeeds(seed, 1), 1, false));
-      const expFake = expElbo(elboPoints(fw, model, xf, passSeeds(seed, 2), 2, false));
+      const fs = passSeeds(seed, 0);
+      const xf = stopGradient(likelihoodMean(lik, fw.decode(fw.map(priorDraw(fw, b, seed), true, fs.mapping).z, true, fs.decoder)));
+      const expRec = expElbo(elboPoints(fw, xr, passSeeds(seed, 1), 1, false));
+      const expFake = expElbo(elboPoints(fw, xf, passSeeds(seed, 2), 2, false));
       const pen = sumOf(real.penalties);
       let loss = tf.add(tf.mul(tf.add(tf.mul(recon, ir.betaRec), tf.mul(kl, ir.betaKl)), s), tf.mul(tf.add(expRec, expFake), 0.5 / ir.alpha)) as tf.Scalar;
       if (pen) loss = tf.add(loss, tf.mul(pen, s));
@@ -86,8 +86,8 @@ export function softIntroLosses(ir: SoftIntroIR, model: CompiledModel, x: tf.Ten
       const fs = passSeeds(seed, 0); // the encoder's fakes' passes: the same x_f before the update
       const xr = likelihoodMean(lik, out);
       const xf = likelihoodMean(lik, fw.decode(fw.map(priorDraw(fw, b, seed), true, fs.mapping).z, true, fs.decoder));
-      const r = elboPoints(fw, model, xr, passSeeds(seed, 4), 3, true);
-      const f = elboPoints(fw, model, xf, passSeeds(seed, 5), 4, true);
+      const r = elboPoints(fw, xr, passSeeds(seed, 4), 3, true);
+      const f = elboPoints(fw, xf, passSeeds(seed, 5), 4, true);
       const klFake = tf.add(tf.mean(r.kl), tf.mean(f.kl));
       const recFake = tf.add(tf.mean(r.rec), tf.mean(f.rec));
       let loss = tf.mul(tf.add(tf.add(tf.mul(recon, ir.betaRec), tf.mul(klFake, 0.5 * ir.betaKl)), tf.mul(recFake, 0.5 * ir.gammaR * ir.betaRec)), s) as tf.Scalar;
