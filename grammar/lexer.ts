@@ -176,7 +176,9 @@ export function lex(src: SourceText): LexResult {
         let j = i + 1;
         while (j < raw.length && raw[j]!.tokenType === NL) j++;
         const next = raw[j];
-        if (next !== undefined && LINE_STARTERS.has(next.tokenType)) barrier();
+        // `encoder:` is an argument's name (optimizer groups), not the model item
+        const argName = raw[j + 1]?.tokenType === Colon;
+        if (next !== undefined && LINE_STARTERS.has(next.tokenType) && !argName) barrier();
         else continue; // inside brackets a newline is just whitespace
       }
       if (tokens.length > 0 && tokens[tokens.length - 1]!.tokenType === NL) continue;

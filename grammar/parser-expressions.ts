@@ -174,9 +174,12 @@ export abstract class ExpressionParser extends RecoveringParser {
     this.SUBRULE2(this.arg);
   };
   private readonly trailingComma = (): void => void this.CONSUME2(T.Comma);
+  /** An argument's name; the model-part keywords too, so that optimizer groups read
+   *  `groups(encoder: adam(…), decoder: adam(…))` (no expression starts with one of them). */
   private readonly argName = (): void => {
-    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.OR(this.argNameAlts);
     this.CONSUME(T.Colon);
   };
+  private readonly argNameAlts: IOrAlt<unknown>[] = [T.Identifier, T.Encoder, T.Decoder, T.Mapping].map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: "name" }) }));
 
 }

@@ -11,6 +11,7 @@ import { NETWORKS } from "./networks";
 import { OBJECTIVES } from "./objectives";
 import { OPTIMIZERS } from "./optimizers";
 import { FLOW_LAYER_BUILTINS, PRIORS } from "./priors";
+import { SCHEMES } from "./schemes";
 import type { Builtin, BuiltinContext } from "./types";
 
 export type { ArgType, Builtin, BuiltinContext, BuiltinParam } from "./types";
@@ -29,6 +30,7 @@ const TABLES: Record<BuiltinContext, readonly Builtin[]> = {
   likelihood: LIKELIHOODS,
   objective: OBJECTIVES,
   optimizer: OPTIMIZERS,
+  scheme: SCHEMES,
   metric: METRICS,
   constant: CONSTANTS,
 };

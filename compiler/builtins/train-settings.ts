@@ -5,6 +5,8 @@ import type { BuiltinParam } from "./types";
 
 export const TRAIN_SETTINGS: readonly BuiltinParam[] = [
   opt("optimizer", "any", "adam", "an optimizer call, e.g. adam(lr: 1e-3); the default is adam()"),
+  opt("optimizers", "any", null, "optimizer groups named after the model's parts, each with its own optimizer: groups(encoder: adam(lr: 2e-4), decoder: adam(lr: 2e-4), prior: adam(lr: 2e-4)); a part is encoder, decoder, prior, mapping (default: the decoder's group) or the encoder's or decoder's network name; instead of optimizer"),
+  opt("scheme", "any", null, "a training scheme with several players, e.g. soft_intro(beta_neg: 256); none = every group steps on the objective"),
   opt("batch", "Int", 100, "minibatch size", COUNT),
   opt("epochs", "Int", 50, "passes over the training data", COUNT),
   opt("min_epochs", "Int", 0, "early stopping never stops before this epoch (the paper's least_epoch)", NONNEG_INT),

@@ -13,6 +13,7 @@ export type BuiltinContext =
   | "likelihood" //   `decoder p(x | z) : Bernoulli = ...`
   | "objective" //    `objective elbo(beta: 1)`
   | "optimizer" //    `train { optimizer: adam(lr: 1e-3) }`
+  | "scheme" //       `train { scheme: soft_intro(beta_neg: 256) }`
   | "metric" //       `evaluate { hoyer(z) }`
   | "constant"; //    `I`, `pi`
 

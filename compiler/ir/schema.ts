@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { OBJECTIVE_IR } from "../builtins/objectives";
 import { PRIOR_IR } from "../builtins/priors";
+import { SCHEME_IR } from "../builtins/schemes";
 import { IR_VERSION, type ModelIR, type NetworkIR, type OpName, type Value } from "./types";
 
 const num = z.number();
@@ -127,7 +128,11 @@ export const MODEL_IR_SCHEMA = z.object({
     z.object({ kind: z.literal("laplace"), scale, logScale: id.optional() }),
   ]),
   objective: OBJECTIVE_IR,
-  train: z.object({ optimizer, batch: count, epochs: count, earlyStop: z.int().min(0), seed: z.int().min(0), validation: z.int().min(0), checkpointEvery: z.int().min(0), settings }),
+  train: z.object({
+    optimizer,
+    groups: z.array(z.object({ name: z.string().min(1), optimizer, params: z.array(id), player: z.enum(["encoder", "decoder"]) })).nullable(),
+    scheme: SCHEME_IR.nullable(),
+    batch: count, epochs: count, earlyStop: z.int().min(0), seed: z.int().min(0), validation: z.int().min(0), checkpointEvery: z.int().min(0), settings }),
   evaluate: z.array(z.object({ name: z.string(), args: z.record(z.string(), value), at })),
   params: z.array(param),
   state: z.array(param),

@@ -9,10 +9,12 @@
 
 import type { PriorIR } from "../builtins/priors";
 import type { ObjectiveIR } from "../builtins/objectives";
+import type { Player, SchemeIR } from "../builtins/schemes";
 
 /** Bumped whenever the JSON shape changes (0.2: typed train settings and optimizer, required
- *  objective options, `sparse`, the new layers); a run written by another version is refused. */
-export const IR_VERSION = "0.2";
+ *  objective options, `sparse`, the new layers; 0.3: optimizer groups and training schemes);
+ *  a run written by another version is refused. */
+export const IR_VERSION = "0.3";
 
 /** Where a piece came from in the spec. */
 export interface SourceRef {
@@ -231,8 +233,28 @@ export interface TrainSettingsIR {
   backend: string;
 }
 
-export interface TrainIR {
+/** One optimizer group (`optimizers: groups(encoder: adam(…), …)`): its own optimizer over the
+ *  parameters the compiler put in it (every ParamIR in exactly one group). */
+export interface OptimizerGroupIR {
+  /** as the spec names it: a part (encoder, decoder, prior, mapping) or a network's name */
+  name: string;
   optimizer: OptimizerIR;
+  /** ParamIR ids, in ModelIR.params order */
+  params: string[];
+  /** whose loss trains it under a scheme (the encoder's group: "encoder"; the rest: "decoder") */
+  player: Player;
+}
+
+/** A training scheme with several players (compiler/builtins/schemes.ts). */
+export type { SchemeIR };
+
+export interface TrainIR {
+  /** the one optimizer; with groups, the first group's (its rate is the schedule's reference) */
+  optimizer: OptimizerIR;
+  /** null: one optimizer for every parameter */
+  groups: OptimizerGroupIR[] | null;
+  /** null: every group steps on the objective's loss */
+  scheme: SchemeIR | null;
   batch: number;
   epochs: number;
   /** patience in epochs on the validation loss; 0 = off */

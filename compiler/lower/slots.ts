@@ -7,9 +7,12 @@ import type { Builtin } from "../builtins/types";
 import { TRAIN_SETTINGS } from "../builtins";
 import { lookupBuiltin } from "../builtins";
 import { objectiveByName } from "../builtins/objectives";
+import { groupArgs, groupsOfPart, partOfParam } from "../builtins/optimizer-groups";
 import { priorByName } from "../builtins/priors";
+import { schemeByName } from "../builtins/schemes";
+import { partNetworks } from "../rules/train-groups";
 import { constValue } from "../rules/const-eval";
-import type { DataIR, LikelihoodIR, MetricIR, ObjectiveIR, OptimizerIR, PriorIR, QFlowIR, TrainIR, TrainSettingsIR, Value } from "../ir/types";
+import type { DataIR, LikelihoodIR, MetricIR, ObjectiveIR, OptimizerGroupIR, OptimizerIR, SchemeIR, PriorIR, QFlowIR, TrainIR, TrainSettingsIR, Value } from "../ir/types";
 import { callsIn } from "../names/args";
 import { bindArgs } from "../types/context";
 import { LowerError, type Lowering } from "./context";
@@ -179,7 +182,7 @@ function lowerQFlow(lw: Lowering, kind: Value, layers: number, d: number, span: 
 }
 
 /** Settings with a TrainIR field of their own; the others go to TrainIR.settings. */
-const OWN = new Set(["optimizer", "batch", "epochs", "early_stop", "seed", "checkpoint_every"]);
+const OWN = new Set(["optimizer", "optimizers", "scheme", "batch", "epochs", "early_stop", "seed", "checkpoint_every"]);
 
 export function lowerTrain(lw: Lowering, m: ModelDecl, data: DataIR): TrainIR {
   const entries = new Map((item(m, "TrainItem")?.entries ?? []).map((e) => [e.key.name, e]));
@@ -192,8 +195,12 @@ export function lowerTrain(lw: Lowering, m: ModelDecl, data: DataIR): TrainIR {
   for (const t of TRAIN_SETTINGS) if (!OWN.has(t.name)) settings[t.name] = value(t.name);
   // every TrainSettingsIR key is a TRAIN_SETTINGS name, range-checked by the model rules
   // (test/lower/api.test.ts checks the lowered settings against the IR schema)
+  const groups = lowerGroups(lw, m, entries.get("optimizers")?.value);
+  const schemeEntry = entries.get("scheme");
   return {
-    optimizer: optimizer(lw, entries.get("optimizer")?.value, m.span),
+    optimizer: groups ? groups[0]!.optimizer : optimizer(lw, entries.get("optimizer")?.value, m.span),
+    groups,
+    scheme: schemeEntry ? lowerScheme(lw, schemeEntry.value) : null,
     batch: n("batch"),
     epochs: n("epochs"),
     earlyStop: value("early_stop") === null ? 0 : n("early_stop"),
@@ -202,6 +209,30 @@ export function lowerTrain(lw: Lowering, m: ModelDecl, data: DataIR): TrainIR {
     checkpointEvery: n("checkpoint_every"),
     settings: settings as unknown as TrainSettingsIR,
   };
+}
+
+/** `groups(encoder: adam(…), …)` → one OptimizerGroupIR per group, every ParamIR in the one group
+ *  its part resolves to (the model rules reported conflicts and gaps, IV2061/IV2062). */
+function lowerGroups(lw: Lowering, m: ModelDecl, e: Expr | undefined): OptimizerGroupIR[] | null {
+  const args = groupArgs(e);
+  if (args.length === 0) return null;
+  const given = args.map((a) => a.name.name);
+  const nets = partNetworks(m);
+  const groups: OptimizerGroupIR[] = args.map((a) => ({ name: a.name.name, optimizer: optimizer(lw, a.value, a.span), params: [], player: "decoder" }));
+  for (const p of lw.params) {
+    const owners = groupsOfPart(partOfParam(p.id), given, nets);
+    if (owners.length !== 1) throw new LowerError(`parameter '${p.id}' is in ${owners.length} optimizer groups`, e!.span);
+    groups[given.indexOf(owners[0]!)]!.params.push(p.id);
+  }
+  for (const g of groups) if (g.params.some((id) => partOfParam(id) === "encoder")) g.player = "encoder";
+  return groups;
+}
+
+function lowerScheme(lw: Lowering, e: Expr): SchemeIR {
+  const s = slot(lw, e);
+  const d = schemeByName(s.builtin.name);
+  if (!d) throw new LowerError(`the training scheme '${s.builtin.name}' has no lowering`, e.span);
+  return d.lower(s.args, (k) => num(s.args[k]!, `${s.builtin.name}'s ${k}`, e.span));
 }
 
 /**

@@ -16,6 +16,7 @@ const LIKELIHOOD = rules(["likelihood"], "likelihood");
 const OBJECTIVE = rules(["objective"], "objective");
 const OPTIMIZER = rules(["optimizer"], "optimizer");
 const METRIC = rules(["metric"], "metric");
+const SCHEME = rules(["scheme"], "training scheme");
 
 const REQUIRED = ["DataItem", "EncoderItem", "IntermediaryItem", "DecoderItem"] as const;
 const SINGLE: ModelItem["kind"][] = [...REQUIRED, "MappingItem", "ObjectiveItem", "TrainItem", "EvaluateItem"];
@@ -122,6 +123,20 @@ export function checkModel(cx: NameContext, decl: ModelDecl): void {
   }
 }
 
+/** `optimizers: groups(encoder: adam(…), …)`: named arguments, each an optimizer call. Which names
+ *  are parts of the model is the model rules' question (compiler/rules/train-groups.ts). */
+function groupsCall(cx: NameContext, e: Expr, scope: Scope): void {
+  if (e.kind === "Missing") return;
+  if (e.kind !== "Call" || e.callee.name !== "groups") {
+    cx.report(diagnostic("IV2064", e.span, "`optimizers` takes groups(part: optimizer, …)", { hint: "e.g. optimizers: groups(encoder: adam(lr: 2e-4), decoder: adam(lr: 2e-4))" }));
+    return;
+  }
+  for (const a of e.args) {
+    if (!a.name) cx.report(diagnostic("IV2064", a.span, "each optimizer group is named after a part of the model: `encoder: adam(…)`"));
+    slot(cx, a.value, scope, OPTIMIZER);
+  }
+}
+
 /** `encoder q(y | x)`: the names in the header must be the model's own. */
 function chain(cx: NameContext, used: Ident, expected: Ident | undefined, why: string): void {
   if (!expected || used.name === "" || expected.name === "" || used.name === expected.name) return;
@@ -169,6 +184,8 @@ function checkTrain(cx: NameContext, item: Extract<ModelItem, { kind: "TrainItem
     }
     seen.set(key, entry.key);
     if (key === "optimizer") slot(cx, entry.value, scope, OPTIMIZER);
+    else if (key === "optimizers") groupsCall(cx, entry.value, scope);
+    else if (key === "scheme") slot(cx, entry.value, scope, SCHEME);
     else cx.expr(entry.value, scope);
   }
 }

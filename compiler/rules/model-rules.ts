@@ -4,6 +4,7 @@ import type { Call, Expr, ModelDecl, ModelItem } from "../../grammar/ast";
 import type { Builtin } from "../builtins/types";
 import { CONSTRAINABLE_TERMS } from "../builtins/objectives-constrained";
 import { priorByName } from "../builtins/priors";
+import { groupArgs } from "../builtins/optimizer-groups";
 import { TRAIN_SETTINGS } from "../builtins/train-settings";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic";
 import type { NameCheck } from "../names/check-names";
@@ -11,6 +12,7 @@ import type { LoadedModules } from "../names/modules";
 import { callsIn } from "../names/args";
 import { checkFlowPrior } from "./flow-prior";
 import { argExpr, argValue, constValue } from "./const-eval";
+import { checkTrainGroups } from "./train-groups";
 import { CHOICES, describeChoices, describeRange, inRange, RANGES } from "./ranges";
 
 /** Value ranges of the data sources whose values are known before loading. */
@@ -64,6 +66,7 @@ function checkModel(m: ModelDecl, names: NameCheck, out: Diagnostic[]): void {
   const likelihood = decoder && slotBuiltin(decoder.likelihood, names);
 
   if (prior) checkPrior(m, prior, out, names);
+  checkTrainGroups(m, out);
   if (likelihood?.builtin.name === "Bernoulli" && dataSlot) {
     const range = DATA_RANGE[dataSlot.builtin.name];
     if (range && (range[0] < 0 || range[1] > 1)) {
@@ -87,9 +90,14 @@ function checkModel(m: ModelDecl, names: NameCheck, out: Diagnostic[]): void {
   }
   const train = item(m, "TrainItem");
   for (const entry of train?.entries ?? []) {
-    if (entry.key.name === "optimizer") {
+    if (entry.key.name === "optimizer" || entry.key.name === "scheme") {
       const s = slotBuiltin(entry.value, names);
       if (s) slots.push(s);
+    } else if (entry.key.name === "optimizers") {
+      for (const g of groupArgs(entry.value)) {
+        const s = slotBuiltin(g.value, names);
+        if (s) slots.push(s);
+      }
     } else if (TRAIN_SETTINGS.some((t) => t.name === entry.key.name)) {
       checkRange(`train:${entry.key.name}`, `the training setting '${entry.key.name}'`, entry.value, out);
     }

@@ -13,6 +13,7 @@ import type { Builtin } from "../builtins/types";
 import { TRAIN_SETTINGS } from "../builtins";
 import { priorByName } from "../builtins/priors";
 import { argExpr, argValue } from "../rules/const-eval";
+import { groupArgs } from "../builtins/optimizer-groups";
 import type { Label } from "../diagnostics/diagnostic";
 import { argTypeWords, dataShape, fitsArgType, networkResult, type CallArgs } from "./builtin-signatures";
 import { newEnv, type Env, type NetworkInstance, type TypeContext } from "./context";
@@ -185,7 +186,8 @@ export function checkModelTypes(cx: TypeContext, decl: ModelDecl): ModelShapes {
     else if (item.kind === "TrainItem") {
       for (const e of item.entries) {
         const setting = TRAIN_SETTINGS.find((s) => s.name === e.key.name);
-        if (e.key.name === "optimizer") slotBuiltin(cx, e.value, env);
+        if (e.key.name === "optimizer" || e.key.name === "scheme") slotBuiltin(cx, e.value, env);
+        else if (e.key.name === "optimizers") for (const g of groupArgs(e.value)) slotBuiltin(cx, g.value, env);
         else if (setting) {
           const t = typeOf(cx, e.value, env);
           if (!fitsArgType(setting.type, t)) cx.report("IV3002", e.value.span, `the training setting '${e.key.name}' must be ${argTypeWords(setting.type)}, found ${describeType(cx.s, t)}`);

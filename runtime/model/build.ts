@@ -178,6 +178,10 @@ class Model implements CompiledModel, Forward {
     });
   }
 
+  forward(): Forward {
+    return this;
+  }
+
   dispose(): void {
     for (const v of this.variables.values()) v.dispose();
     for (const v of this.state.values()) v.dispose();

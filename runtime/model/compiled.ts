@@ -91,6 +91,11 @@ export interface CompiledModel {
   locateNonFinite?(x: tf.Tensor, seed: number): NonFiniteOrigin | null;
   /** The first mapping node whose value is NaN or infinite for this y (evaluation mode), or null. */
   mappingNonFinite?(y: tf.Tensor2D): import("../../compiler/ir/types").NodeIR | null;
+  /**
+   * The model's stages one by one (encode, prior, map, decode, log-likelihood), for training schemes
+   * that compose their own passes (runtime/train/schemes/); absent in test doubles.
+   */
+  forward?(): import("../objectives/objective").Forward;
   /** every tensor the model owns */
   dispose(): void;
 }

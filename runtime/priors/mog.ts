@@ -29,6 +29,10 @@ export class MixturePrior extends MonteCarloPrior {
       ir.learnable && ir.params ? { offsets: param(params, ir.params.meanOffsets), logStd: param(params, ir.params.logStd), logits: param(params, ir.params.logits) } : null;
   }
 
+  get learnable(): boolean {
+    return this.learned !== null;
+  }
+
   /** means [K, D], log-stds [K, 1], normalised log-weights [K] (tensors of the caller's scope) */
   components(): { means: tf.Tensor2D; logSd: tf.Tensor2D; logW: tf.Tensor1D } {
     const k = this.ir.k;
@@ -47,10 +51,46 @@ export class MixturePrior extends MonteCarloPrior {
   sample(n: number, seed: number): tf.Tensor2D {
     return tf.tidy(() => {
       const c = this.components();
-      const pick = tf.reshape(tf.multinomial(tf.expandDims(c.logW, 0) as tf.Tensor2D, n, deriveSeed(seed, STREAM.prior, 1)), [n]) as tf.Tensor1D;
+      // The picks leave the gradient tape (tfjs has no gradient for Multinomial, nor for gather's
+      // int32 indices), then select by one-hot rows: exactly the values gather would give.
+      const drawn = tf.multinomial(tf.expandDims(c.logW, 0) as tf.Tensor2D, n, deriveSeed(seed, STREAM.prior, 1));
+      const hot = tf.oneHot(tf.tensor1d(drawn.dataSync() as Int32Array, "int32"), this.ir.k) as tf.Tensor2D;
       const eps = standardNormal([n, this.base.shape[1]], deriveSeed(seed, STREAM.prior));
-      return tf.add(tf.gather(c.means, pick), tf.mul(tf.exp(tf.gather(c.logSd, pick)), eps)) as tf.Tensor2D;
+      return tf.add(tf.matMul(hot, c.means), tf.mul(tf.exp(tf.matMul(hot, c.logSd)), eps)) as tf.Tensor2D;
     });
+  }
+
+  /**
+   * Resets the modes of weight below (1/K)² around the heaviest one (Athanasiadis et al. 2025, as
+   * their code does): each takes the heaviest mode's mean plus 0.1·its std·ε and its std, and the
+   * heaviest mode's weight is shared equally between it and them. Returns how many were reset.
+   */
+  resetInactiveModes(seed: number): number {
+    const l = this.learned;
+    if (!l) return 0;
+    const k = this.ir.k;
+    const w = Array.from(tf.tidy(() => tf.softmax(l.logits)).dataSync());
+    const inactive = w.map((v, i) => (v < 1 / (k * k) ? i : -1)).filter((i) => i >= 0);
+    if (inactive.length === 0) return 0;
+    const top = w.indexOf(Math.max(...w));
+    const share = w[top]! / (inactive.length + 1);
+    for (const i of [top, ...inactive]) w[i] = share;
+    tf.tidy(() => {
+      const logStd = l.logStd.dataSync();
+      const offsets = l.offsets.arraySync() as number[][];
+      const base = this.ir.means;
+      const eps = standardNormal([inactive.length, base[0]!.length], seed).arraySync() as number[][];
+      const sd = Math.exp(logStd[top]!);
+      const ls = Array.from(logStd);
+      inactive.forEach((i, j) => {
+        offsets[i] = base[top]!.map((m, d) => m + offsets[top]![d]! + 0.1 * sd * eps[j]![d]! - base[i]![d]!);
+        ls[i] = logStd[top]!;
+      });
+      l.offsets.assign(tf.tensor2d(offsets));
+      l.logStd.assign(tf.tensor1d(ls));
+      l.logits.assign(tf.log(tf.tensor1d(w)));
+    });
+    return inactive.length;
   }
 
   dispose(): void {

@@ -129,6 +129,10 @@ async function curvesSection(run: OpenedRun, missing: string[]): Promise<Section
     const ma = s.constraintRows.filter((r) => r.constraint !== null);
     charts.push(figure(await renderSvg(lineChart("constraint per step", ma, { ...opts, y: "constraint", yTitle: "ĉ" })), "ĉ, the moving average of recon − κ: the constraint holds where it is ≤ 0"));
   }
+  if (s.modeRows.length) {
+    const k = new Set(s.modeRows.map((r) => r.mode)).size;
+    charts.push(figure(await renderSvg(lineChart("prior mode weights per step", s.modeRows, { x: "step", y: "weight", series: "mode", yTitle: "weight" })), `the learned mixture prior's ${k} weights; a mode below (1/${k})² = ${(1 / (k * k)).toPrecision(3)} is inactive`));
+  }
   parts.push(`<div class="charts">${charts.join("\n")}</div>`);
   return { id: "curves", title: "Loss curves", body: parts.join("\n") };
 }

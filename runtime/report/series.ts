@@ -21,6 +21,8 @@ export interface MetricSeries {
   constraintRows: Row[];
   /** steps per point of stepRows (1 = every step) */
   stepBin: number;
+  /** a learned mixture prior's weights (step lines' prior_weights, #19): {step, mode, weight}, at most maxStepPoints steps */
+  modeRows: Row[];
   epochs: number;
   steps: number;
   diverged: Record<string, unknown> | null;
@@ -44,6 +46,7 @@ export function metricSeries(records: Record<string, unknown>[], maxStepPoints =
   const epochRows: Row[] = [];
   const steps: { step: number; loss: number }[] = [];
   const constraintRows: Row[] = [];
+  const modes: { step: number; w: number[] }[] = [];
   let epochs = 0;
   let diverged: Record<string, unknown> | null = null;
   for (const r of records) {
@@ -61,6 +64,7 @@ export function metricSeries(records: Record<string, unknown>[], maxStepPoints =
     } else if (r.type === "step") {
       if (finite(r.loss) && finite(r.step)) steps.push({ step: r.step, loss: r.loss });
       if (finite(r.lambda) && finite(r.step)) constraintRows.push({ step: r.step, lambda: r.lambda, constraint: finite(r.constraint) ? r.constraint : null });
+      if (finite(r.step) && Array.isArray(r.prior_weights) && r.prior_weights.every(finite)) modes.push({ step: r.step, w: r.prior_weights });
     } else if (r.type === "diverged") diverged = r;
   }
   const bin = Math.max(1, Math.ceil(steps.length / maxStepPoints));
@@ -70,5 +74,7 @@ export function metricSeries(records: Record<string, unknown>[], maxStepPoints =
     stepRows.push({ step: chunk[chunk.length - 1]!.step, loss: chunk.reduce((s, c) => s + c.loss, 0) / chunk.length });
   }
   const every = Math.max(1, Math.ceil(constraintRows.length / maxStepPoints));
-  return { terms, epochRows, stepRows, constraintRows: constraintRows.filter((_, i) => i % every === 0), stepBin: bin, epochs, steps: steps.length, diverged };
+  const everyMode = Math.max(1, Math.ceil(modes.length / maxStepPoints));
+  const modeRows: Row[] = modes.filter((_, i) => i % everyMode === 0).flatMap((m) => m.w.map((weight, k) => ({ step: m.step, mode: `mode ${k}`, weight })));
+  return { terms, epochRows, stepRows, constraintRows: constraintRows.filter((_, i) => i % every === 0), stepBin: bin, modeRows, epochs, steps: steps.length, diverged };
 }

@@ -10,7 +10,8 @@ import type { CompiledModel } from "../model/compiled";
 import type { Dataset } from "../data/dataset";
 import { deriveSeed, shuffledIndices } from "../random/seeds";
 import { trainModel, type CheckpointSlot, type TrainHooks, type TrainResult, type TrainState } from "../train/loop";
-import { makeOptimizer, TrainSettingsError } from "../train/optimizer";
+import { makeTrainOptimizer, optimizerKindOf } from "../train/groups";
+import { TrainSettingsError } from "../train/optimizer";
 import { loopSettings } from "../train/settings";
 import { Progress, type ProgressListener, type ProgressSink } from "../train/progress";
 import { batchCount, batchTensor } from "../train/terms";
@@ -89,7 +90,7 @@ export interface RunOutcome {
 
 /** The IR's training settings with the command line's overrides, validated. */
 export function effectiveTrain(ir: ModelIR, epochs?: number, seed?: number): TrainIR {
-  const t: TrainIR = { ...ir.train, optimizer: { ...ir.train.optimizer } };
+  const t: TrainIR = { ...ir.train, optimizer: { ...ir.train.optimizer }, groups: ir.train.groups?.map((g) => ({ ...g, optimizer: { ...g.optimizer } })) ?? null };
   if (epochs !== undefined) t.epochs = epochs;
   if (seed !== undefined) t.seed = seed;
   if (!Number.isSafeInteger(t.seed) || t.seed < 0) throw new TrainSettingsError(`seed must be a non-negative integer, got ${t.seed}`);
@@ -122,7 +123,7 @@ export async function startRun(o: StartRunOptions): Promise<RunOutcome> {
     data: dataFiles,
     resumes: [],
   };
-  const optimizer = makeOptimizer(train.optimizer); // bad optimizer settings fail before the folder exists
+  const optimizer = makeTrainOptimizer(train); // bad optimizer settings fail before the folder exists
   let model: CompiledModel;
   let lock: HeldLock | undefined;
   try {
@@ -202,7 +203,7 @@ async function resumeLocked(o: ResumeRunOptions, run: OpenedRun, train: TrainIR)
   };
   writeConfig(o.dir, config);
   const metrics = new MetricsWriter(join(o.dir, RUN_FILES.metrics), ckpt?.metricsLines ?? 0);
-  const optimizer = makeOptimizer(train.optimizer);
+  const optimizer = makeTrainOptimizer(train);
   try {
     if (ckpt) await restoreCheckpoint(ckpt, model, optimizer);
   } catch (e) {
@@ -232,7 +233,7 @@ async function runTraining(
   const left = maxSteps === null ? byEpochs : Math.min(byEpochs, Math.max(0, maxSteps - (state?.step ?? 0)));
   const progress = listeners(o.progress ? new Progress(o.progress, left) : undefined, o.listener);
   const checkpoint = async (s: TrainState, slots: CheckpointSlot[]): Promise<string> => {
-    const bytes = encodeCheckpoint(await captureCheckpoint(model, optimizer, train.optimizer.kind, s, metrics.lines));
+    const bytes = encodeCheckpoint(await captureCheckpoint(model, optimizer, optimizerKindOf(train), s, metrics.lines));
     let lastPath = "";
     for (const slot of slots) {
       const path = checkpointPath(dir, slot === "periodic" ? s.epoch : slot);

@@ -12,11 +12,13 @@ import type { NonFiniteOrigin, CompiledModel, LossOptions, LossTerms } from "../
 import { constraintRecord, nextConstraint, startingConstraint, type ConstraintState } from "../objectives/constraint";
 import { betaAt } from "../objectives/objective";
 import { deriveSeed, shuffledIndices } from "../random/seeds";
-import { clipByGlobalNorm } from "./clip";
 import { firstBadTerm, termSource, TrainingDivergedError, type TermValues } from "./divergence";
 import { setLearningRate } from "./optimizer";
 import type { ProgressListener } from "./progress";
 import { learningRateAt } from "./schedule";
+import { isGrouped } from "./groups";
+import { makeScheme } from "./schemes";
+import { applyGradients, type StepValues } from "./step";
 import { loopSettings, type LoopSettings } from "./settings";
 import { addTerms, batchCount, batchTensor, emptySums, evaluateTerms, meanTerms, readTerms, type TermSums } from "./terms";
 
@@ -94,8 +96,7 @@ const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r)
 /** The terms besides the loss, which variableGrads returns (and disposes) itself. */
 const lossScalars = (t: LossTerms): tf.Scalar[] => [t.recon, t.kl, ...Object.values(t.penalties), ...Object.values(t.estimates ?? {})];
 
-/** A step's terms, and the global gradient norm before clipping (only when clipping). */
-export type StepValues = TermValues & { gradNorm?: number };
+export type { StepValues };
 
 /**
  * One optimizer step; returns the batch's terms, or the bad term without touching the weights. With
@@ -121,20 +122,8 @@ export function trainStep(model: CompiledModel, optimizer: tf.Optimizer, vars: t
     tf.dispose(grads);
     return values;
   }
-  // Every variable gets a gradient, in a fixed order: tfjs optimizers index their slots by position.
-  const named = vars.map((v) => ({ name: v.name, tensor: grads[v.name] ?? tf.zerosLike(v) }));
-  try {
-    if (clipNorm === null) {
-      optimizer.applyGradients(named);
-      return values;
-    }
-    const clipped = clipByGlobalNorm(named.map((n) => n.tensor), clipNorm);
-    if (Number.isFinite(clipped.norm)) optimizer.applyGradients(named.map((n, i) => ({ name: n.name, tensor: clipped.grads[i]! })));
-    tf.dispose(clipped.grads.filter((g, i) => g !== named[i]!.tensor));
-    return { ...values, gradNorm: clipped.norm };
-  } finally {
-    tf.dispose(named.map((n) => n.tensor));
-  }
+  const gradNorm = applyGradients(optimizer, vars, grads, clipNorm);
+  return gradNorm === null ? values : { ...values, gradNorm };
 }
 
 export async function trainModel(o: TrainOptions): Promise<TrainResult> {
@@ -147,6 +136,8 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     if (c) state.constraint = c;
   }
   const vars = [...model.variables.values()];
+  if (isGrouped(optimizer)) optimizer.bind(model.variables);
+  const scheme = makeScheme(o.settings.scheme, model, optimizer);
   const batches = batchCount(train.n, s.batch);
   const valBatches = validation ? batchCount(validation.n, s.batch) : 0;
   const lrAt = (step: number, epoch: number): number => learningRateAt(s, step, epoch, batches);
@@ -194,7 +185,9 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
       let bad: ReturnType<typeof firstBadTerm>;
       let origin: NonFiniteOrigin | null = null;
       try {
-        values = trainStep(model, optimizer, vars, x, seed, lossOptions(model, e + state.batch / batches, s.epochs, state, train.n), s.clipNorm);
+        const opts = lossOptions(model, e + state.batch / batches, s.epochs, state, train.n);
+        const plain = () => trainStep(model, optimizer, vars, x, seed, opts, s.clipNorm);
+        values = scheme ? scheme.step({ x, seed, step: state.step, opts, clipNorm: s.clipNorm, plain }) : plain();
         bad = firstBadTerm(values);
         // The bad step was not applied, so the weights are those that produced it: find the op.
         if (bad) origin = model.locateNonFinite?.(x, seed) ?? null;
@@ -215,7 +208,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
       samples += end - start;
       addTerms(state.sums, terms, end - start);
       if (state.step % s.logEvery === 0) {
-        hooks.metric({ type: "step", epoch: e + 1, batch: state.batch, step: state.step, lr, ...terms, ...(gradNorm !== undefined ? { grad_norm: gradNorm } : {}), ...constraintRecord(state.constraint) });
+        hooks.metric({ type: "step", epoch: e + 1, batch: state.batch, step: state.step, lr, ...terms, ...(gradNorm !== undefined ? { grad_norm: gradNorm } : {}), ...constraintRecord(state.constraint), ...scheme?.metrics?.() });
       }
       o.progress?.step({ epoch: e + 1, epochs: s.epochs, batch: state.batch, batches, step: state.step, terms, samples: end - start });
       if (midEpochDue()) await save(["last"]);

@@ -15,7 +15,7 @@ import { buildModel } from "../../runtime/model/build";
 import type { CompiledModel } from "../../runtime/model/compiled";
 import { deriveSeed, mulberry32 } from "../../runtime/random/seeds";
 import { trainModel } from "../../runtime/train/loop";
-import { makeOptimizer } from "../../runtime/train/optimizer";
+import { makeTrainOptimizer } from "../../runtime/train/groups";
 import type { TermValues } from "../../runtime/train/divergence";
 import { intelFilesUnder } from "../golden";
 import { circleMapping, convVae, Graph, mlpVae, sparseMapping, type Params } from "../runtime/fixtures/ir";
@@ -51,8 +51,10 @@ interface Trained {
 async function train(ir: ModelIR, model: CompiledModel, batch: number): Promise<Trained> {
   const steps: TermValues[] = [];
   // a step line every step (the default log_every is 50)
-  const settings = { ...ir.train, batch, epochs: 1, validation: 0, earlyStop: 0, checkpointEvery: 0, settings: { ...ir.train.settings, log_every: 1 } };
-  const optimizer = makeOptimizer(settings.optimizer);
+  // a scheme plays from the first step (no plain ELBO steps first), so that both steps are the scheme's
+  const scheme = ir.train.scheme && { ...ir.train.scheme, vaeSteps: 0 };
+  const settings = { ...ir.train, scheme, batch, epochs: 1, validation: 0, earlyStop: 0, checkpointEvery: 0, settings: { ...ir.train.settings, log_every: 1 } };
+  const optimizer = makeTrainOptimizer(settings);
   const weights = new Map<string, Float32Array>();
   try {
     await trainModel({

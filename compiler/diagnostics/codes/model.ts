@@ -42,4 +42,6 @@ export const MODEL_CODES = {
     title: "intel compile cannot write this model out as a program",
     hint: "`intel train` runs this model; `intel compile` writes no program for it",
   },
+  IV5060: { severity: "error", title: "a training scheme with several players needs an optimizer group per player" },
+  IV5061: { severity: "error", title: "an optimizer group holds parameters of two players of the training scheme" },
 } as const satisfies Record<string, CatalogEntry>;

@@ -27,4 +27,9 @@ export const NAMES_CODES = {
   },
   IV2020: { severity: "error", title: "an import names a file that is not a .intel spec", hint: "imports read only .intel files (the extension may be left out)" },
   IV2030: { severity: "error", title: "a setting written in the wrong block (`lr` belongs to the optimizer, `batch` to `train`, `beta` to the objective)" },
+  IV2060: { severity: "error", title: "an optimizer group is not named after a part of the model (encoder, decoder, prior, mapping, or the encoder's or decoder's network)" },
+  IV2061: { severity: "error", title: "parameters in two optimizer groups, or a group given twice" },
+  IV2062: { severity: "error", title: "parameters in no optimizer group" },
+  IV2063: { severity: "error", title: "both `optimizer` and `optimizers` are given" },
+  IV2064: { severity: "error", title: "`optimizers` takes groups(part: optimizer, …)" },
 } as const satisfies Record<string, CatalogEntry>;

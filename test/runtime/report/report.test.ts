@@ -36,14 +36,14 @@ function ringIR(): ModelIR {
   ir.sparse = true; // what the compiler decides for a sparsity penalty
   ir.data = { ...ir.data, source: "gaussian_clusters", args: { n: 80 }, shape: [2], range: null };
   // log_every 1: a step line for each of the 10 steps (the default, 50, would give none)
-  ir.train = { optimizer: { ...OPT.adam, lr: 0.01 }, batch: 16, epochs: 2, earlyStop: 0, seed: 5, validation: 16, checkpointEvery: 0, settings: { ...SETTINGS, log_every: 1 } };
+  ir.train = { optimizer: { ...OPT.adam, lr: 0.01 }, groups: null, scheme: null, batch: 16, epochs: 2, earlyStop: 0, seed: 5, validation: 16, checkpointEvery: 0, settings: { ...SETTINGS, log_every: 1 } };
   return ir;
 }
 
 function mnistIR(): ModelIR {
   const ir = mlpVae({ data: [784], hidden: [16], latent: 2 });
   ir.data = { ...ir.data, source: "mnist", args: { limit: 40, flatten: true, binarize: true }, shape: [784], range: [0, 1] };
-  ir.train = { optimizer: { ...OPT.adam, lr: 0.001 }, batch: 20, epochs: 1, earlyStop: 0, seed: 2, validation: 0, checkpointEvery: 0, settings: SETTINGS };
+  ir.train = { optimizer: { ...OPT.adam, lr: 0.001 }, groups: null, scheme: null, batch: 20, epochs: 1, earlyStop: 0, seed: 2, validation: 0, checkpointEvery: 0, settings: SETTINGS };
   return ir;
 }
 
@@ -115,6 +115,19 @@ describe("metric series and histograms", () => {
     ]);
     expect(s.stepBin).toBe(2);
     expect(s.stepRows[0]).toEqual({ step: 2, loss: 9.5 });
+    expect(s.modeRows).toEqual([]);
+  });
+
+  it("reads a learned prior's mode weights off the step lines", () => {
+    const recs = [1, 2, 3].map((step) => ({ type: "step", step, loss: 1, recon: 1, kl: 0, prior_weights: [0.75, 0.25 / step] }));
+    const s = metricSeries(recs, 2);
+    // at most 2 steps' weights: every other step
+    expect(s.modeRows).toEqual([
+      { step: 1, mode: "mode 0", weight: 0.75 },
+      { step: 1, mode: "mode 1", weight: 0.25 },
+      { step: 3, mode: "mode 0", weight: 0.75 },
+      { step: 3, mode: "mode 1", weight: 0.25 / 3 },
+    ]);
   });
 
   it("bins values", () => {

@@ -29,7 +29,7 @@ function runDir(json: unknown): string {
 }
 
 const broken: [string, (j: Record<string, any>) => void, string, RegExp][] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
-  ["a stale version", (j) => (j.irVersion = "0.1"), "irVersion", /"0\.1", this intel-vae reads IR 0\.2/],
+  ["a stale version", (j) => (j.irVersion = "0.1"), "irVersion", /"0\.1", this intel-vae reads IR 0\.3/],
   ["a missing field", (j) => delete j.train.settings.monitor, "train.settings.monitor", /expected one of/],
   ["a wrong type", (j) => (j.latent.prior.df = "three"), "latent.prior.df", /expected number/],
   ["a wrong attrs type", (j) => (j.mapping.nodes.push({ op: "sum", inputs: [0], attrs: { axis: "last", keepdims: false }, shape: [], at: j.latent.at })), "mapping.nodes.1.attrs.axis", /expected/],
@@ -59,7 +59,7 @@ describe("the IR schema", () => {
     expect(code).toBe(1);
     const err = io.stderr();
     expect(err).toContain(`${join(dir, "ir.json")}: error IV9010`);
-    expect(err).toContain("irVersion: is \"0.1\", this intel-vae reads IR 0.2");
+    expect(err).toContain("irVersion: is \"0.1\", this intel-vae reads IR 0.3");
     expect(err).toContain("hint: train the run again");
     expect(err).not.toMatch(/\n\s+at /);
   });

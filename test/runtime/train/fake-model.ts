@@ -44,7 +44,7 @@ export function fakeIR(o: FakeOptions = {}): ModelIR {
     decoder: { name: "dec", input: [d], output: data.shape, layers: [] },
     likelihood: o.likelihood === "bernoulli" ? { kind: "bernoulli" } : { kind: "gaussian", sigma: 1 },
     objective: { kind: "elbo", beta: 1, warmup: 0, samples: 1, kl: "auto" },
-    train: { optimizer: { ...OPT.adam, lr: 0.01 }, batch: 16, epochs: 2, earlyStop: 0, seed: 7, validation: 16, checkpointEvery: 1, ...o.train, settings: { ...SETTINGS, ...o.train?.settings } },
+    train: { optimizer: { ...OPT.adam, lr: 0.01 }, groups: null, scheme: null, batch: 16, epochs: 2, earlyStop: 0, seed: 7, validation: 16, checkpointEvery: 1, ...o.train, settings: { ...SETTINGS, ...o.train?.settings } },
     evaluate: [],
     params: [
       { id: "encoder/kernel", shape: [p, 2 * d], init: { kind: "normal", mean: 0, std: 0.1 }, at: at(4) },

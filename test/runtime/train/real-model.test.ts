@@ -36,7 +36,7 @@ function sparseRingIR(): ModelIR {
   ir.params.push({ id: "encoder/bn/gamma", shape: [8], init: { kind: "ones" }, at: AT }, { id: "encoder/bn/beta", shape: [8], init: { kind: "zeros" }, at: AT });
   ir.state.push({ id: "encoder/bn/moving_mean", shape: [8], init: { kind: "zeros" }, at: AT }, { id: "encoder/bn/moving_var", shape: [8], init: { kind: "ones" }, at: AT });
   ir.data = { name: "x", source: "ring", args: { n: 96, noise: 0.05 }, shape: [2], range: null, at: AT };
-  ir.train = { optimizer: { ...OPT.adam, lr: 0.01 }, batch: 16, epochs: 3, earlyStop: 0, seed: 3, validation: 16, checkpointEvery: 1, settings: SETTINGS };
+  ir.train = { optimizer: { ...OPT.adam, lr: 0.01 }, groups: null, scheme: null, batch: 16, epochs: 3, earlyStop: 0, seed: 3, validation: 16, checkpointEvery: 1, settings: SETTINGS };
   return ir;
 }
 
