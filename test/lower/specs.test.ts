@@ -70,10 +70,10 @@ describe.each(specs)("%s", (path) => {
     for (const p of m.mapping.penalties) expect(m.mapping.nodes[p.node]!.shape).toEqual([]);
   });
 
-  it("ends the encoder with the Gaussian head dense(2·D) (3·D with a spike-and-slab prior)", () => {
+  it("ends the encoder with its prior's head: dense(2·D) (3·D spike-and-slab, 1·D categorical logits)", () => {
     const m = ir(path);
     const last = m.encoder.layers.at(-1)!;
-    const heads = m.latent.prior.kind === "spike_slab" ? 3 : 2;
+    const heads = { spike_slab: 3, categorical: 1 }[m.latent.prior.kind as string] ?? 2;
     expect(last).toMatchObject({ kind: "dense", units: heads * m.latent.dim, kernel: "encoder/head/kernel", bias: "encoder/head/bias" });
     expect(m.encoder.output).toEqual([heads * m.latent.dim]);
     expect(last.at).toEqual({ file: path, line: expect.any(Number), col: 3 });
