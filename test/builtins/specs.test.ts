@@ -126,7 +126,11 @@ class SpecChecker {
           for (const e of item.entries) {
             if (!TRAIN_SETTINGS.some((s) => s.name === e.key.name)) this.problems.push(`unknown training setting '${e.key.name}'`);
             if (e.key.name === "optimizer") slot(e.value, { what: "optimizer", builtins: ["optimizer"] });
-            else this.expr(e.value, this.fn());
+            else if (e.key.name === "scheme") slot(e.value, { what: "scheme", builtins: ["scheme"] });
+            else if (e.key.name === "optimizers" && e.value.kind === "Call" && e.value.callee.name === "groups") {
+              // groups(part: optimizer(…), …): each argument is an optimizer call
+              for (const a of e.value.args) slot(a.value, { what: "optimizer", builtins: ["optimizer"] });
+            } else this.expr(e.value, this.fn());
           }
           break;
         case "EvaluateItem":

@@ -50,7 +50,7 @@ describe("webgpu backend", () => {
     expect((err as Error).message).toMatch(/webgpu is not installed; install both with `npm install --no-save webgpu@0\.6 @tensorflow\/tfjs-backend-webgpu@4\.22\.0`/);
   });
 
-  it.runIf(installed("webgpu"))("without an adapter: a clear error within half a second, and the previous backend stays", async () => {
+  it.runIf(installed("webgpu"))("without an adapter: a clear error within 2 s (the issue asks < 2 s; a loaded 2-core machine took 0.76 s), and the previous backend stays", async () => {
     await selectBackend("cpu");
     const t0 = performance.now();
     const got: unknown = await selectBackend("webgpu").catch((e: unknown) => e);
@@ -66,7 +66,7 @@ describe("webgpu backend", () => {
     expect(got.message).toMatch(/Vulkan driver/);
     expect(got.message).toMatch(/lavapipe does not qualify/);
     expect(got.message).toMatch(/--backend wasm/);
-    expect(ms).toBeLessThan(500);
+    expect(ms).toBeLessThan(2000);
     expect(tf.getBackend()).toBe("cpu");
     expect(tf.findBackend("webgpu")).toBeNull(); // nothing half-registered
   });
