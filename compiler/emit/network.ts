@@ -150,7 +150,7 @@ export function emitNetwork(e: Emitter, fnName: string, net: NetworkIR, inputSha
         break;
       default: {
         const bad: never = l;
-        throw new EmitError(`unknown layer ${JSON.stringify(bad)}`);
+        throw new EmitError(`unknown layer ${JSON.stringify((bad as LayerIR).kind)}`, (bad as LayerIR).at);
       }
     }
   }
