@@ -26,7 +26,7 @@ export const LAYERS: readonly Builtin[] = [
     [req("filters", "Int"), opt("kernel", "Int", 4, "square kernel size"), opt("stride", "Int", 2), padding(), activation(), opt("use_bias", "Bool", true)],
     "transposed 2-D convolution: Real[H, W, C] → Real[H·stride, W·stride, filters] with \"same\" padding, Real[(H − 1)·stride + kernel, …] with \"valid\"",
   ),
-  layer("max_pool2d", [opt("size", "Int", 2), opt("stride", "Int", null, "none = size"), padding()], "max pooling over size × size windows: Real[H, W, C] → Real[H / stride, W / stride, C]"),
+  layer("max_pool2d", [opt("size", "Int", 2), opt("stride", "Int", null, "none = size"), padding()], "max pooling over size × size windows: Real[H, W, C] → Real[H', W', C]; with \"same\" padding H' = ⌈H / stride⌉, with \"valid\" H' = ⌊(H − size) / stride⌋ + 1"),
   layer("upsample2d", [opt("factor", "Int", 2)], "nearest-neighbour upsampling: Real[H, W, C] → Real[H·factor, W·factor, C]"),
   layer(
     "batch_norm",
@@ -43,5 +43,5 @@ export const LAYERS: readonly Builtin[] = [
   layer("sigmoid", [], "1 / (1 + e⁻ˣ), elementwise"),
   layer("tanh", [], "hyperbolic tangent, elementwise"),
   layer("softplus", [], "log(1 + eˣ), elementwise"),
-  layer("softmax", [opt("axis", "Int", -1)], "softmax over `axis`"),
+  layer("softmax", [opt("axis", "Int", -1)], "softmax over `axis` of each datapoint (0 = its first axis, -1 = its last): positive, sums to 1 along it; shape unchanged"),
 ];

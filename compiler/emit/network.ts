@@ -29,6 +29,8 @@ function activationExpr(e: Emitter, x: string, fn: string, alpha?: number): stri
 }
 
 const weight = (id: string, as: string) => `param(c.params, ${str(id)}) as tf.Tensor${as}`;
+/** A weighted layer's bias, `null` for `use_bias: false` (the layer functions take null as "none"). */
+const biasOf = (id: string | undefined) => (id === undefined ? "null" : weight(id, "1D"));
 
 /**
  * One function per network: x [B, ...] → [B, ...net.output], the layers written out in order.
@@ -55,13 +57,6 @@ export function emitNetwork(e: Emitter, fnName: string, net: NetworkIR, inputSha
     const l = layers[i]!;
     toShape(l.in);
     const where = at(l.at);
-    // layers the IR gained in 0.2: refused at compile time (IV5015), never skipped silently
-    if (l.kind === "max_pool2d" || l.kind === "upsample2d" || l.kind === "layer_norm" || l.kind === "softmax") {
-      throw new EmitError(`intel compile does not write out the ${l.kind} layer yet; \`intel train\` runs it`, l.at);
-    }
-    if ((l.kind === "dense" || l.kind === "conv2d" || l.kind === "conv2d_transpose") && l.bias === undefined) {
-      throw new EmitError("intel compile does not write out layers without a bias (use_bias: false) yet; `intel train` runs them", l.at);
-    }
     const reluAfter = (j: number) => layers[j + 1]?.kind === "activation" && (layers[j + 1] as Extract<LayerIR, { kind: "activation" }>).fn === "relu";
     switch (l.kind) {
       case "dense": {
@@ -76,7 +71,7 @@ export function emitNetwork(e: Emitter, fnName: string, net: NetworkIR, inputSha
             last = d;
             const relu = reluAfter(j);
             L.comment(`${at(d.at)} dense ${d.units}${relu ? " + relu" : ""}`);
-            run.push(`{ w: ${weight(d.kernel, "2D")}, b: ${weight(d.bias!, "1D")}, activation: ${str(relu ? "relu" : "linear")} }`);
+            run.push(`{ w: ${weight(d.kernel, "2D")}, b: ${biasOf(d.bias)}, activation: ${str(relu ? "relu" : "linear")} }`);
             j += relu ? 2 : 1;
           }
           e.imports.add("denseChainLayer");
@@ -90,7 +85,7 @@ export function emitNetwork(e: Emitter, fnName: string, net: NetworkIR, inputSha
           const relu = reluAfter(i);
           e.imports.add("denseLayer");
           L.comment(`${where} dense ${l.units}${relu ? " + relu" : ""}`);
-          L.line(`x = denseLayer(tf.reshape(x, [-1, ${l.in[l.in.length - 1]}]) as tf.Tensor2D, ${weight(l.kernel, "2D")}, ${weight(l.bias!, "1D")}, ${relu}, ${inputGrad()});`);
+          L.line(`x = denseLayer(tf.reshape(x, [-1, ${l.in[l.in.length - 1]}]) as tf.Tensor2D, ${weight(l.kernel, "2D")}, ${biasOf(l.bias)}, ${relu}, ${inputGrad()});`);
           shape = null;
           toShape(l.out);
           if (relu) i++;
@@ -101,7 +96,7 @@ export function emitNetwork(e: Emitter, fnName: string, net: NetworkIR, inputSha
       case "conv2d":
       case "conv2d_transpose": {
         const w = weight(l.weights, "4D");
-        const b = weight(l.bias!, "1D");
+        const b = biasOf(l.bias);
         L.comment(`${where} ${l.kind} ${l.filters} filters ${l.kernel.join("×")}, stride ${l.stride.join("×")}, padding ${l.padding}`);
         if (l.kind === "conv2d") {
           e.imports.add("conv2dLayer");
@@ -135,6 +130,28 @@ export function emitNetwork(e: Emitter, fnName: string, net: NetworkIR, inputSha
         L.comment(`${where} dropout ${l.rate}`);
         if (l.rate > 0) L.line(`if (c.training) x = tf.dropout(x, ${num(l.rate)}, undefined, deriveSeed(c.seed, ${i}));`);
         break;
+      case "max_pool2d":
+        e.imports.add("maxPoolLayer");
+        L.line(`x = maxPoolLayer(x as tf.Tensor4D, ${arr(l.size)}, ${arr(l.stride)}, ${str(l.padding)}); // ${where} max_pool2d`);
+        shape = l.out;
+        break;
+      case "upsample2d":
+        e.imports.add("upsampleLayer");
+        L.line(`x = upsampleLayer(x as tf.Tensor4D, ${arr(l.factor)}); // ${where} upsample2d`);
+        shape = l.out;
+        break;
+      case "layer_norm":
+        e.imports.add("layerNormLayer");
+        L.line(`x = layerNormLayer(x, ${weight(l.gamma, "1D")}, ${weight(l.beta, "1D")}, ${num(l.epsilon)}); // ${where} layer_norm`);
+        break;
+      case "softmax":
+        e.imports.add("softmaxLayer");
+        L.line(`x = softmaxLayer(x, ${l.axis}); // ${where} softmax`);
+        break;
+      default: {
+        const bad: never = l;
+        throw new EmitError(`unknown layer ${JSON.stringify((bad as LayerIR).kind)}`, (bad as LayerIR).at);
+      }
     }
   }
   toShape(net.output);

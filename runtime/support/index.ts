@@ -3,7 +3,7 @@
 // parameters) and imports every piece of math from here, the same implementations the IR
 // interpreter runs, so nothing is written twice:
 //   - seeds (deriveSeed, STREAM) and initialisers, so the same seed gives the same numbers;
-//   - the layers (dense, conv, batch norm, activations) and the mapping's built-ins;
+//   - the layers (dense, conv, pooling, upsampling, batch and layer norm, softmax, activations) and the mapping's built-ins;
 //   - assembleModel: prior, encoder flow, likelihood and objectives around the program's stages;
 //   - runProgram: training, --resume, `sample` and `encode`, with `intel train`'s run directory.
 import type { ModelIR } from "../../compiler/ir/types";
@@ -23,7 +23,7 @@ import { TrainSettingsError } from "../train/optimizer";
 
 export { assembleModel } from "../model/build";
 export { batchNormLayer, elu } from "../model/network";
-export { conv2dLayer, conv2dTransposeLayer, denseChainLayer, denseLayer } from "../model/layers";
+export { conv2dLayer, conv2dTransposeLayer, denseChainLayer, denseLayer, layerNormLayer, maxPoolLayer, softmaxLayer, upsampleLayer } from "../model/layers";
 export { initialValue, modelTag, newVariable } from "../model/params";
 export { deriveSeed, STREAM } from "../model/random";
 export { entropySpreadOf as entropySpread, matmulTensors as matmul, safeRoot } from "../mapping/ops";

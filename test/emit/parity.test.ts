@@ -153,8 +153,14 @@ const models = [...intelFilesUnder("specs").filter((p) => !p.endsWith("prelude.i
   const r = compileFile(path);
   return r.ir && !r.check.diagnostics.some((d) => d.severity === "error") ? [{ path, ir: r.ir }] : [];
 });
-/** 28×28 images through conv layers: minutes on the cpu backend */
-const isSlowConv = (ir: ModelIR): boolean => ir.data.shape.length === 3 && [...ir.encoder.layers, ...ir.decoder.layers].some((l) => l.kind === "conv2d" || l.kind === "conv2d_transpose");
+/** Multiply-adds per datapoint of a network's convolutions (an upper bound for the transposed ones). */
+const convMacs = (ir: ModelIR): number =>
+  [...ir.encoder.layers, ...ir.decoder.layers].reduce(
+    (n, l) => (l.kind === "conv2d" || l.kind === "conv2d_transpose" ? n + l.out[0]! * l.out[1]! * l.kernel[0] * l.kernel[1] * l.in[2]! * l.filters : n),
+    0,
+  );
+/** The paper's conv nets on 28×28 images (~10⁸ multiply-adds a datapoint): minutes on the cpu backend. */
+const isSlowConv = (ir: ModelIR): boolean => convMacs(ir) > 5e6;
 
 describe("emitted program = interpreter on every spec (cpu, 2 steps of batch 2)", () => {
   it("covers every spec with a model; with the options below, every prior, encoder flows and IWAE", () => {
@@ -165,6 +171,12 @@ describe("emitted program = interpreter on every spec (cpu, 2 steps of batch 2)"
     expect(new Set(all.map((ir) => ir.objective.qFlow?.kind)).size).toBe(3); // none, planar, sylvester
     expect(all.some((ir) => ir.objective.kind === "iwae")).toBe(true);
     expect(models.some((m) => isSlowConv(m.ir))).toBe(true);
+  });
+  it("covers the layers IR 0.2 added, and dense and conv layers without a bias, in a spec it runs by default", () => {
+    // the other layers: the conv fixture below
+    const fast = models.filter((m) => !isSlowConv(m.ir)).flatMap((m) => [...m.ir.encoder.layers, ...m.ir.decoder.layers]);
+    for (const kind of ["max_pool2d", "upsample2d", "layer_norm", "softmax"]) expect(fast.some((l) => l.kind === kind), kind).toBe(true);
+    for (const kind of ["dense", "conv2d"]) expect(fast.some((l) => (l.kind === "dense" || l.kind === "conv2d") && l.kind === kind && l.bias === undefined), `${kind} without a bias`).toBe(true);
   });
   for (const { path, ir } of models) {
     (isSlowConv(ir) ? slow : it)(path, async () => {

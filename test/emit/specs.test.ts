@@ -126,6 +126,19 @@ describe("what intel compile refuses", () => {
     }
   });
 
+  it("refuses a layer kind it does not know at the layer's spec place (an IR newer than the emitter)", () => {
+    const ir = mlpVae({ data: [4], hidden: [4], latent: 2 });
+    const at = { file: "fixture.intel", line: 3, col: 5 };
+    const layer = { kind: "no_such_layer", in: [4], out: [4], at } as unknown as ModelIR["encoder"]["layers"][number];
+    const bad = { ...ir, encoder: { ...ir.encoder, layers: [layer, ...ir.encoder.layers] } };
+    expect(() => emitModel(bad)).toThrow(/unknown layer .*no_such_layer/);
+    try {
+      emitModel(bad);
+    } catch (e) {
+      expect((e as EmitError).at).toEqual(at);
+    }
+  });
+
   it("is an IV5015 diagnostic at the spec line, exit 1 and no file (golden text)", async () => {
     const spec = "specs/examples/circle.intel";
     const ir = irs.get(spec)!;
