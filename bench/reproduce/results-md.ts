@@ -2,6 +2,7 @@
 // mean ± std over seeds, the verdict and the rule that gave it, and how to rerun it.
 import type { Experiment, Stats } from "./experiments";
 import { statOf } from "./rules";
+import { PAPER_NUMBERS } from "./paper-numbers";
 import type { ArmResult } from "./run-arm";
 import { meanStd } from "../../runtime/report/stats";
 
@@ -33,14 +34,17 @@ function section(r: ExperimentResults): string {
   const e = r.experiment;
   const lines: string[] = [`<a id="${e.name}"></a>`, "", `## ${e.name}: ${e.title}`, "", `**Paper:** ${e.paper}.`, ""];
   if (e.note) lines.push(`**Note:** ${e.note}.`, "");
-  lines.push(`**Rule:** ${e.rule}.`, "");
-  lines.push(`| arm | spec | seeds | ${e.quantities.map((q) => q.label).join(" | ")} | train s/run |`);
-  lines.push(`|---|---|---|${e.quantities.map(() => "---|").join("")}---|`);
+  const paper = PAPER_NUMBERS[e.name];
+  if (paper) lines.push("**The paper's numbers** (../shared/reference/paper-tables.md):", "", ...paper, "");
+  lines.push(`**Rule:** ${e.rule}.`, "", "**Ours:**", "");
+  lines.push(`| arm | spec | seeds | ${e.quantities.map((q) => q.label).join(" | ")} | steps | train s/run | eval s/run |`);
+  lines.push(`|---|---|---|${e.quantities.map(() => "---|").join("")}---|---|---|`);
   for (const arm of e.arms) {
     const runs = r.runs.get(arm.name) ?? [];
     const cols = e.quantities.map((q) => cell(runs.map((x) => q.read(x.metrics)).filter((v): v is number => v !== null), q.digits ?? 3));
-    const secs = runs.length ? meanStd(runs.map((x) => x.trainSeconds)).mean.toFixed(0) : "n/a";
-    lines.push(`| ${arm.name} | \`${arm.spec}\` | ${runs.map((x) => x.seed).join(", ") || "none"} | ${cols.join(" | ")} | ${secs} |`);
+    const avg = (xs: number[]) => (xs.length ? meanStd(xs).mean.toFixed(0) : "n/a");
+    const steps = runs.map((x) => x.steps).filter((v): v is number => typeof v === "number");
+    lines.push(`| ${arm.name} | \`${arm.spec}\` | ${runs.map((x) => x.seed).join(", ") || "none"} | ${cols.join(" | ")} | ${avg(steps)} | ${avg(runs.map((x) => x.trainSeconds))} | ${avg(runs.map((x) => x.evalSeconds))} |`);
   }
   const complete = e.arms.every((a) => (r.runs.get(a.name) ?? []).length > 0);
   const v = complete ? e.judge(stats(r)) : { held: false, why: "not every arm has finished" };

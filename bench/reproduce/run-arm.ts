@@ -17,16 +17,33 @@ export interface ArmResult {
   trainSeconds: number;
   evalSeconds: number;
   metrics: Metrics;
+  /** optimizer steps the run trained for (the last epoch line of metrics.jsonl) */
+  steps?: number | null;
+}
+
+/** Optimizer steps of a run folder: the `step` of the last epoch line in metrics.jsonl, else null. */
+export function stepsOf(dir: string): number | null {
+  const path = join(dir, "metrics.jsonl");
+  if (!existsSync(path)) return null;
+  let steps: number | null = null;
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    const e = JSON.parse(line) as { type?: string; step?: number };
+    if (e.type === "epoch" && typeof e.step === "number") steps = e.step;
+  }
+  return steps;
 }
 
 export function armDone(dir: string): ArmResult | null {
   const path = join(dir, "reproduce.json");
-  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as ArmResult) : null;
+  if (!existsSync(path)) return null;
+  const r = JSON.parse(readFileSync(path, "utf8")) as ArmResult;
+  return { ...r, steps: r.steps ?? stepsOf(dir) };
 }
 
 /** Records a finished sweep job as the arm's reproduce.json (`dir` as the sweep file names it). */
 export function recordArm(dir: string, r: JobResult): ArmResult {
-  const result: ArmResult = { spec: r.spec, seed: r.seed, backend: r.backend, code: r.code, dir, trainSeconds: r.trainSeconds, evalSeconds: r.evalSeconds, metrics: r.evalMetrics };
+  const result: ArmResult = { spec: r.spec, seed: r.seed, backend: r.backend, code: r.code, dir, trainSeconds: r.trainSeconds, evalSeconds: r.evalSeconds, metrics: r.evalMetrics, steps: stepsOf(dir) };
   writeFileSync(join(dir, "reproduce.json"), JSON.stringify(result, null, 2) + "\n");
   return result;
 }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 
 /** name → [arm names] of every experiment, as in bench/reproduce/sweeps/ when this fixture was made */
 export const FIXTURE_ARMS: Record<string, string[]> = {
-  circle: ["intel-circle", "vanilla", "vamp", "vamp-normal-init", "sylvester-q"],
+  circle: ["intel-circle", "vanilla", "vamp-normal-init", "sylvester-q"],
   infinity: ["intel-infinity", "vanilla"],
   "two-gaussians": ["intel-clusters", "vanilla", "mog"],
   mnist01: ["intel-clusters", "vanilla", "mog", "vamp"],
