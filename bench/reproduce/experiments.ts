@@ -205,7 +205,11 @@ export const EXPERIMENTS: Experiment[] = [
     title: "MNIST generation (Table 1): InteL-VAE (clusters mapping) vs VAE, MoG prior, VampPrior, Sylvester-flow posterior; FID on a conv classifier's features",
     paper: "Table 1: InteL-VAE has the lowest FID on MNIST, then the Sylvester-flow VAE, the VampPrior, and the MoG-prior and vanilla VAEs",
     arms: armsOf("table1"),
-    quantities: [q("FID (conv features)", (m) => field(m, "fid_conv"), 2), q("IWAE NLL", (m) => field(m, "iwae_nll"), 1)],
+    quantities: [
+      q("FID (conv features)", (m) => field(m, "fid_conv"), 2),
+      q("IWAE NLL", (m) => field(m, "iwae_nll"), 1),
+      q("FID classifier's test accuracy", (m) => field(m, "fid_conv", ["classifier_accuracy"]), 4),
+    ],
     judge: (s) => beats(s, "intel", ["vanilla", "mog", "vamp", "sylvester"], 0, "lower", "FID", 2),
   },
 ];

@@ -35,7 +35,7 @@ export function writeReproduceFixtures(root: string): void {
           hoyer: { value: u() },
           recon_error: { value: 100 + 50 * u() },
           fid_small: { value: 10 * u() },
-          fid_conv: { value: 30 * u() },
+          fid_conv: { value: 30 * u(), classifier_accuracy: 0.98 },
           elbo: { value: 100 + 50 * u() },
           "hoyer#2": { value: u() },
           skipped_one: { skipped: "not implemented" },
