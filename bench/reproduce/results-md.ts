@@ -30,6 +30,14 @@ function cell(xs: number[], digits: number): string {
   return xs.length > 1 ? `${mean.toFixed(digits)} ± ${std.toFixed(digits)}` : mean.toFixed(digits);
 }
 
+/** null when every arm has the 2 seeds a standard error needs; else why there is no verdict yet. */
+function completeness(r: ExperimentResults): string | null {
+  const counts = r.experiment.arms.map((a) => (r.runs.get(a.name) ?? []).length);
+  if (counts.some((c) => c === 0)) return "not every arm has finished";
+  if (counts.some((c) => c < 2)) return "some arms have one seed only: the rule needs a standard error, so there is no verdict yet (the numbers are shown as they are)";
+  return null;
+}
+
 function section(r: ExperimentResults): string {
   const e = r.experiment;
   const lines: string[] = [`<a id="${e.name}"></a>`, "", `## ${e.name}: ${e.title}`, "", `**Paper:** ${e.paper}.`, ""];
@@ -37,17 +45,20 @@ function section(r: ExperimentResults): string {
   const paper = PAPER_NUMBERS[e.name];
   if (paper) lines.push("**The paper's numbers** (../shared/reference/paper-tables.md):", "", ...paper, "");
   lines.push(`**Rule:** ${e.rule}.`, "", "**Ours:**", "");
-  lines.push(`| arm | spec | seeds | ${e.quantities.map((q) => q.label).join(" | ")} | steps | train s/run | eval s/run |`);
+  lines.push(`| arm | spec | seeds | ${e.quantities.map((q) => q.label).join(" | ")} | steps (best at) | train s/run | eval s/run |`);
   lines.push(`|---|---|---|${e.quantities.map(() => "---|").join("")}---|---|---|`);
   for (const arm of e.arms) {
     const runs = r.runs.get(arm.name) ?? [];
     const cols = e.quantities.map((q) => cell(runs.map((x) => q.read(x.metrics)).filter((v): v is number => v !== null), q.digits ?? 3));
     const avg = (xs: number[]) => (xs.length ? meanStd(xs).mean.toFixed(0) : "n/a");
-    const steps = runs.map((x) => x.steps).filter((v): v is number => typeof v === "number");
-    lines.push(`| ${arm.name} | \`${arm.spec}\` | ${runs.map((x) => x.seed).join(", ") || "none"} | ${cols.join(" | ")} | ${avg(steps)} | ${avg(runs.map((x) => x.trainSeconds))} | ${avg(runs.map((x) => x.evalSeconds))} |`);
+    const nums = (xs: (number | null | undefined)[]) => xs.filter((v): v is number => typeof v === "number");
+    const best = nums(runs.map((x) => x.bestStep));
+    const steps = `${avg(nums(runs.map((x) => x.steps)))}${best.length ? ` (${avg(best)})` : ""}`;
+    lines.push(`| ${arm.name} | \`${arm.spec}\` | ${runs.map((x) => x.seed).join(", ") || "none"} | ${cols.join(" | ")} | ${steps} | ${avg(runs.map((x) => x.trainSeconds))} | ${avg(runs.map((x) => x.evalSeconds))} |`);
   }
-  const complete = e.arms.every((a) => (r.runs.get(a.name) ?? []).length > 0);
-  const v = complete ? e.judge(stats(r)) : { held: false, why: "not every arm has finished" };
+  const state = completeness(r);
+  const complete = state === null;
+  const v = complete ? e.judge(stats(r)) : { held: false, why: state };
   const backends = [...new Set([...r.runs.values()].flat().map((x) => x.backend))].join(", ") || "n/a";
   lines.push("", `**Verdict: ${complete ? (v.held ? "held" : "not held") : "incomplete"}.** ${v.why}.`, "");
   const codes = [...new Set([...r.runs.values()].flat().map((x) => x.code))].join(", ") || "n/a";
@@ -77,7 +88,7 @@ export function resultsMarkdown(all: ExperimentResults[], meta: { command: strin
     "|---|---|---|",
   ];
   for (const r of all) {
-    const complete = r.experiment.arms.every((a) => (r.runs.get(a.name) ?? []).length > 0);
+    const complete = completeness(r) === null;
     const verdict = complete ? (r.experiment.judge(stats(r)).held ? "held" : "**not held**") : "incomplete";
     head.push(`| [${r.experiment.name}](#${r.experiment.name}) | ${r.experiment.paper} | ${verdict} |`);
   }
