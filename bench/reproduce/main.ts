@@ -17,6 +17,8 @@ import type { JobData } from "../../cli/sweep/run-job";
 import { EXPERIMENTS, findExperiment, sweepFile, type Experiment } from "./experiments";
 import { resultsMarkdown, type ExperimentResults } from "./results-md";
 import { armDone, recordArm, type ArmResult } from "./run-arm";
+import { addFids } from "./fid-conv";
+import { selectBackend } from "../../runtime/backend/select";
 
 function parse(argv: string[]) {
   const o = { names: [] as string[], seeds: null as number[] | null, backend: null as string | null, evalK: null as number | null, runs: "runs/reproduce", out: "docs/results.md", only: false, arms: null as string[] | null, parallel: 1, queue: null as string | null };
@@ -114,6 +116,15 @@ async function main(): Promise<number> {
       log(`enqueued ${todo.length} jobs on ${o.queue}; waiting for intel workers\n`);
       await waitFor(o.queue, todo.map((j) => j.key), onDone);
     } else await runLocal(todo, o.parallel, { log }, onDone);
+  }
+  if (!o.only && names.includes("table1")) {
+    // Table 1's FID is measured here, on the project's conv classifier, after the arms have trained
+    const dir = join(o.runs, "table1");
+    const done = [...collect(findExperiment("table1")!, o.runs).runs.values()].flat().map((result) => ({ dir: result.dir, result }));
+    if (done.length) {
+      await selectBackend("wasm");
+      await addFids(dir, done, log);
+    }
   }
   const command = `npm run reproduce -- ${process.argv.slice(2).join(" ")}`.trim();
   const machine = `${cpus().length} CPU cores, Node ${process.version}`;

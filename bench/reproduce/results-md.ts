@@ -1,6 +1,8 @@
 // docs/results.md from the finished arms: per experiment, the paper's claim, our numbers as
 // mean ± std over seeds, the verdict and the rule that gave it, and how to rerun it.
-import type { Experiment, Means } from "./experiments";
+import type { Experiment, Stats } from "./experiments";
+import { statOf } from "./rules";
+import { PAPER_NUMBERS } from "./paper-numbers";
 import type { ArmResult } from "./run-arm";
 import { meanStd } from "../../runtime/report/stats";
 
@@ -12,15 +14,12 @@ export interface ExperimentResults {
 
 export { meanStd };
 
-/** Means over seeds of each quantity, per arm (null when no seed gave a number). */
-export function means(r: ExperimentResults): Means {
-  const out: Means = {};
+/** Mean and standard error over seeds of each quantity, per arm (null when no seed gave a number). */
+export function stats(r: ExperimentResults): Stats {
+  const out: Stats = {};
   for (const arm of r.experiment.arms) {
     const runs = r.runs.get(arm.name) ?? [];
-    out[arm.name] = r.experiment.quantities.map((q) => {
-      const xs = runs.map((x) => q.read(x.metrics)).filter((v): v is number => v !== null);
-      return xs.length ? meanStd(xs).mean : null;
-    });
+    out[arm.name] = r.experiment.quantities.map((q) => statOf(runs.map((x) => q.read(x.metrics)).filter((v): v is number => v !== null)));
   }
   return out;
 }
@@ -31,20 +30,35 @@ function cell(xs: number[], digits: number): string {
   return xs.length > 1 ? `${mean.toFixed(digits)} ± ${std.toFixed(digits)}` : mean.toFixed(digits);
 }
 
+/** null when every arm has the 2 seeds a standard error needs; else why there is no verdict yet. */
+function completeness(r: ExperimentResults): string | null {
+  const counts = r.experiment.arms.map((a) => (r.runs.get(a.name) ?? []).length);
+  if (counts.some((c) => c === 0)) return "not every arm has finished";
+  if (counts.some((c) => c < 2)) return "some arms have one seed only: the rule needs a standard error, so there is no verdict yet (the numbers are shown as they are)";
+  return null;
+}
+
 function section(r: ExperimentResults): string {
   const e = r.experiment;
   const lines: string[] = [`<a id="${e.name}"></a>`, "", `## ${e.name}: ${e.title}`, "", `**Paper:** ${e.paper}.`, ""];
   if (e.note) lines.push(`**Note:** ${e.note}.`, "");
-  lines.push(`| arm | spec | seeds | ${e.quantities.map((q) => q.label).join(" | ")} | train s/run |`);
-  lines.push(`|---|---|---|${e.quantities.map(() => "---|").join("")}---|`);
+  const paper = PAPER_NUMBERS[e.name];
+  if (paper) lines.push("**The paper's numbers** (../shared/reference/paper-tables.md):", "", ...paper, "");
+  lines.push(`**Rule:** ${e.rule}.`, "", "**Ours:**", "");
+  lines.push(`| arm | spec | seeds | ${e.quantities.map((q) => q.label).join(" | ")} | steps (best at) | train s/run | eval s/run |`);
+  lines.push(`|---|---|---|${e.quantities.map(() => "---|").join("")}---|---|---|`);
   for (const arm of e.arms) {
     const runs = r.runs.get(arm.name) ?? [];
     const cols = e.quantities.map((q) => cell(runs.map((x) => q.read(x.metrics)).filter((v): v is number => v !== null), q.digits ?? 3));
-    const secs = runs.length ? meanStd(runs.map((x) => x.trainSeconds)).mean.toFixed(0) : "n/a";
-    lines.push(`| ${arm.name} | \`${arm.spec}\` | ${runs.map((x) => x.seed).join(", ") || "none"} | ${cols.join(" | ")} | ${secs} |`);
+    const avg = (xs: number[]) => (xs.length ? meanStd(xs).mean.toFixed(0) : "n/a");
+    const nums = (xs: (number | null | undefined)[]) => xs.filter((v): v is number => typeof v === "number");
+    const best = nums(runs.map((x) => x.bestStep));
+    const steps = `${avg(nums(runs.map((x) => x.steps)))}${best.length ? ` (${avg(best)})` : ""}`;
+    lines.push(`| ${arm.name} | \`${arm.spec}\` | ${runs.map((x) => x.seed).join(", ") || "none"} | ${cols.join(" | ")} | ${steps} | ${avg(runs.map((x) => x.trainSeconds))} | ${avg(runs.map((x) => x.evalSeconds))} |`);
   }
-  const complete = e.arms.every((a) => (r.runs.get(a.name) ?? []).length > 0);
-  const v = complete ? e.judge(means(r)) : { held: false, why: "not every arm has finished" };
+  const state = completeness(r);
+  const complete = state === null;
+  const v = complete ? e.judge(stats(r)) : { held: false, why: state };
   const backends = [...new Set([...r.runs.values()].flat().map((x) => x.backend))].join(", ") || "n/a";
   lines.push("", `**Verdict: ${complete ? (v.held ? "held" : "not held") : "incomplete"}.** ${v.why}.`, "");
   const codes = [...new Set([...r.runs.values()].flat().map((x) => x.code))].join(", ") || "n/a";
@@ -58,14 +72,15 @@ export function resultsMarkdown(all: ExperimentResults[], meta: { command: strin
     "",
     "Written by `npm run reproduce` (bench/reproduce/); do not edit by hand. Every number is a mean ± std",
     "over the seeds listed (sample std), measured on this machine with the command shown. Each claim is",
-    "judged on the means by a rule in bench/reproduce/experiments.ts whose threshold was set before the",
-    "first runs (each experiment's note says what was changed or added after). \"Code\" is",
-    "the commit each arm ran at; \"+changes\" marks a tree with uncommitted edits at the time.",
+    "judged by a rule in bench/reproduce/experiments.ts, fixed before the runs and committed before them",
+    "(the commit history is the evidence): a claim \"A beats B\" holds only when the gap between the means",
+    "exceeds 2 standard errors of the gap over seeds (bench/reproduce/rules.ts), so seed noise is never a",
+    "verdict. Each section says what its rule tests and what changed in it. \"Code\" is the commit each arm",
+    "ran at; \"+changes\" marks a tree with uncommitted edits at the time.",
     "",
-    "The paper's own tables are not quoted: the paper is not available on this offline machine and we do",
-    "not quote numbers from memory. Its claims are stated in words; our scale is far smaller (MLPs, the",
-    "bundled 10 000 MNIST digits, 9 000 Fashion-MNIST images, a few minutes per run on a 2-core CPU), so",
-    "only the direction of each effect is comparable, not the values.",
+    "Our scale is far smaller than the paper's (MLPs, the bundled 10 000 MNIST digits, 10 000 Fashion-MNIST",
+    "images, minutes per run on a shared 2-core CPU), so only the direction and rough size of each effect",
+    "is comparable with the paper's numbers, not the values.",
     "",
     `Last command: \`${meta.command}\` (${meta.date}; ${meta.machine}).`,
     "",
@@ -73,8 +88,8 @@ export function resultsMarkdown(all: ExperimentResults[], meta: { command: strin
     "|---|---|---|",
   ];
   for (const r of all) {
-    const complete = r.experiment.arms.every((a) => (r.runs.get(a.name) ?? []).length > 0);
-    const verdict = complete ? (r.experiment.judge(means(r)).held ? "held" : "**not held**") : "incomplete";
+    const complete = completeness(r) === null;
+    const verdict = complete ? (r.experiment.judge(stats(r)).held ? "held" : "**not held**") : "incomplete";
     head.push(`| [${r.experiment.name}](#${r.experiment.name}) | ${r.experiment.paper} | ${verdict} |`);
   }
   return [...head, "", ...all.map(section)].join("\n");

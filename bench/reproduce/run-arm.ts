@@ -17,16 +17,37 @@ export interface ArmResult {
   trainSeconds: number;
   evalSeconds: number;
   metrics: Metrics;
+  /** optimizer steps the run trained for (the last epoch line of metrics.jsonl) */
+  steps?: number | null;
+  /** the step of the best-validation epoch, whose checkpoint `intel eval` measures */
+  bestStep?: number | null;
+}
+
+/** Optimizer steps of a run folder (the last epoch line of metrics.jsonl) and of its best-validation epoch. */
+export function stepsOf(dir: string): { steps: number | null; bestStep: number | null } {
+  const path = join(dir, "metrics.jsonl");
+  const out = { steps: null as number | null, bestStep: null as number | null };
+  if (!existsSync(path)) return out;
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    const e = JSON.parse(line) as { type?: string; step?: number; best?: boolean };
+    if (e.type !== "epoch" || typeof e.step !== "number") continue;
+    out.steps = e.step;
+    if (e.best) out.bestStep = e.step;
+  }
+  return out;
 }
 
 export function armDone(dir: string): ArmResult | null {
   const path = join(dir, "reproduce.json");
-  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as ArmResult) : null;
+  if (!existsSync(path)) return null;
+  const r = JSON.parse(readFileSync(path, "utf8")) as ArmResult;
+  return r.steps === undefined || r.bestStep === undefined ? { ...r, ...stepsOf(dir) } : r;
 }
 
 /** Records a finished sweep job as the arm's reproduce.json (`dir` as the sweep file names it). */
 export function recordArm(dir: string, r: JobResult): ArmResult {
-  const result: ArmResult = { spec: r.spec, seed: r.seed, backend: r.backend, code: r.code, dir, trainSeconds: r.trainSeconds, evalSeconds: r.evalSeconds, metrics: r.evalMetrics };
+  const result: ArmResult = { spec: r.spec, seed: r.seed, backend: r.backend, code: r.code, dir, trainSeconds: r.trainSeconds, evalSeconds: r.evalSeconds, metrics: r.evalMetrics, ...stepsOf(dir) };
   writeFileSync(join(dir, "reproduce.json"), JSON.stringify(result, null, 2) + "\n");
   return result;
 }

@@ -32,7 +32,7 @@ export const METRICS: readonly Builtin[] = [
   ),
   metric(
     "fewshot",
-    [latent(), opt("sizes", "Int[]", [10, 100, 1000], "labelled training points per trial"), classifier(), opt("repeats", "Int", 5, "trials per size, different draws", COUNT)],
+    [latent(), opt("sizes", "Int[]", [10, 100, 1000], "labelled training points per trial"), classifier(), opt("repeats", "Int", 5, "trials per size, different draws", COUNT), opt("balanced", "Bool", false, "draw each training set class by class, ⌊size / classes⌋ of each (the paper's protocol)")],
     "downstream accuracy: a classifier trained on `size` labelled representations, tested on the rest of the test split; mean ± std over repeats, per size",
   ),
   metric(

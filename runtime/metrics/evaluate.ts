@@ -87,8 +87,9 @@ export function computeMetric(m: MetricIR, ctx: MetricContext, cache: Map<string
       const which = whichLatent(model.ir, a);
       const { z, dim } = latentCodes(model, test, which, { batch: ctx.batch });
       const sizes = Array.isArray(a.sizes) ? (a.sizes as number[]) : [10, 100, 1000];
-      const r = fewshot(z, test.n, dim, test.labels, { sizes, repeats: num(a, "repeats", 5), classifier: classifierKind(a), seed: ctx.seed });
-      return { latent: which, classifier: r.classifier, sizes: r.rows, ...(r.notes.length ? { notes: r.notes } : {}) };
+      const balanced = bool(a, "balanced", false);
+      const r = fewshot(z, test.n, dim, test.labels, { sizes, repeats: num(a, "repeats", 5), classifier: classifierKind(a), seed: ctx.seed, balanced });
+      return { latent: which, classifier: r.classifier, balanced, sizes: r.rows, ...(r.notes.length ? { notes: r.notes } : {}) };
     }
     case "mig": {
       const f = test.factors;
@@ -107,7 +108,10 @@ export function computeMetric(m: MetricIR, ctx: MetricContext, cache: Map<string
       if (!clf) return { skipped: "the data has no labels" };
       const n = num(a, "samples", 10000);
       const s = samples(ctx, n, 1);
-      return { samples: n, classifier: kind, generated: classProportions(clf, s, n), data: labelProportions(ctx.train.labels!, clf.classes), ...learnedSplit(model) };
+      const learned = learnedSplit(model);
+      const split = learned.learned as { b?: number } | undefined;
+      if (split?.b !== undefined && test.labels) learned.learned = { ...split, ...zerosSide(model, test, ctx.batch, split.b) };
+      return { samples: n, classifier: kind, generated: classProportions(clf, s, n), data: labelProportions(ctx.train.labels!, clf.classes), ...learned };
     }
     case "sample_uncertainty": {
       const kind = classifierKind(a);
@@ -115,7 +119,11 @@ export function computeMetric(m: MetricIR, ctx: MetricContext, cache: Map<string
       if (!clf) return { skipped: "the data has no labels" };
       const n = num(a, "samples", 2000);
       const threshold = num(a, "threshold", 0.8);
-      return { value: sampleUncertainty(clf, samples(ctx, n, 2), n, threshold), threshold, samples: n, classifier: kind };
+      const s = samples(ctx, n, 2);
+      // Table 2's other rows: the share of each class among the samples, and the data's own row (the
+      // same classifier on the test images)
+      const data = test.labels ? { value: sampleUncertainty(clf, test.x, test.n, threshold), proportions: labelProportions(test.labels, clf.classes), points: test.n } : null;
+      return { value: sampleUncertainty(clf, s, n, threshold), threshold, samples: n, classifier: kind, generated: classProportions(clf, s, n), ...(data ? { data } : {}) };
     }
     case "region_mass": {
       const center = Array.isArray(a.center) ? (a.center as number[]) : [];
@@ -179,6 +187,29 @@ export function learnedSplit(model: CompiledModel): Record<string, unknown> {
     return { learned: { param: logits.id, proportions: e.map((v) => v / z), meaning: "prior mass of each sector: softmax(logits)" } };
   }
   return { learned_note: "the mapping has no learned proportions (split_learned or clusters_learned)" };
+}
+
+/**
+ * Which side of the split b holds the 0s (the learned share of 0s is the prior mass of that side):
+ * the side of y₁ = μ(x)₁ where most encoded test 0s fall; with no 0s (Table 3's 0 % row), the side
+ * holding fewer of the other classes' codes.
+ */
+export function zerosSide(model: CompiledModel, test: Dataset, batch: number, b: number): { zeros_below: boolean; zeros_share: number; zeros_side_evidence: string } {
+  const { z, dim } = latentCodes(model, test, "y", { batch });
+  let zeros = 0, zerosBelow = 0, others = 0, othersBelow = 0;
+  for (let i = 0; i < test.n; i++) {
+    const below = z[i * dim]! < b;
+    if (test.labels![i] === 0) {
+      zeros++;
+      if (below) zerosBelow++;
+    } else {
+      others++;
+      if (below) othersBelow++;
+    }
+  }
+  const below = zeros > 0 ? zerosBelow / zeros > 0.5 : othersBelow / Math.max(1, others) < 0.5;
+  const evidence = zeros > 0 ? `${zerosBelow} of ${zeros} encoded test 0s below b` : `no 0s; ${othersBelow} of ${others} encoded test 1s below b`;
+  return { zeros_below: below, zeros_share: below ? normalCdf(b) : 1 - normalCdf(b), zeros_side_evidence: evidence };
 }
 
 /** Φ(x), Abramowitz–Stegun 7.1.26 erf (|error| < 1.5e-7). */

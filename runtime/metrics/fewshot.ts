@@ -1,6 +1,8 @@
 // Few-shot downstream classification (the paper's §5.3 / Table 1): for each training size s and
 // repeat r, a seeded permutation of the representations puts s labelled points in the training set
-// and the rest in the test set; a classifier trained on the s points is scored on the rest.
+// and the rest in the test set; a classifier trained on the s points is scored on the rest. With
+// `balanced` (the paper's protocol) the s points are drawn class by class, ⌊s/C⌋ of each class (the
+// first s mod C classes one more), so a small set is not missing a class by chance.
 // Accuracies are reported as mean ± (population) std over repeats. Sizes that leave no test
 // points are skipped with a note.
 import { mulberry32, shuffledIndices } from "../random/seeds";
@@ -40,23 +42,30 @@ export function fewshot(
   n: number,
   dim: number,
   labels: ArrayLike<number>,
-  o: { sizes: number[]; repeats: number; classifier: ClassifierKind; seed: number },
+  o: { sizes: number[]; repeats: number; classifier: ClassifierKind; seed: number; balanced?: boolean },
 ): FewshotResult {
   const notes: string[] = [];
   const out: FewshotRow[] = [];
   let classes = 0;
   for (let i = 0; i < n; i++) classes = Math.max(classes, labels[i]! + 1);
+  const counts = new Array<number>(classes).fill(0);
+  for (let i = 0; i < n; i++) counts[labels[i]!]!++;
   const rand = mulberry32(o.seed);
   for (const size of o.sizes) {
     if (!(size >= 1 && size < n)) {
       notes.push(`size ${size} skipped: needs 1 ≤ size < ${n} (the evaluation points)`);
       continue;
     }
+    const quota = o.balanced ? counts.map((_, c) => Math.floor(size / classes) + (c < size % classes ? 1 : 0)) : null;
+    const short = quota?.findIndex((q, c) => q >= counts[c]!) ?? -1;
+    if (quota && short >= 0) {
+      notes.push(`size ${size} skipped: a balanced draw needs ${quota[short]} points of class ${short} and leaves none to test (it has ${counts[short]})`);
+      continue;
+    }
     const acc: number[] = [];
     for (let r = 0; r < o.repeats; r++) {
       const perm = shuffledIndices(n, 1 + Math.floor(rand() * 0x7ffffffe));
-      const tr = perm.subarray(0, size);
-      const te = perm.subarray(size);
+      const [tr, te] = quota ? balancedSplit(perm, labels, quota) : [perm.subarray(0, size), perm.subarray(size)];
       const ytr = Int32Array.from(tr, (i) => labels[i]!);
       const yte = Int32Array.from(te, (i) => labels[i]!);
       const clf = trainClassifier(o.classifier, rows(z, dim, tr), size, dim, ytr, 1 + r, classes);
@@ -67,4 +76,19 @@ export function fewshot(
     out.push({ size, mean, std, accuracies: acc });
   }
   return { classifier: o.classifier, rows: out, notes };
+}
+
+/** The permutation's first quota[c] points of each class c (in permutation order) and the rest. */
+export function balancedSplit(perm: Int32Array, labels: ArrayLike<number>, quota: number[]): [Int32Array, Int32Array] {
+  const left = quota.slice();
+  const tr: number[] = [];
+  const te: number[] = [];
+  for (const i of perm) {
+    const c = labels[i]!;
+    if (left[c]! > 0) {
+      left[c]!--;
+      tr.push(i);
+    } else te.push(i);
+  }
+  return [Int32Array.from(tr), Int32Array.from(te)];
 }

@@ -1,6 +1,6 @@
 // `npm run reproduce` on the sweep machinery: its experiments are sweep files, and the results table
 // that `--table-only` writes from finished runs is the one the previous driver wrote from the same
-// runs (test/bench/reproduce-table.golden.md was written by it from these fixtures).
+// runs (test/bench/reproduce-table.golden.md; UPDATE_GOLDEN=1 rewrites it).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseSweep } from "../../cli/sweep/sweep-file";
 import { EXPERIMENTS, sweepFile } from "../../bench/reproduce/experiments";
 import { FIXTURE_ARMS, writeReproduceFixtures } from "./reproduce-fixtures";
+import { expectGolden } from "../golden";
 
 const tmp = mkdtempSync(join(tmpdir(), "intel-reproduce-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -33,6 +34,6 @@ describe("npm run reproduce", () => {
     const out = join(tmp, "results.md");
     const r = spawnSync(process.execPath, ["--import", "tsx", "bench/reproduce/main.ts", "--table-only", "--runs", runs, "--out", out], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
-    expect(normalise(readFileSync(out, "utf8"))).toBe(readFileSync("test/bench/reproduce-table.golden.md", "utf8"));
+    expectGolden("test/bench/reproduce-table.golden.md", normalise(readFileSync(out, "utf8")));
   });
 });

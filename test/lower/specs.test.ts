@@ -179,7 +179,7 @@ describe("facts about particular specs", () => {
     expect(m.params.filter((p) => p.id.startsWith("mapping/"))).toEqual([
       { id: "mapping/split_learned/u", shape: [], init: { kind: "zeros" }, at: { file: "specs/prelude.intel", line: expect.any(Number), col: 3 } },
     ]);
-    expect(m.train.settings).toMatchObject({ min_epochs: 10, monitor: "validation_loss" });
+    expect(m.train.settings).toMatchObject({ max_steps: 10000 });
   });
 
   it("compiles the same IR twice", () => {

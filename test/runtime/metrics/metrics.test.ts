@@ -6,8 +6,8 @@ import { makeDataset } from "../../../runtime/data/dataset";
 import { buildModel } from "../../../runtime/model/build";
 import type { CompiledModel } from "../../../runtime/model/compiled";
 import { accuracy } from "../../../runtime/metrics/classifier";
-import { computeMetric, normalCdf } from "../../../runtime/metrics/evaluate";
-import { fewshot } from "../../../runtime/metrics/fewshot";
+import { computeMetric, normalCdf, zerosSide } from "../../../runtime/metrics/evaluate";
+import { balancedSplit, fewshot } from "../../../runtime/metrics/fewshot";
 import { trainForest } from "../../../runtime/metrics/forest";
 import { hoyerSparsity, hoyerVector } from "../../../runtime/metrics/hoyer";
 import { iwaeNll } from "../../../runtime/metrics/iwae";
@@ -136,6 +136,83 @@ describe("classifiers", () => {
     expect(r.rows[1]!.accuracies).toHaveLength(3);
     const lr = fewshot(blobs(400, 22, false).x, 400, 2, blobs(400, 22, false).y, { sizes: [10], repeats: 2, classifier: "logistic", seed: 1 });
     expect(lr.rows[0]!.mean).toBeGreaterThan(0.9);
+  });
+});
+
+describe("few-shot, the paper's protocol (balanced draws, random forest)", () => {
+  it("a balanced draw takes ⌊s/C⌋ of each class (the first s mod C one more), in permutation order", () => {
+    const labels = Int32Array.from([0, 0, 0, 0, 0, 0, 1, 1, 2, 2, 2, 2]);
+    const perm = Int32Array.from([11, 0, 1, 6, 2, 9, 7, 3, 4, 5, 8, 10]);
+    const [tr, te] = balancedSplit(perm, labels, [2, 1, 1]);
+    expect(Array.from(tr)).toEqual([11, 0, 1, 6]);
+    expect(tr.length + te.length).toBe(12);
+    expect(new Set([...tr, ...te]).size).toBe(12);
+  });
+
+  it("balanced sets hold every class even when it is rare; a class too small for its quota skips the size", () => {
+    // 95 % of class 0: unbalanced 10-point draws often miss class 1, balanced ones never do
+    const n = 400;
+    const x = new Float32Array(n * 2);
+    const y = new Int32Array(n);
+    const g = normalFrom(mulberry32(5));
+    for (let i = 0; i < n; i++) {
+      y[i] = i % 20 === 0 ? 1 : 0;
+      x[2 * i] = (y[i] ? 3 : -3) + g();
+      x[2 * i + 1] = g();
+    }
+    const bal = fewshot(x, n, 2, y, { sizes: [10], repeats: 8, classifier: "forest", seed: 2, balanced: true });
+    const unb = fewshot(x, n, 2, y, { sizes: [10], repeats: 8, classifier: "forest", seed: 2 });
+    // a set without class 1 predicts 0 everywhere (accuracy 0.95); with 5 of each the forest separates them
+    expect(Math.min(...bal.rows[0]!.accuracies)).toBeGreaterThan(0.97);
+    expect(bal.rows[0]!.mean).toBeGreaterThan(unb.rows[0]!.mean);
+    const skip = fewshot(x, n, 2, y, { sizes: [60], repeats: 1, classifier: "forest", seed: 2, balanced: true });
+    expect(skip.rows).toHaveLength(0);
+    expect(skip.notes[0]).toMatch(/size 60 skipped: a balanced draw needs 30 points of class 1/);
+  });
+});
+
+describe("Table 2's rows and Table 3's side of b", () => {
+  // a 1-D code μ(x) = x₀: the encoder reads the first coordinate only
+  function codeModel(): CompiledModel {
+    const m = buildModel(mlpVae({ data: [2], hidden: [], latent: 1, likelihood: { kind: "gaussian", sigma: 0.5 } }), 1);
+    models.push(m);
+    m.variables.get("encoder/dense_0/kernel")!.assign(tf.tensor2d([[1, 0], [0, 0]]));
+    m.variables.get("encoder/dense_0/bias")!.assign(tf.zeros([2]));
+    return m;
+  }
+
+  it("the learned share of 0s is the prior mass on the side of b where the encoded 0s lie", () => {
+    const m = codeModel();
+    const zerosAbove = makeDataset(rows([[1, 0], [1.2, 0], [-1, 0], [-1.1, 0], [0.9, 0]]), [2], Int32Array.from([0, 0, 1, 1, 0]));
+    const r = zerosSide(m, zerosAbove, 2, 0.5);
+    expect(r.zeros_below).toBe(false);
+    expect(r.zeros_share).toBeCloseTo(1 - normalCdf(0.5), 6);
+    const zerosBelow = makeDataset(rows([[-1, 0], [1, 0]]), [2], Int32Array.from([0, 1]));
+    expect(zerosSide(m, zerosBelow, 2, 0.5).zeros_share).toBeCloseTo(normalCdf(0.5), 6);
+    // the 0 % row: no 0s; the 0s' side is the one with fewer encoded 1s
+    const noZeros = makeDataset(rows([[-1, 0], [-2, 0], [1, 0]]), [2], Int32Array.from([1, 1, 1]));
+    const z = zerosSide(m, noZeros, 2, 0);
+    expect(z.zeros_below).toBe(false);
+    expect(z.zeros_share).toBeCloseTo(0.5, 6);
+    expect(z.zeros_side_evidence).toMatch(/no 0s; 2 of 3/);
+  });
+
+  it("sample_uncertainty reports the samples' class shares and the data's own row", () => {
+    const m = codeModel();
+    const tr = blobs(200, 41, false);
+    const ds = makeDataset(tr.x, [2], tr.y);
+    const v = computeMetric({ name: "sample_uncertainty", args: { samples: 500 }, at: AT }, { model: m, train: ds, test: ds, seed: 1, batch: 50 }) as {
+      value: number;
+      generated: number[];
+      data: { value: number; proportions: number[]; points: number };
+    };
+    expect(v.generated).toHaveLength(2);
+    expect(v.generated[0]! + v.generated[1]!).toBeCloseTo(1, 10);
+    expect(v.data.points).toBe(200);
+    expect(v.data.proportions[0]! + v.data.proportions[1]!).toBeCloseTo(1, 10);
+    // the data row is the classifier's uncertainty on the test points themselves: a few near the boundary
+    const clf = trainLogistic(tr.x, 200, 2, tr.y);
+    expect(v.data.value).toBeCloseTo(sampleUncertainty(clf, tr.x, 200, 0.8), 10);
   });
 });
 

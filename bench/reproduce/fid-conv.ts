@@ -1,0 +1,73 @@
+// Table 1's FID: 2000 samples of each finished table1 arm vs 2000 MNIST test digits, on the
+// penultimate-layer features of the project's own conv classifier (runtime/metrics/conv-classifier.ts).
+// The classifier is trained once, from seed 1 on the bundled training digits, and kept as
+// RUNS/table1/classifier.json with its test accuracy, so every arm is measured by the same network.
+// Each arm's FID is added to its reproduce.json as metrics.fid_conv; an arm that has one is skipped,
+// so the step resumes like the rest of the driver.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadMnist } from "../../runtime/data/mnist";
+import { buildModel } from "../../runtime/model/build";
+import { convAccuracy, convApply, trainConvClassifier, FEATURE_DIM, type ConvWeights } from "../../runtime/metrics/conv-classifier";
+import { frechetDistance } from "../../runtime/metrics/fid";
+import { drawSamples, loadTrainedRun } from "../../runtime/run/inference";
+import { deriveSeed } from "../../runtime/random/seeds";
+import type { ArmResult } from "./run-arm";
+
+export const FID_SAMPLES = 2000;
+const CLASSIFIER = { seed: 1, epochs: 2, batch: 64, lr: 1e-3 };
+
+interface SavedClassifier {
+  accuracy: number;
+  testImages: number;
+  trainImages: number;
+  trainSeconds: number;
+  settings: typeof CLASSIFIER;
+  weights: ConvWeights;
+}
+
+const mnist = (split: "train" | "test") => loadMnist({ split, classes: null, multipliers: null, binarize: false, limit: null, flatten: true, seed: 1 });
+
+/** The saved classifier, trained (and saved) first when there is none. */
+export function fidClassifier(dir: string, log: (s: string) => void): SavedClassifier {
+  const path = join(dir, "classifier.json");
+  if (existsSync(path)) return JSON.parse(readFileSync(path, "utf8")) as SavedClassifier;
+  const train = mnist("train");
+  const test = mnist("test");
+  log(`table1: training the FID's conv classifier on ${train.n} MNIST digits (seed ${CLASSIFIER.seed}, ${CLASSIFIER.epochs} epochs)\n`);
+  const t0 = Date.now();
+  const weights = trainConvClassifier(train.x, train.n, train.labels!, CLASSIFIER);
+  const saved: SavedClassifier = { accuracy: convAccuracy(weights, test.x, test.n, test.labels!), testImages: test.n, trainImages: train.n, trainSeconds: (Date.now() - t0) / 1000, settings: CLASSIFIER, weights };
+  log(`table1: classifier test accuracy ${saved.accuracy.toFixed(4)} on ${test.n} digits (${saved.trainSeconds.toFixed(0)} s)\n`);
+  writeFileSync(path, JSON.stringify(saved) + "\n");
+  return saved;
+}
+
+/** FID of one trained run: its FID_SAMPLES samples against the first FID_SAMPLES test digits. */
+export async function fidOfRun(runDir: string, clf: SavedClassifier, seed: number): Promise<number> {
+  const run = await loadTrainedRun(runDir, buildModel);
+  try {
+    const test = mnist("test");
+    const m = Math.min(FID_SAMPLES, test.n);
+    const real = convApply(clf.weights, test.x.subarray(0, m * 784), m).features;
+    const gen = convApply(clf.weights, drawSamples(run.model, FID_SAMPLES, deriveSeed(seed, "sample", 5)), FID_SAMPLES).features;
+    return frechetDistance(gen, FID_SAMPLES, real, m, FEATURE_DIM);
+  } finally {
+    run.model.dispose();
+  }
+}
+
+/** Adds metrics.fid_conv to every finished arm under RUNS/table1 that lacks one. */
+export async function addFids(experimentDir: string, arms: { dir: string; result: ArmResult }[], log: (s: string) => void): Promise<void> {
+  const todo = arms.filter((a) => !a.result.metrics.fid_conv);
+  if (!todo.length) return;
+  const clf = fidClassifier(experimentDir, log);
+  for (const { dir, result } of todo) {
+    const t0 = Date.now();
+    const value = await fidOfRun(dir, clf, result.seed);
+    result.metrics.fid_conv = { value, classifier_accuracy: clf.accuracy, samples: FID_SAMPLES, features: `${FEATURE_DIM} penultimate-layer features of the project's conv classifier (test accuracy ${clf.accuracy.toFixed(4)})` };
+    result.evalSeconds += (Date.now() - t0) / 1000;
+    writeFileSync(join(dir, "reproduce.json"), JSON.stringify(result, null, 2) + "\n");
+    log(`${dir}: FID ${value.toFixed(2)} (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
+  }
+}
