@@ -3,8 +3,7 @@
 // the ELBO with a q flow on the same noise, the loss's gradients reach the flow's parameters
 // correctly, and representations are f(μ(x)). cpu backend.
 import * as tf from "@tensorflow/tfjs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileSource } from "../../../compiler/compile";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ModelIR } from "../../../compiler/ir/types";
 import { buildModel } from "../../../runtime/model/build";
 import type { CompiledModel } from "../../../runtime/model/compiled";
@@ -12,31 +11,13 @@ import { reparamNoise } from "../../../runtime/model/random";
 import { makeQFlow } from "../../../runtime/objectives/q-flow";
 import { pointEstimate } from "../../../runtime/run/inference";
 import { awayFromZero, gradCheck, rng, useTestBackend } from "../model/gradcheck";
-import { RING_SMALL as RING, tinySpec } from "../../tiny-spec";
+import { ringIR, useRingModels } from "./ring-model";
 
 beforeAll(useTestBackend);
 
-function specIR(objective: string, prior = "Normal(0, I)"): ModelIR {
-  const text = tinySpec({ name: "opts", prior, objective, data: RING, hidden: 8, sigma: 0.3, train: "optimizer: adam(lr: 1e-2), batch: 10, epochs: 1, seed: 3" });
-  const r = compileSource(text, { file: "test/runtime/objectives/opts.intel" });
-  if (!r.ir) throw new Error(r.check.diagnostics.map((d) => d.message).join("; "));
-  return r.ir;
-}
+const specIR = (objective: string, prior = "Normal(0, I)"): ModelIR => ringIR({ name: "opts", objective, prior });
 
-const models: CompiledModel[] = [];
-const build = (ir: ModelIR): CompiledModel => {
-  const m = buildModel(ir, 1);
-  models.push(m);
-  return m;
-};
-let x: tf.Tensor2D;
-beforeAll(() => {
-  x = tf.mul(tf.randomNormal([8, 2], 0, 1, "float32", 21), 1.5) as tf.Tensor2D;
-});
-afterAll(() => {
-  models.splice(0).forEach((m) => m.dispose());
-  x.dispose();
-});
+const { build, x: batch } = useRingModels();
 const num = (t: tf.Tensor): number => t.dataSync()[0]!;
 
 /**
@@ -62,10 +43,10 @@ describe('kl: "mc" and samples: S without a flow', () => {
   it('kl "mc" draws the default path\'s y (same reconstruction) and averages to the analytic KL (300 seeds, < 4 s.e.)', () => {
     const auto = build(specIR("elbo()"));
     const mc = build(specIR('elbo(kl: "mc")'));
-    const analytic = tf.tidy(() => num(auto.loss(x, 5, false).kl));
+    const analytic = tf.tidy(() => num(auto.loss(batch(), 5, false).kl));
     const draws = Array.from({ length: 300 }, (_, s) =>
       tf.tidy(() => {
-        const [a, b] = [auto.loss(x, s + 1, false), mc.loss(x, s + 1, false)];
+        const [a, b] = [auto.loss(batch(), s + 1, false), mc.loss(batch(), s + 1, false)];
         expect(num(b.recon)).toBe(num(a.recon));
         return num(b.kl);
       }),
@@ -80,15 +61,15 @@ describe('kl: "mc" and samples: S without a flow', () => {
     const three = build(specIR("elbo(samples: 3)"));
     const seed = 9;
     const { got, want, kl1, kl3 } = tf.tidy(() => {
-      const t = three.loss(x, seed, false);
-      const { mean, logvar } = three.encode(x, false);
+      const t = three.loss(batch(), seed, false);
+      const { mean, logvar } = three.encode(batch(), false);
       const eps = reparamNoise(seed, 24, 2, 0);
       const parts = [0, 1, 2].map((c) => {
         const e = tf.slice(eps, [8 * c, 0], [8, -1]);
         const y = tf.add(mean, tf.mul(tf.exp(tf.mul(logvar, 0.5)), e)) as tf.Tensor2D;
-        return num(tf.mean(three.logLikelihood(x, three.decode(three.map(y, false).z, false))));
+        return num(tf.mean(three.logLikelihood(batch(), three.decode(three.map(y, false).z, false))));
       });
-      return { got: num(t.recon), want: -(parts[0]! + parts[1]! + parts[2]!) / 3, kl1: num(one.loss(x, seed, false).kl), kl3: num(t.kl) };
+      return { got: num(t.recon), want: -(parts[0]! + parts[1]! + parts[2]!) / 3, kl1: num(one.loss(batch(), seed, false).kl), kl3: num(t.kl) };
     });
     expect(Math.abs(got - want)).toBeLessThan(1e-5 * Math.abs(want) + 1e-6);
     expect(kl3).toBe(kl1);
@@ -97,7 +78,7 @@ describe('kl: "mc" and samples: S without a flow', () => {
   it("samples: S with kl \"mc\": the KL's spread over seeds shrinks like 1/√S", () => {
     const spread = (ir: ModelIR) => {
       const m = build(ir);
-      const d = Array.from({ length: 80 }, (_, s) => tf.tidy(() => num(m.loss(x, s + 1, false).kl)));
+      const d = Array.from({ length: 80 }, (_, s) => tf.tidy(() => num(m.loss(batch(), s + 1, false).kl)));
       return meanSe(d).se;
     };
     const [s1, s16] = [spread(specIR('elbo(kl: "mc")')), spread(specIR('elbo(kl: "mc", samples: 16)'))];
@@ -113,7 +94,7 @@ describe.each(["planar", "sylvester"] as const)("a %s encoder flow in the model"
       perturbFlow(elbo, 4);
       perturbFlow(iwae, 4);
       for (const seed of [3, 17]) {
-        const [iw, e, plain] = tf.tidy(() => [num(tf.mean(iwae.iwae(x, 1, seed))), -num(elbo.loss(x, seed, false, { beta: 1 }).loss), -num(iwae.loss(x, seed, false).loss)]);
+        const [iw, e, plain] = tf.tidy(() => [num(tf.mean(iwae.iwae(batch(), 1, seed))), -num(elbo.loss(batch(), seed, false, { beta: 1 }).loss), -num(iwae.loss(batch(), seed, false).loss)]);
         expect(Math.abs(iw - e), `${prior}: ${iw} vs ${e}`).toBeLessThan(1e-4 * Math.abs(e) + 1e-5);
         expect(Math.abs(plain - e), `${prior}: the IWAE objective, K = 1`).toBeLessThan(1e-4 * Math.abs(e) + 1e-5);
       }
@@ -122,12 +103,12 @@ describe.each(["planar", "sylvester"] as const)("a %s encoder flow in the model"
 
   it("the flow changes the loss, and the loss's gradients w.r.t. its parameters match finite differences", () => {
     const m = build(specIR(`elbo(q_flow: "${kind}", q_flow_layers: 2)`));
-    const before = tf.tidy(() => num(m.loss(x, 7, false).loss));
+    const before = tf.tidy(() => num(m.loss(batch(), 7, false).loss));
     const vars = perturbFlow(m, 11);
-    const after = tf.tidy(() => num(m.loss(x, 7, false).loss));
+    const after = tf.tidy(() => num(m.loss(batch(), 7, false).loss));
     expect(Math.abs(after - before)).toBeGreaterThan(1e-3);
     // the loss (~30) is strongly curved in the flow (σ = 0.3): a small step, float32 noise allowed for
-    const r = gradCheck(() => m.loss(x, 7, false).loss, vars, { h: 1e-3, atol: 2e-2, rtol: 2e-2 });
+    const r = gradCheck(() => m.loss(batch(), 7, false).loss, vars, { h: 1e-3, atol: 2e-2, rtol: 2e-2 });
     expect(r.mismatches).toEqual([]);
     expect(r.checked).toBeGreaterThanOrEqual(10);
   });
@@ -137,8 +118,8 @@ describe.each(["planar", "sylvester"] as const)("a %s encoder flow in the model"
     const m = build(ir);
     perturbFlow(m, 2);
     const [got, want, mu] = tf.tidy(() => {
-      const mean = m.encode(x, false).mean;
-      return [pointEstimate(m, x).arraySync(), makeQFlow(ir.objective.qFlow, m.variables)!.apply(mean).arraySync(), mean.arraySync()];
+      const mean = m.encode(batch(), false).mean;
+      return [pointEstimate(m, batch()).arraySync(), makeQFlow(ir.objective.qFlow, m.variables)!.apply(mean).arraySync(), mean.arraySync()];
     });
     expect(got).toEqual(want);
     expect(got).not.toEqual(mu);

@@ -4,7 +4,6 @@
 // run bit for bit, λ and the moving average included. cpu backend.
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileSource } from "../../../compiler/compile";
 import type { ModelIR } from "../../../compiler/ir/types";
 import { buildModel } from "../../../runtime/model/build";
 import type { CompiledModel } from "../../../runtime/model/compiled";
@@ -14,17 +13,12 @@ import { checkpointPath } from "../../../runtime/run/run-dir";
 import { resumeRun, startRun } from "../../../runtime/run/session";
 import { gradCheck, useTestBackend } from "../model/gradcheck";
 import { cleanupTmp, CPU, metricsOf, tmp, weightsOf } from "../train/helpers";
-import { RING_SMALL as RING, tinySpec } from "../../tiny-spec";
+import { ringIR, useRingModels } from "./ring-model";
 
 beforeAll(useTestBackend);
 afterAll(cleanupTmp);
 
-function specIR(objective: string): ModelIR {
-  const text = tinySpec({ name: "geco", objective, data: RING, hidden: 8, sigma: 0.3, train: "optimizer: adam(lr: 1e-2), batch: 10, epochs: 3, seed: 3" });
-  const r = compileSource(text, { file: "test/runtime/objectives/geco.intel" });
-  if (!r.ir) throw new Error(r.check.diagnostics.map((d) => d.message).join("; "));
-  return r.ir;
-}
+const specIR = (objective: string): ModelIR => ringIR({ name: "geco", objective, epochs: 3 });
 type Geco = Extract<ModelIR["objective"], { kind: "geco" }>;
 const gecoOf = (ir: ModelIR): Geco => ir.objective as Geco;
 
@@ -61,23 +55,10 @@ describe("the λ update", () => {
 });
 
 describe("the GECO loss", () => {
-  const models: CompiledModel[] = [];
-  let x: tf.Tensor2D;
-  beforeAll(() => {
-    x = tf.mul(tf.randomNormal([8, 2], 0, 1, "float32", 21), 1.5) as tf.Tensor2D;
-  });
-  afterAll(() => {
-    models.splice(0).forEach((m) => m.dispose());
-    x.dispose();
-  });
-  const build = (ir: ModelIR) => {
-    const m = buildModel(ir, 1);
-    models.push(m);
-    return m;
-  };
+  const { build, x: batch } = useRingModels();
   const read = (m: CompiledModel, c?: ConstraintState) =>
     tf.tidy(() => {
-      const t = m.loss(x, 4, false, c ? { constraint: c } : {});
+      const t = m.loss(batch(), 4, false, c ? { constraint: c } : {});
       return { loss: t.loss.dataSync()[0]!, recon: t.recon.dataSync()[0]!, kl: t.kl.dataSync()[0]! };
     });
 
@@ -93,7 +74,7 @@ describe("the GECO loss", () => {
   it("its gradients match central differences", () => {
     const m = build(specIR("geco(kappa: 1.5, lambda_init: 2.5)"));
     const vars = [...m.variables.values()];
-    const g = gradCheck(() => m.loss(x, 4, false, { constraint: { lambda: 2.5, average: 0, klOn: true } }).loss, vars, { h: 1e-2, atol: 3e-3, rtol: 2e-2, entries: (v) => [0, v.size - 1] });
+    const g = gradCheck(() => m.loss(batch(), 4, false, { constraint: { lambda: 2.5, average: 0, klOn: true } }).loss, vars, { h: 1e-2, atol: 3e-3, rtol: 2e-2, entries: (v) => [0, v.size - 1] });
     expect(g.mismatches).toEqual([]);
   });
 });

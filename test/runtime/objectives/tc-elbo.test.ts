@@ -4,7 +4,6 @@
 // differences, and the training loop records MI, TC and the dimension-wise KL in its metrics.
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileSource } from "../../../compiler/compile";
 import type { ModelIR } from "../../../compiler/ir/types";
 import { makeDataset } from "../../../runtime/data/dataset";
 import { buildModel } from "../../../runtime/model/build";
@@ -14,37 +13,19 @@ import { makeOptimizer } from "../../../runtime/train/optimizer";
 import { resumeRun, startRun } from "../../../runtime/run/session";
 import { gradCheck, useTestBackend } from "../model/gradcheck";
 import { cleanupTmp, CPU, metricsOf, tmp, weightsOf } from "../train/helpers";
-import { RING_SMALL as RING, tinySpec } from "../../tiny-spec";
+import { ringIR, useRingModels } from "./ring-model";
 
 beforeAll(useTestBackend);
 
-function specIR(objective: string, d = 3): ModelIR {
-  const text = tinySpec({ name: "tc", d, objective, data: RING, hidden: 8, sigma: 0.3, train: "optimizer: adam(lr: 1e-2), batch: 10, epochs: 2, seed: 3" });
-  const r = compileSource(text, { file: "test/runtime/objectives/tc.intel" });
-  if (!r.ir) throw new Error(r.check.diagnostics.map((d) => d.message).join("; "));
-  return r.ir;
-}
+const specIR = (objective: string, d = 3): ModelIR => ringIR({ name: "tc", objective, d, epochs: 2 });
 
-const models: CompiledModel[] = [];
-const build = (ir: ModelIR): CompiledModel => {
-  const m = buildModel(ir, 1);
-  models.push(m);
-  return m;
-};
-let x: tf.Tensor2D;
-beforeAll(() => {
-  x = tf.mul(tf.randomNormal([8, 2], 0, 1, "float32", 21), 1.5) as tf.Tensor2D;
-});
-afterAll(() => {
-  models.splice(0).forEach((m) => m.dispose());
-  x.dispose();
-  cleanupTmp();
-});
+const { build, x: batch } = useRingModels();
+afterAll(cleanupTmp);
 const num = (t: tf.Tensor): number => t.dataSync()[0]!;
 
 function terms(m: CompiledModel, seed: number, opts: LossOptions = {}) {
   return tf.tidy(() => {
-    const t = m.loss(x, seed, false, opts);
+    const t = m.loss(batch(), seed, false, opts);
     const e = Object.fromEntries(Object.entries(t.estimates ?? {}).map(([k, v]) => [k, num(v)]));
     return { loss: num(t.loss), recon: num(t.recon), kl: num(t.kl), e };
   });
@@ -92,7 +73,7 @@ describe("tc_elbo", () => {
     const m = build(specIR("tc_elbo(alpha: 2, beta: 6, gamma: 1, groups: [[0, 2], [1]])"));
     const vars = [...m.variables.entries()].filter(([id]) => id.startsWith("encoder")).map(([, v]) => v);
     expect(vars.length).toBeGreaterThan(0);
-    const g = gradCheck(() => m.loss(x, 4, false, { datasetSize: 50 }).loss, vars, { h: 1e-2, atol: 3e-3, rtol: 2e-2, entries: (v) => [0, 1, v.size - 1] });
+    const g = gradCheck(() => m.loss(batch(), 4, false, { datasetSize: 50 }).loss, vars, { h: 1e-2, atol: 3e-3, rtol: 2e-2, entries: (v) => [0, 1, v.size - 1] });
     expect(g.mismatches).toEqual([]);
   });
 
