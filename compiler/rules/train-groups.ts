@@ -1,4 +1,4 @@
-// The train block's optimizer groups and scheme (IV2060–IV2063, IV5060–IV5061): every group names a
+// The train block's optimizer groups and scheme (IV2060–IV2063, IV5060–IV5062): every group names a
 // part of the model, every parameter lands in exactly one group, and a scheme's players each have
 // groups of their own. The lowering resolves the groups the same way (compiler/builtins/optimizer-groups.ts).
 import type { Expr, ModelDecl, TrainItem } from "../../grammar/ast";
@@ -65,6 +65,12 @@ export function checkTrainGroups(m: ModelDecl, out: Diagnostic[]): void {
     if (multi) return; // IV2064
     out.push(diagnostic("IV5060", scheme.value.span, `the ${desc.name} scheme trains ${desc.players.join(" and ")} with their own optimizers, but the model has one`, { hint: "write optimizers: groups(encoder: adam(lr: 2e-4), decoder: adam(lr: 2e-4))" }));
     return;
+  }
+  // The scheme's losses replace the objective's (runtime/train/schemes): another objective would be ignored.
+  const objective = m.items.find((i) => i.kind === "ObjectiveItem");
+  const objName = calleeName(objective?.kind === "ObjectiveItem" ? objective.value : undefined);
+  if (objective && objName !== "elbo") {
+    out.push(diagnostic("IV5062", objective.span, `the ${desc.name} scheme trains on its own losses, so objective ${objName ?? "…"} would be ignored`, { labels: [{ span: scheme.value.span, message: "the scheme is chosen here" }] }));
   }
   // Soft-IntroVAE's players: the encoder against the rest (decoder, mapping, prior); a group must not straddle them.
   for (const name of given) {

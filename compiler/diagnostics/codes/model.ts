@@ -44,4 +44,9 @@ export const MODEL_CODES = {
   },
   IV5060: { severity: "error", title: "a training scheme with several players needs an optimizer group per player" },
   IV5061: { severity: "error", title: "an optimizer group holds parameters of two players of the training scheme" },
+  IV5062: {
+    severity: "error",
+    title: "a training scheme computes its own losses: it does not train the model's objective",
+    hint: "soft_intro builds its players' losses from the ELBO's terms: write `objective elbo()` (its β weights are the scheme's beta_rec, beta_kl, beta_neg)",
+  },
 } as const satisfies Record<string, CatalogEntry>;
