@@ -55,6 +55,15 @@ function exactElbo(m: CompiledModel, x: tf.Tensor2D): number[] {
   });
 }
 
+/** 300 draws of `draw(seed)` (seeds 100…399) average to the enumerated ELBO within 4 standard errors. */
+function expectUnbiasedForExactElbo(m: CompiledModel, x: tf.Tensor2D, draw: (seed: number) => number): { mean: number; se: number } {
+  const exact = exactElbo(m, x);
+  const e = estimate(Array.from({ length: 300 }, (_, s) => draw(100 + s)));
+  const want = exact.reduce((a, b) => a + b, 0) / exact.length;
+  expect(Math.abs(e.mean - want), `${e.mean} ± ${e.se} vs ${want}`).toBeLessThan(4 * e.se + 1e-4);
+  return e;
+}
+
 describe("a discrete VAE (Categorical prior)", () => {
   it("lowers to a categorical node with one logit per class; --verbose says how it is trained and evaluated", () => {
     const ir = compile("Categorical(temperature: 2, temperature_end: 0.2, straight_through: true)");
@@ -67,11 +76,7 @@ describe("a discrete VAE (Categorical prior)", () => {
   it("IWAE(K = 1) on hard samples is unbiased for the enumerated ELBO (300 seeds, 4 se)", () => {
     const m = buildModel(compile("Categorical()"), 3);
     const x = tf.tensor2d(X);
-    const exact = exactElbo(m, x);
-    const draws = Array.from({ length: 300 }, (_, s) => tf.tidy(() => tf.mean(m.iwae(x, 1, 100 + s)).dataSync()[0]!));
-    const e = estimate(draws);
-    const want = exact.reduce((a, b) => a + b, 0) / exact.length;
-    expect(Math.abs(e.mean - want), `${e.mean} ± ${e.se} vs ${want}`).toBeLessThan(4 * e.se + 1e-4);
+    const e = expectUnbiasedForExactElbo(m, x, (s) => tf.tidy(() => tf.mean(m.iwae(x, 1, s)).dataSync()[0]!));
     expect(e.se).toBeGreaterThan(0); // the hard samples do vary
     x.dispose();
     m.dispose();
@@ -84,11 +89,7 @@ describe("a discrete VAE (Categorical prior)", () => {
     const m = buildModel(ir, 3);
     const x = tf.tensor2d(X);
     // the enumerated ELBO with the learned weights as the prior (zeros at init: uniform)
-    const exact = exactElbo(m, x);
-    const draws = Array.from({ length: 300 }, (_, s) => tf.tidy(() => tf.mean(m.iwae(x, 1, 100 + s)).dataSync()[0]!));
-    const e = estimate(draws);
-    const want = exact.reduce((a, b) => a + b, 0) / exact.length;
-    expect(Math.abs(e.mean - want), `${e.mean} ± ${e.se} vs ${want}`).toBeLessThan(4 * e.se + 1e-4);
+    expectUnbiasedForExactElbo(m, x, (s) => tf.tidy(() => tf.mean(m.iwae(x, 1, s)).dataSync()[0]!));
     x.dispose();
     m.dispose();
   });
@@ -96,11 +97,7 @@ describe("a discrete VAE (Categorical prior)", () => {
   it("the straight-through ELBO (hard sample in the reconstruction, analytic KL) has the same expectation", () => {
     const m = buildModel(compile("Categorical(straight_through: true)"), 3);
     const x = tf.tensor2d(X);
-    const exact = exactElbo(m, x);
-    const draws = Array.from({ length: 300 }, (_, s) => tf.tidy(() => -m.loss(x, 100 + s, false, { beta: 1 }).loss.dataSync()[0]!));
-    const e = estimate(draws);
-    const want = exact.reduce((a, b) => a + b, 0) / exact.length;
-    expect(Math.abs(e.mean - want), `${e.mean} ± ${e.se} vs ${want}`).toBeLessThan(4 * e.se + 1e-4);
+    expectUnbiasedForExactElbo(m, x, (s) => tf.tidy(() => -m.loss(x, s, false, { beta: 1 }).loss.dataSync()[0]!));
     x.dispose();
     m.dispose();
   });
