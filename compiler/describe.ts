@@ -32,16 +32,29 @@ function objectiveLine(ir: ModelIR): string {
   return objectiveByKind(o.kind)?.describe(o as never, ir.latent.name) ?? o.kind;
 }
 
-const FLOW_NAMES = { planar: "planar", sylvester: "Sylvester (orthogonal Q, rank D)" } as const;
+const FLOW_NAMES = {
+  planar: "planar",
+  sylvester: "Sylvester (orthogonal Q, rank D)",
+  amortised_planar: "planar",
+  amortised_sylvester: "Householder-Sylvester",
+} as const;
+
+/** "sylvester(amortised: true)" or "sylvester": how the spec names the flow */
+function flowName(f: NonNullable<ModelIR["objective"]["qFlow"]>): string {
+  return f.kind === "amortised_planar" ? "planar(amortised: true)" : f.kind === "amortised_sylvester" ? "sylvester(amortised: true)" : f.kind;
+}
 
 /** The encoder flow, when there is one (the planar and Sylvester baselines). */
 function encoderLine(ir: ModelIR): string[] {
   const f = ir.objective.qFlow;
   if (!f) return [];
   const y = ir.latent.name;
-  return [
-    `  encoder     q(${y}|x): ${y} = f(${y}₀), ${y}₀ ~ N(μ(x), σ²(x)), f = ${f.layers} ${FLOW_NAMES[f.kind]} flow layer${f.layers === 1 ? "" : "s"} with global (non-amortised) parameters; log q subtracts log|det ∂f/∂${y}₀|; representations g(f(μ(x)))`,
-  ];
+  const layers = `${f.layers} ${FLOW_NAMES[f.kind]} flow layer${f.layers === 1 ? "" : "s"}`;
+  const params =
+    f.kind === "amortised_planar" || f.kind === "amortised_sylvester"
+      ? `, amortised: parameters per datapoint, ${f.units} more encoder outputs after (μ, log σ²)${f.kind === "amortised_sylvester" ? `, Q from ${f.reflections} Householder reflection${f.reflections === 1 ? "" : "s"}` : ""}`
+      : " with global (non-amortised) parameters";
+  return [`  encoder     q(${y}|x): ${y} = f(${y}₀), ${y}₀ ~ N(μ(x), σ²(x)), f = ${layers}${params}; log q subtracts log|det ∂f/∂${y}₀|; representations g(f(μ(x)))`];
 }
 
 function likelihoodLine(ir: ModelIR): string {
@@ -52,7 +65,8 @@ function likelihoodLine(ir: ModelIR): string {
 }
 
 function kindLine(ir: ModelIR): string {
-  const flow = ir.objective.qFlow ? `an encoder flow (q_flow: "${ir.objective.qFlow.kind}")` : null;
+  const f = ir.objective.qFlow;
+  const flow = f ? `an encoder flow (q_flow: ${f.kind.startsWith("amortised_") ? flowName(f) : `"${f.kind}"`})` : null;
   if (ir.kind !== "intel-vae") return `a baseline (its prior is not N(0, I))${flow ? `, with ${flow}` : ""}`;
   return flow ? `a baseline: ${flow} makes q(${ir.latent.name}|x) non-Gaussian; the prior is N(0, I) and the mapping applies as usual` : "an InteL-VAE";
 }

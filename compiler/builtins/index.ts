@@ -10,6 +10,7 @@ import { METRICS } from "./metrics";
 import { NETWORKS } from "./networks";
 import { OBJECTIVES } from "./objectives";
 import { OPTIMIZERS } from "./optimizers";
+import { Q_FLOWS } from "./q-flows";
 import { FLOW_LAYER_BUILTINS, PRIORS } from "./priors";
 import { SCHEMES } from "./schemes";
 import type { Builtin, BuiltinContext } from "./types";
@@ -29,6 +30,7 @@ const TABLES: Record<BuiltinContext, readonly Builtin[]> = {
   flow_layer: FLOW_LAYER_BUILTINS,
   likelihood: LIKELIHOODS,
   objective: OBJECTIVES,
+  q_flow: Q_FLOWS,
   optimizer: OPTIMIZERS,
   scheme: SCHEMES,
   metric: METRICS,

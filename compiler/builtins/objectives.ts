@@ -17,21 +17,27 @@ const id = z.string().min(1);
 const Q_FLOW_IR = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("planar"), layers: count, params: z.object({ u: z.array(id), w: z.array(id), b: z.array(id) }) }),
   z.object({ kind: z.literal("sylvester"), layers: count, params: z.object({ q: z.array(id), r1: z.array(id), r2: z.array(id), b: z.array(id) }) }),
+  z.object({ kind: z.literal("amortised_planar"), layers: count, units: count }),
+  z.object({ kind: z.literal("amortised_sylvester"), layers: count, reflections: count, units: count }),
 ]);
 
 /**
  * An encoder flow (the planar and Sylvester baselines): q(y|x) is y = f(y₀), y₀ ~ N(μ(x), σ²(x)).
- * f's parameters are global, learned with the model; van den Berg et al. amortise them (the encoder
- * emits them per datapoint), we do not.
+ * `q_flow: "planar"` / `"sylvester"` (the old string form) and `planar()` / `sylvester()` are global:
+ * f's parameters are learned with the model. `sylvester(amortised: true)` is van den Berg et al.'s:
+ * the encoder emits them per datapoint (compiler/builtins/q-flows.ts).
  */
 const Q_FLOW: BuiltinParam[] = [
-  opt(
-    "q_flow",
-    "String",
-    "none",
-    'y = f(y₀), y₀ ~ N(μ(x), σ²(x)), f a stack of invertible layers with global (non-amortised) learnable parameters; log q(y|x) = log N(y₀; μ, σ²) − log|det ∂f/∂y₀|, so the KL is Monte Carlo; representations are g(f(μ(x)))',
-    ["none", "planar", "sylvester"],
-  ),
+  {
+    ...opt(
+      "q_flow",
+      "any",
+      "none",
+      'y = f(y₀), y₀ ~ N(μ(x), σ²(x)), f a stack of invertible layers: planar() or sylvester() (see Encoder flows), amortised (parameters from the encoder, per datapoint) or global; "planar" and "sylvester" are the global ones; log q(y|x) = log N(y₀; μ, σ²) − log|det ∂f/∂y₀|, so the KL is Monte Carlo; representations are g(f(μ(x)))',
+      ["none", "planar", "sylvester"],
+    ),
+    calls: "q_flow",
+  },
   opt("q_flow_layers", "Int", 4, "layers of the encoder flow", COUNT),
 ];
 

@@ -12,6 +12,7 @@ export type BuiltinContext =
   | "flow_layer" //   the layers of a flow prior: `Flow(layers: [actnorm(), affine_coupling(hidden: [64])])`
   | "likelihood" //   `decoder p(x | z) : Bernoulli = ...`
   | "objective" //    `objective elbo(beta: 1)`
+  | "q_flow" //       an objective's encoder flow: `elbo(q_flow: sylvester(amortised: true))`
   | "optimizer" //    `train { optimizer: adam(lr: 1e-3) }`
   | "scheme" //       `train { scheme: soft_intro(beta_neg: 256) }`
   | "metric" //       `evaluate { hoyer(z) }`

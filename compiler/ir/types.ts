@@ -194,16 +194,25 @@ export type LikelihoodIR =
 export type { ObjectiveIR };
 
 /**
- * An encoder flow: q(y|x) is y = f(y₀), y₀ ~ N(μ(x), σ²(x)), f = f_L ∘ … ∘ f_1 with global (not
- * amortised) parameters; log q(y|x) = log N(y₀; μ, σ²) − log|det ∂f/∂y₀|, so the KL is Monte Carlo.
- * Param ids per layer l, each list of length `layers`:
+ * An encoder flow: q(y|x) is y = f(y₀), y₀ ~ N(μ(x), σ²(x)), f = f_L ∘ … ∘ f_1;
+ * log q(y|x) = log N(y₀; μ, σ²) − log|det ∂f/∂y₀|, so the KL is Monte Carlo.
+ * Global kinds, param ids per layer l, each list of length `layers`:
  *  - planar: u [D], w [D], b [] (runtime/mapping/planar.ts);
  *  - sylvester: q [D, D] Householder vectors (Q orthonormal, rank M = D), r1, r2 [D, D] raw R, R̃,
  *    b [D] (runtime/mapping/sylvester.ts, the "orthogonal" kind).
+ * Amortised kinds (van den Berg et al. 2018): no params; the encoder's output has `units` more
+ * columns after (μ, log σ²), the flow's parameters per datapoint, laid out layer after layer as
+ * runtime/objectives/q-flow-amortised.ts reads them:
+ *  - amortised_planar: u [D], w [D], b [1] per layer (units = L·(2D + 1));
+ *  - amortised_sylvester: H = `reflections` vectors [H, D], a full [D, D] whose strict upper
+ *    triangle is R's and strict lower triangle R̃'s (transposed), R's raw diagonal [D], R̃'s [D],
+ *    b [D] per layer (units = L·(H·D + D² + 3D)).
  */
 export type QFlowIR =
   | { kind: "planar"; layers: number; params: { u: string[]; w: string[]; b: string[] } }
-  | { kind: "sylvester"; layers: number; params: { q: string[]; r1: string[]; r2: string[]; b: string[] } };
+  | { kind: "sylvester"; layers: number; params: { q: string[]; r1: string[]; r2: string[]; b: string[] } }
+  | { kind: "amortised_planar"; layers: number; units: number }
+  | { kind: "amortised_sylvester"; layers: number; reflections: number; units: number };
 
 /**
  * The optimizer and its settings (compiler/builtins/optimizers.ts). `epsilon` only when the spec

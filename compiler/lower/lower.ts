@@ -16,6 +16,7 @@ import { LowerError, Lowering } from "./context";
 import { GraphBuilder } from "./graph";
 import { lowerExpr, tensor, type Scope } from "./expr";
 import { appendHead, lowerNetwork, mlpNetwork } from "./networks";
+import { amortisedUnits, qFlowSpec } from "./q-flow";
 import { item, slot, lowerData, lowerLikelihood, lowerMetrics, lowerObjective, lowerPrior, lowerTrain } from "./slots";
 
 export interface LowerResult {
@@ -84,7 +85,8 @@ function lowerModel(lw: Lowering, decl: ModelDecl): ModelIR {
   // likelihood, prior.
   const priorSlot = slot(lw, inter.prior);
   const priorD = priorByName(priorSlot.builtin.name);
-  const units = priorD?.encoderUnits?.(priorSlot.args, latent) ?? (priorD?.heads ?? 2) * dim;
+  // an amortised encoder flow's parameters per datapoint come after them, from the same features
+  const units = (priorD?.encoderUnits?.(priorSlot.args, latent) ?? (priorD?.heads ?? 2) * dim) + amortisedUnits(qFlowSpec(lw, decl), dim);
   const encoder = appendHead(lw, network(lw, shapes, "encoder", enc.network), units, enc.span);
   const mapping = lowerMapping(lw, decl, shapes, inter.name.name, latent, inter.span);
   const decoder = network(lw, shapes, "decoder", dec.network);

@@ -12,11 +12,11 @@ import { priorByName } from "../builtins/priors";
 import { schemeByName } from "../builtins/schemes";
 import { partNetworks } from "../rules/train-groups";
 import { constValue } from "../rules/const-eval";
-import type { DataIR, LikelihoodIR, MetricIR, ObjectiveIR, OptimizerGroupIR, OptimizerIR, SchemeIR, PriorIR, QFlowIR, TrainIR, TrainSettingsIR, Value } from "../ir/types";
+import type { DataIR, LikelihoodIR, MetricIR, ObjectiveIR, OptimizerGroupIR, OptimizerIR, SchemeIR, PriorIR, TrainIR, TrainSettingsIR, Value } from "../ir/types";
 import { callsIn } from "../names/args";
 import { bindArgs } from "../types/context";
 import { LowerError, type Lowering } from "./context";
-import { planarParams, sylvesterParams, type ParamMaker } from "./mappings";
+import { lowerQFlow, qFlowSpec } from "./q-flow";
 import { lowerNetwork, mlpNetwork } from "./networks";
 import type { NetworkInstance } from "../types/context";
 
@@ -48,14 +48,15 @@ export function argValues(call: Call, b: Builtin): Record<string, Value> {
   for (const p of b.params) {
     const a = named.get(p.name);
     // a network argument is lowered by its slot (PriorLowering.network), not folded to a value
-    if (a && p.calls) out[p.name] = callsIn(a.value).map((e) => (e.kind === "Call" ? e.callee.name : e.kind === "Name" ? e.name : ""));
+    if (a && p.calls && a.value.kind === "StringLit") out[p.name] = a.value.value; // a string among its choices (q_flow: "sylvester")
+    else if (a && p.calls) out[p.name] = callsIn(a.value).map((e) => (e.kind === "Call" ? e.callee.name : e.kind === "Name" ? e.name : ""));
     else out[p.name] = a && p.type !== "network" ? literal(a.value) : ((p.default ?? null) as Value);
   }
   return out;
 }
 
 /** A `calls` parameter's built-in calls, in order, with their arguments as written (no defaults). */
-function callsOf(lw: Lowering, call: Call, b: Builtin, name: string): { name: string; args: Record<string, Value> }[] {
+export function callsOf(lw: Lowering, call: Call, b: Builtin, name: string): { name: string; args: Record<string, Value> }[] {
   const a = bindArgs(call.args, b.params.map((p) => p.name), b.variadic).named.get(name);
   if (!a) return [];
   return callsIn(a.value).map((e) => {
@@ -163,22 +164,11 @@ export function lowerObjective(lw: Lowering, m: ModelDecl, dim: number): Objecti
     num: (k) => num(s.args[k]!, `${s.builtin.name}'s ${k}`, span),
     dim,
     // the flow's parameters come last (after the prior's), so models without one keep their init seeds
-    qFlow: () => lowerQFlow(lw, s.args.q_flow, num(s.args.q_flow_layers!, `${s.builtin.name}'s q_flow_layers`, span), dim, span),
+    qFlow: () => lowerQFlow(lw, qFlowSpec(lw, m), dim, span),
     fail: (message) => {
       throw new LowerError(message, span);
     },
   }) as ObjectiveIR;
-}
-
-/** The encoder flow's IR and its parameters, ids "q_flow/layer_<l>/<tensor>" (the mapping flows' inits). */
-function lowerQFlow(lw: Lowering, kind: Value, layers: number, d: number, span: Span): QFlowIR | undefined {
-  if (kind === "none" || kind === null) return undefined;
-  if (!Number.isInteger(layers) || layers < 1) throw new LowerError(`q_flow_layers must be an integer ≥ 1, got ${layers}`, span);
-  const path = lw.scope("q_flow");
-  const param: ParamMaker = (id, shape, init) => lw.param(`${path}/${id}`, shape, init, span);
-  if (kind === "planar") return { kind, layers, params: planarParams(param, layers, d) };
-  if (kind === "sylvester") return { kind, layers, params: sylvesterParams(param, layers, d, d, true) };
-  throw new LowerError(`q_flow must be "none", "planar" or "sylvester", got ${JSON.stringify(kind)}`, span);
 }
 
 /** Settings with a TrainIR field of their own; the others go to TrainIR.settings. */

@@ -124,8 +124,8 @@ export class NameContext {
     // a built-in's network-typed parameters (Hierarchical's net) take a network call, as an encoder does
     const networkArgs = new Set(rules.builtins.flatMap((c) => lookupBuiltin(c, e.callee.name)?.params.filter((p) => p.type === "network").map((p) => p.name) ?? []));
     for (const a of e.args) {
-      const context = calls.get(a);
-      if (context) this.callsArg(a.value, scope, { builtins: [context], noun: context.replace("_", " ") });
+      const c = calls.get(a);
+      if (c) this.callsArg(a.value, scope, { builtins: [c.context], noun: c.context.replace("_", " ") }, c.strings);
       else this.expr(a.value, scope, a.name && networkArgs.has(a.name.name) ? NETWORK_ARGS : FUNCTION_CALLS);
     }
     const name = e.callee.name;
@@ -160,22 +160,24 @@ export class NameContext {
     if (!this.builtinCall(e, rules)) this.unknownCallee(e.callee, scope, rules);
   }
 
-  /** The arguments of a built-in call that hold calls of another context (BuiltinParam.calls). */
-  private callArgs(e: Call, rules: CallRules): Map<object, BuiltinContext> {
-    const out = new Map<object, BuiltinContext>();
+  /** The arguments of a built-in call that hold calls of another context (BuiltinParam.calls);
+   *  `strings`: the parameter also takes one of its `choices` (`q_flow: "sylvester"`, the old form). */
+  private callArgs(e: Call, rules: CallRules): Map<object, { context: BuiltinContext; strings: boolean }> {
+    const out = new Map<object, { context: BuiltinContext; strings: boolean }>();
     const b = rules.builtins.map((c) => lookupBuiltin(c, e.callee.name)).find((x) => x !== undefined);
     if (!b?.params.some((p) => p.calls)) return out;
     let positional = 0;
     for (const a of e.args) {
       const p = a.name ? b.params.find((q) => q.name === a.name!.name) : b.params[positional++];
-      if (p?.calls) out.set(a, p.calls);
+      if (p?.calls) out.set(a, { context: p.calls, strings: p.choices !== undefined });
     }
     return out;
   }
 
   /** A call of `rules`, a bare name standing for one, or a list of them. */
-  private callsArg(arg: Expr, scope: Scope, rules: CallRules): void {
+  private callsArg(arg: Expr, scope: Scope, rules: CallRules, strings = false): void {
     for (const e of callsIn(arg)) {
+      if (e.kind === "StringLit" && strings) continue; // the model rules check it against the choices
       if (e.kind === "Call") this.call(e, scope, rules);
       else if (e.kind === "Name") {
         const call: Call = { kind: "Call", callee: { kind: "Ident", name: e.name, span: e.span }, args: [], span: e.span };

@@ -178,8 +178,11 @@ function checkObjective({ call, builtin }: Slot, prior: Slot, out: Diagnostic[])
     return e && typeof v === "string" ? { value: v, e } : null;
   };
   const kl = builtin.name === "elbo" ? str("kl") : null;
-  const flow = str("q_flow");
-  const withFlow = flow !== null && (flow.value === "planar" || flow.value === "sylvester");
+  // an encoder flow: the old string form, or a call (`sylvester(amortised: true)`, compiler/builtins/q-flows.ts)
+  const flowExpr = argExpr(call, builtin, "q_flow");
+  const flowText = flowExpr && (flowExpr.kind === "Call" || flowExpr.kind === "Name" ? (flowExpr.kind === "Call" ? flowExpr.callee.name : flowExpr.name) + "(…)" : str("q_flow")?.value);
+  const flow = flowExpr && flowText && flowText !== "none" ? { value: flowText, e: flowExpr } : null;
+  const withFlow = flow !== null && ["planar", "sylvester", "planar(…)", "sylvester(…)"].includes(flow.value);
   const p = prior.builtin.name;
   if (kl?.value === "analytic" && withFlow) {
     out.push(
@@ -198,7 +201,7 @@ function checkObjective({ call, builtin }: Slot, prior: Slot, out: Diagnostic[])
   }
   const noMc = priorByName(p)?.noMonteCarloKl;
   if (noMc && (withFlow || kl?.value === "mc")) {
-    const what = withFlow ? `an encoder flow (q_flow: ${JSON.stringify(flow.value)})` : 'kl: "mc"';
+    const what = withFlow ? `an encoder flow (q_flow: ${flow.value.endsWith(")") ? flow.value : JSON.stringify(flow.value)})` : 'kl: "mc"';
     out.push(
       diagnostic("IV5006", (withFlow ? flow : kl)!.e.span, `${what} needs a Gaussian q and a prior density, but the ${p} prior's ${noMc.why}`, {
         labels: [{ span: prior.call.span, message: "the prior" }],

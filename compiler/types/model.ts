@@ -23,6 +23,7 @@ import { builtinArgs, typeOf } from "./exprs";
 import { checkFlowPrior } from "./flow-prior";
 import { instantiateNetwork } from "./networks";
 import { checkObjectiveGroups } from "./objective-groups";
+import { checkQFlow } from "./q-flow";
 import { describeType, explainMismatch, hasUnsolved, intItems, listAsTensor, real, resolveType, showType, typeFromAst, unifyTypes, UNKNOWN, type Type } from "./types";
 
 /** What the model's parts are at this model, for the lowering (sizes resolved through `TypeCheck.shape`). */
@@ -181,6 +182,7 @@ export function checkModelTypes(cx: TypeContext, decl: ModelDecl): ModelShapes {
     if (item.kind === "ObjectiveItem") {
       const o = slotBuiltin(cx, item.value, env);
       if (o?.builtin.name === "tc_elbo" && item.value.kind === "Call") checkObjectiveGroups(cx, item.value, o.builtin, out.latent, yName);
+      if (o?.builtin.context === "objective" && item.value.kind === "Call" && inter) checkQFlow(cx, item.value, o.builtin, out.latent, yName, inter.type.span);
     }
     else if (item.kind === "EvaluateItem") for (const m of item.metrics) metric(cx, m, env, out.data);
     else if (item.kind === "TrainItem") {

@@ -3,7 +3,8 @@
 // det ∂f/∂y = 1 + ûᵀ·h'(wᵀy + b)·w = 1 + h'·wᵀû > 0 (h' = tanh' ∈ (0, 1]).
 //
 // Schema (compiler/lower/mappings.ts): attrs { layers: L, u: id[L], w: id[L], b: id[L] } (u, w : [D],
-// b : [] or [1]). The same layers serve as an encoder flow (runtime/objectives/q-flow.ts).
+// b : [] or [1]). The same layers serve as an encoder flow (runtime/objectives/q-flow.ts), where an
+// amortised one has a layer per row: u, w : [B, D], b : [B, 1] (sums run over the last axis).
 import * as tf from "@tensorflow/tfjs";
 import { registerBuiltin, type BuiltinContext } from "./builtins";
 
@@ -15,8 +16,8 @@ export interface PlanarLayer {
 
 /** û = u + (softplus(wᵀu) − 1 − wᵀu)·w/‖w‖², so that wᵀû = softplus(wᵀu) − 1 > −1 */
 export function planarUHat(l: PlanarLayer): tf.Tensor {
-  const wu = tf.sum(tf.mul(l.w, l.u));
-  return tf.add(l.u, tf.mul(tf.div(tf.sub(tf.sub(tf.softplus(wu), 1), wu), tf.add(tf.sum(tf.square(l.w)), 1e-12)), l.w));
+  const wu = tf.sum(tf.mul(l.w, l.u), -1, true);
+  return tf.add(l.u, tf.mul(tf.div(tf.sub(tf.sub(tf.softplus(wu), 1), wu), tf.add(tf.sum(tf.square(l.w), -1, true), 1e-12)), l.w));
 }
 
 /** z, and with `withLogDet` log |det ∂z/∂y| per row ([B]), for y : [B, D] through the layers in order. */
@@ -24,12 +25,12 @@ export function planarFlow(y: tf.Tensor2D, layers: PlanarLayer[], withLogDet = f
   let z = y;
   let logDet: tf.Tensor1D | null = withLogDet ? tf.zeros([y.shape[0]!]) : null;
   for (const l of layers) {
-    const b = tf.reshape(l.b, []);
+    const b = l.b.size === 1 ? tf.reshape(l.b, []) : tf.reshape(l.b, [-1, 1]); // global, or one per row
     const uHat = planarUHat(l);
     const lin = tf.add(tf.sum(tf.mul(z, l.w), 1, true), b); // [B, 1], no transposed matmul
     const h = tf.tanh(lin);
     if (logDet) {
-      const wuHat = tf.sum(tf.mul(l.w, uHat));
+      const wuHat = tf.sum(tf.mul(l.w, uHat), -1, true);
       const factor = tf.add(1, tf.mul(tf.sub(1, tf.square(h)), wuHat)); // [B, 1], > 0
       logDet = tf.add<tf.Tensor1D>(logDet, tf.reshape(tf.log(tf.abs(factor)), [-1]));
     }

@@ -62,7 +62,8 @@ class Model implements CompiledModel, Forward {
     // The VampPrior encodes its pseudo-inputs in evaluation mode (see runtime/priors/vamp.ts).
     // Its pseudo-inputs are learnable, so the encoder must pass gradients back to its input for them.
     this.prior = makePrior(ir.latent.prior, { latentDim: this.latentDim, params: this.variables, encode: (u) => this.encodeInput(u, false, 1, false) });
-    checkIR(ir, this.prior?.heads ?? 2, this.prior?.encoderUnits);
+    const heads = this.prior?.heads ?? 2;
+    checkIR(ir, heads, (this.prior?.encoderUnits ?? heads * this.latentDim) + (this.qFlow?.units ?? 0));
     const init = this.prior?.initFromData;
     if (init) this.initFromData = (pick) => init(pick);
   }
@@ -80,17 +81,20 @@ class Model implements CompiledModel, Forward {
     const d = this.latentDim;
     const heads = this.prior?.heads ?? 2;
     let out = this.stages.encoder(x, { params: this.variables, state: this.state, training, seed: this.nextSeed(seed, STREAM.encoder), inputIsData });
-    if (out.rank !== 2) out = tf.reshape(out, [-1, this.prior?.encoderUnits ?? heads * d]);
+    const flowUnits = this.qFlow?.units ?? 0;
+    if (out.rank !== 2) out = tf.reshape(out, [-1, (this.prior?.encoderUnits ?? heads * d) + flowUnits]);
     if (this.prior?.posterior) return this.prior.posterior(out as tf.Tensor2D);
     const q: Posterior = { mean: tf.slice(out, [0, 0], [-1, d]) as tf.Tensor2D, logvar: tf.slice(out, [0, d], [-1, d]) as tf.Tensor2D };
     if (heads === 3) q.logits = tf.slice(out, [0, 2 * d], [-1, d]) as tf.Tensor2D;
+    // an amortised encoder flow's parameters follow (μ, log σ²): the compiler allows it with 2 heads only
+    if (flowUnits > 0) q.flow = tf.slice(out, [0, heads * d], [-1, flowUnits]) as tf.Tensor2D;
     return q;
   }
 
   representation(x: tf.Tensor): tf.Tensor2D {
     const q = this.encode(x, false);
     const y0 = this.prior?.representation ? this.prior.representation(q) : q.mean;
-    return this.qFlow ? this.qFlow.apply(y0) : y0; // f(μ(x)) with an encoder flow
+    return this.qFlow ? this.qFlow.apply(y0, q.flow) : y0; // f(μ(x)) with an encoder flow
   }
 
   map(y: tf.Tensor2D, training = false, seed?: number): MapResult {
@@ -147,13 +151,13 @@ class Model implements CompiledModel, Forward {
       const xf = asFloat(x);
       const q = this.encode(xf, true, s.encoder);
       const { mean, logvar } = q;
-      if (!finite(mean) || !finite(logvar) || (q.logits && !finite(q.logits))) return { what: "the encoder's output", at: lastLayer(this.ir.encoder) };
+      if (!finite(mean) || !finite(logvar) || (q.logits && !finite(q.logits)) || (q.flow && !finite(q.flow))) return { what: "the encoder's output", at: lastLayer(this.ir.encoder) };
       const eps = reparamNoise(s.call, xf.shape[0]!, this.latentDim, 0);
       // the prior's y is the ELBO's (spike-and-slab: at its final sharpness, the replay has no schedule)
       const p = this.prior?.elbo(q, eps, { seed: s.call, chunk: 0 });
       if (p && !finite(p.kl)) return { what: `the ${this.prior!.kind} prior's KL term`, at: this.ir.latent.at };
       const y0 = p ? p.y : reparam(mean, logvar, eps);
-      const y = this.qFlow ? this.qFlow.apply(y0) : y0;
+      const y = this.qFlow ? this.qFlow.apply(y0, q.flow) : y0;
       if (this.qFlow && !finite(y)) return { what: "the encoder flow's output", at: null };
       const ms = s.mapping;
       const node = this.stages.firstNonFinite?.(this.mappingInput(y), { params: this.variables, state: this.state, training: true, seed: ms }) ?? null;

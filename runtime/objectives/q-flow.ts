@@ -1,40 +1,56 @@
 // Encoder flows (ObjectiveIR.qFlow): q(y|x) is y = f(y₀), y₀ = μ + σ·ε ~ N(μ(x), σ²(x)), with f a
-// stack of planar or Sylvester layers whose parameters are global (not amortised), so
+// stack of planar or Sylvester layers, so
 //   log q(y|x) = log N(y₀; μ, σ²) − log|det ∂f/∂y₀|.
 // The KL is then Monte Carlo, log q(y|x) − log p(y) on the sampled y; the same log-ratio makes the
-// IWAE weights. The layers are the mapping library's (runtime/mapping/planar.ts, sylvester.ts).
+// IWAE weights. A global flow's layers are the mapping library's (runtime/mapping/planar.ts,
+// sylvester.ts), with parameters of the model; an amortised flow's parameters are the encoder's extra
+// outputs per datapoint (Posterior.flow, q-flow-amortised.ts).
 import * as tf from "@tensorflow/tfjs";
 import type { QFlowIR } from "../../compiler/ir/types";
 import { planarFlow, planarLayers } from "../mapping/planar";
 import { sylvesterFlow, type SylvesterLayer } from "../mapping/sylvester";
+import { amortisedFlow } from "./q-flow-amortised";
 import type { Posterior } from "../priors/prior";
 import { logPriorMinusLogQ } from "./likelihood";
 
 export interface QFlow {
   readonly kind: QFlowIR["kind"];
-  /** y = f(y₀) and log|det ∂f/∂y₀| per row */
-  forward(y0: tf.Tensor2D): { y: tf.Tensor2D; logDet: tf.Tensor1D };
+  /** encoder outputs per datapoint that an amortised flow reads after (μ, log σ²); 0 for a global flow */
+  readonly units: number;
+  /** y = f(y₀) and log|det ∂f/∂y₀| per row; `params`: an amortised flow's rows of parameters (Posterior.flow) */
+  forward(y0: tf.Tensor2D, params?: tf.Tensor2D): { y: tf.Tensor2D; logDet: tf.Tensor1D };
   /** y = f(y₀) alone (representations f(μ(x))) */
-  apply(y0: tf.Tensor2D): tf.Tensor2D;
+  apply(y0: tf.Tensor2D, params?: tf.Tensor2D): tf.Tensor2D;
 }
 
-type FlowFn = (y: tf.Tensor2D, withLogDet: boolean) => { z: tf.Tensor2D; logDet: tf.Tensor1D | null };
+type FlowFn = (y: tf.Tensor2D, withLogDet: boolean, params?: tf.Tensor2D) => { z: tf.Tensor2D; logDet: tf.Tensor1D | null };
 
 /** A QFlow from a layer stack's function, which gives the log-det only when asked. */
-function qFlowOf(kind: QFlowIR["kind"], run: FlowFn): QFlow {
+function qFlowOf(kind: QFlowIR["kind"], run: FlowFn, units = 0): QFlow {
   return {
     kind,
-    forward: (y0) => {
-      const r = run(y0, true);
+    units,
+    forward: (y0, params) => {
+      const r = run(y0, true, params);
       return { y: r.z, logDet: r.logDet! };
     },
-    apply: (y0) => run(y0, false).z,
+    apply: (y0, params) => run(y0, false, params).z,
   };
 }
 
 /** The encoder flow of an objective, reading its layers from the model's variables; null for none. */
 export function makeQFlow(ir: QFlowIR | undefined, params: Map<string, tf.Variable>): QFlow | null {
   if (!ir) return null;
+  if (ir.kind === "amortised_planar" || ir.kind === "amortised_sylvester") {
+    return qFlowOf(
+      ir.kind,
+      (y, withLogDet, a) => {
+        if (!a) throw new Error(`internal error: the amortised ${ir.kind} flow was given no parameters from the encoder`);
+        return amortisedFlow(ir, y, a, withLogDet);
+      },
+      ir.units,
+    );
+  }
   if (ir.kind === "planar") {
     const layers = planarLayers(ir.params, ir.layers, params);
     return qFlowOf(ir.kind, (y, withLogDet) => planarFlow(y, layers, withLogDet));
@@ -69,7 +85,7 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
  */
 export function sampleLogRatio(q: Posterior, eps: tf.Tensor2D, flow: QFlow | null, prior: DensityPrior | null | undefined): { y: tf.Tensor2D; logRatio: tf.Tensor1D } {
   const y0 = tf.add(q.mean, tf.mul(tf.exp(tf.mul(q.logvar, 0.5)), eps)) as tf.Tensor2D;
-  const { y, logDet } = flow ? flow.forward(y0) : { y: y0, logDet: null };
+  const { y, logDet } = flow ? flow.forward(y0, q.flow) : { y: y0, logDet: null };
   let ratio: tf.Tensor1D;
   if (!prior) ratio = logPriorMinusLogQ(y, eps, q.logvar);
   else {
@@ -84,5 +100,5 @@ export function sampleLogRatio(q: Posterior, eps: tf.Tensor2D, flow: QFlow | nul
 export function tilePosterior(q: Posterior, k: number): Posterior {
   if (k === 1) return q;
   const tile = (t: tf.Tensor2D): tf.Tensor2D => tf.reshape(tf.broadcastTo(t, [k, ...t.shape]), [k * t.shape[0], -1]) as tf.Tensor2D;
-  return { mean: tile(q.mean), logvar: tile(q.logvar), ...(q.logits ? { logits: tile(q.logits) } : {}) };
+  return { mean: tile(q.mean), logvar: tile(q.logvar), ...(q.logits ? { logits: tile(q.logits) } : {}), ...(q.flow ? { flow: tile(q.flow) } : {}) };
 }

@@ -9,6 +9,8 @@ export interface Posterior {
   logvar: tf.Tensor2D;
   /** spike logits: γ = sigmoid(logits) is the probability that a coordinate is active */
   logits?: tf.Tensor2D;
+  /** an amortised encoder flow's parameters per datapoint (runtime/objectives/q-flow-amortised.ts) */
+  flow?: tf.Tensor2D;
 }
 
 export interface DrawOptions {

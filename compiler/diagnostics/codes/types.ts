@@ -39,4 +39,14 @@ export const TYPES_CODES = {
     title: "a prior's network does not fit the levels it connects",
     hint: "the network must map the level above to the parameters of the level below, e.g. ζ : Real[Z] → (μ, log σ²) : Real[2·D]",
   },
+  IV3070: {
+    severity: "error",
+    title: "an amortised encoder flow on an intermediary that is not Real[D]",
+    hint: "an encoder flow transforms the encoder's Gaussian sample y₀ ~ N(μ(x), σ²(x)); declare y : Real[D], or drop the flow",
+  },
+  IV3071: {
+    severity: "warning",
+    title: "more Householder reflections than the intermediary has coordinates",
+    hint: "D reflections reach every orthogonal D × D matrix; write reflections: D or fewer (none = D)",
+  },
 } as const satisfies Record<string, CatalogEntry>;

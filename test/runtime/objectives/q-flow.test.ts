@@ -19,7 +19,7 @@ afterEach(() => made.splice(0).forEach((t) => t.dispose()));
 const D = 3;
 
 /** A flow of `layers` layers with parameters far from the identity (so the log-det is not ~0). */
-function flow(kind: QFlowIR["kind"], layers: number, seed: number, scale = 1): { f: QFlow; vars: tf.Variable[]; params: Map<string, tf.Variable> } {
+function flow(kind: "planar" | "sylvester", layers: number, seed: number, scale = 1): { f: QFlow; vars: tf.Variable[]; params: Map<string, tf.Variable> } {
   const r = rng(seed);
   const params = new Map<string, tf.Variable>();
   const v = (id: string, shape: number[], s: number): string => {
