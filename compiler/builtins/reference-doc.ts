@@ -9,6 +9,7 @@ const SECTIONS: [BuiltinContext, string, string][] = [
   ["flow_layer", "Flow layers", "in a flow prior's list, `Flow(layers: [actnorm(), affine_coupling(hidden: [64]), permute()])`, each in the normalising direction y → base"],
   ["likelihood", "Likelihoods", "`decoder p(x | z) : Bernoulli = …`"],
   ["objective", "Objectives", "`objective elbo(beta: 1)`"],
+  ["q_flow", "Encoder flows", "an objective's `q_flow`: `elbo(q_flow: sylvester(amortised: true), q_flow_layers: 4)`; the string forms `\"planar\"` and `\"sylvester\"` are the global flows"],
   ["optimizer", "Optimizers", "`train { optimizer: adam(lr: 1e-3) }`"],
   ["metric", "Metrics", "`evaluate { hoyer(z), iwae_nll(k: 500) }`"],
   ["network", "Built-in networks", "as an encoder or decoder, or as a `param` of a bias"],

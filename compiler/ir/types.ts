@@ -205,8 +205,8 @@ export type { ObjectiveIR };
  * runtime/objectives/q-flow-amortised.ts reads them:
  *  - amortised_planar: u [D], w [D], b [1] per layer (units = L·(2D + 1));
  *  - amortised_sylvester: H = `reflections` vectors [H, D], a full [D, D] whose strict upper
- *    triangle is R's and strict lower triangle R̃'s (transposed), R's raw diagonal [D], R̃'s [D],
- *    b [D] per layer (units = L·(H·D + D² + 3D)).
+ *    triangle is R's and strict lower triangle R̃'s (transposed; its diagonal is unused, as in the
+ *    paper's code), R's raw diagonal [D], R̃'s [D], b [D] per layer (units = L·(H·D + D² + 3D)).
  */
 export type QFlowIR =
   | { kind: "planar"; layers: number; params: { u: string[]; w: string[]; b: string[] } }

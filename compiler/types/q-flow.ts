@@ -1,7 +1,8 @@
 // Shape rules of an objective's amortised encoder flow (`q_flow: sylvester(amortised: true)`) that need
 // y's type: the encoder emits the flow's parameters for a Real[D] intermediary (IV3070: not for a
 // OneHot one, whose q is categorical), and more than D Householder reflections add nothing (IV3071,
-// a warning: D of them already reach every orthogonal D × D matrix).
+// a warning: D of them already reach every orthogonal D × D matrix); a global flow takes no
+// `reflections` (IV3072: its Q always has D).
 import type { Call, Span } from "../../grammar/ast";
 import type { Builtin } from "../builtins/types";
 import { argExpr, argValue } from "../rules/const-eval";
@@ -13,7 +14,12 @@ export function checkQFlow(cx: TypeContext, call: Call, builtin: Builtin, latent
   const e = argExpr(call, builtin, "q_flow");
   const flow = e && (e.kind === "Call" || e.kind === "Name") ? cx.resolution.get(e) : undefined;
   if (!e || flow?.kind !== "builtin" || flow.builtin.context !== "q_flow" || e.kind !== "Call") return;
-  if (argValue(e, flow.builtin, "amortised") !== true || latent.kind !== "tensor") return;
+  const refl = argExpr(e, flow.builtin, "reflections");
+  if (argValue(e, flow.builtin, "amortised") !== true) {
+    if (refl) cx.report("IV3072", refl.span, `reflections sets the amortised Sylvester flow's Q; this flow is global, whose Q always has ${yName}'s D reflections`, { hint: "write sylvester(amortised: true, reflections: …), or drop reflections" });
+    return;
+  }
+  if (latent.kind !== "tensor") return;
   const labels = [{ span: yType, message: `'${yName}' is declared ${latent.elem}[…] here` }];
   if (latent.elem !== "Real") {
     cx.report("IV3070", e.span, `an amortised encoder flow acts on a Real[D] intermediary, but '${yName}' is ${latent.elem}: its posterior is not the encoder's Gaussian, so there is nothing for the flow to transform`, { labels });
@@ -22,7 +28,7 @@ export function checkQFlow(cx: TypeContext, call: Call, builtin: Builtin, latent
   const h = argValue(e, flow.builtin, "reflections");
   const d = latent.dims.length === 1 ? cx.s.resolve(latent.dims[0]!) : undefined;
   if (typeof h === "number" && d !== undefined && isNum(d) && h > d) {
-    cx.report("IV3071", argExpr(e, flow.builtin, "reflections")!.span, `${h} Householder reflections on '${yName}' : Real[${d}]: D = ${d} of them already make every orthogonal Q, so the other ${h - d} only cost encoder outputs`, {
+    cx.report("IV3071", refl!.span, `${h} Householder reflections on '${yName}' : Real[${d}]: D = ${d} of them already make every orthogonal Q, so the other ${h - d} only cost encoder outputs`, {
       labels: [{ span: yType, message: `'${yName}' is declared here` }],
     });
   }

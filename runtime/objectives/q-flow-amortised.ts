@@ -5,7 +5,7 @@
 //    (runtime/mapping/planar.ts: û per row, so wᵀû > −1 holds row by row);
 //  - Householder-Sylvester, f(y) = y + Q·R·tanh(R̃·Qᵀ·y + b) with Q = H₁⋯H_H (D × D orthogonal,
 //    Hᵢ = I − 2·vᵢvᵢᵀ/‖vᵢ‖²), R = triu(A, 1) + diag(tanh(d₁)), R̃ = triu(Aᵀ, 1) + diag(tanh(d₂)) from
-//    one full A : [D, D], as in the paper's code. det ∂f/∂y = ∏ᵢ (1 + h'ᵢ·rᵢᵢ·r̃ᵢᵢ) > 0 since
+//    one full A : [D, D], as in the paper's code (A's diagonal is unused there and here). det ∂f/∂y = ∏ᵢ (1 + h'ᵢ·rᵢᵢ·r̃ᵢᵢ) > 0 since
 //    |rᵢᵢ·r̃ᵢᵢ| < 1 and h' = tanh' ∈ (0, 1]. Q is never formed: Qᵀy and Q·t are H reflections of rows.
 import * as tf from "@tensorflow/tfjs";
 import type { QFlowIR } from "../../compiler/ir/types";

@@ -168,7 +168,7 @@ describe("emitted program = interpreter on every spec (cpu, 2 steps of batch 2)"
     expect(specs.length).toBe(intelFilesUnder("specs").length - 1);
     const all = [...models.map((m) => m.ir), ...OPTION_CASES.map(([p, o]) => optionsSpec(p, o))];
     expect([...new Set(all.map((ir) => ir.latent.prior.kind))].sort()).toEqual(["categorical", "flow", "hierarchical", "laplace", "mog", "normal", "spike_slab", "vamp"]);
-    expect(new Set(all.map((ir) => ir.objective.qFlow?.kind)).size).toBe(3); // none, planar, sylvester
+    expect([...new Set(all.map((ir) => ir.objective.qFlow?.kind ?? "none"))].sort()).toEqual(["amortised_planar", "amortised_sylvester", "none", "planar", "sylvester"]);
     expect(all.some((ir) => ir.objective.kind === "iwae")).toBe(true);
     expect(models.some((m) => isSlowConv(m.ir))).toBe(true);
   });
@@ -215,6 +215,8 @@ const OPTION_CASES: [string, string][] = [
   ["Flow(layers: [planar(), radial(), affine_coupling(hidden: [3]), invertible_linear(), householder_sylvester()])", "iwae(k: 2)"],
   ["Hierarchical(zeta: 2, hidden: [4], k: 3)", "iwae(k: 2)"],
   ["VampPrior(k: 3)", 'elbo(q_flow: "planar")'],
+  ["Normal(0, I)", "iwae(k: 2, q_flow: planar(amortised: true), q_flow_layers: 2)"],
+  ["VampPrior(k: 3)", "elbo(q_flow: sylvester(amortised: true, reflections: 1), q_flow_layers: 2)"],
   ["SpikeAndSlab(alpha: 0.5)", "elbo(samples: 2)"],
 ];
 

@@ -49,4 +49,5 @@ export const TYPES_CODES = {
     title: "more Householder reflections than the intermediary has coordinates",
     hint: "D reflections reach every orthogonal D × D matrix; write reflections: D or fewer (none = D)",
   },
+  IV3072: { severity: "error", title: "reflections given to a global (non-amortised) Sylvester encoder flow", hint: "reflections applies to sylvester(amortised: true, …)" },
 } as const satisfies Record<string, CatalogEntry>;
