@@ -59,10 +59,11 @@ export interface CompiledModel {
    */
   loss(x: tf.Tensor, seed: number, training: boolean, opts?: LossOptions): LossTerms;
   /**
-   * q(y|x): mean and log-variance, each [B, D], and for the spike-and-slab prior its spike logits;
+   * q(y|x): mean and log-variance, each [B, D], for the spike-and-slab prior its spike logits, for an
+   * amortised encoder flow its parameters per datapoint;
    * `seed` drives dropout (training only)
    */
-  encode(x: tf.Tensor, training: boolean, seed?: number): { mean: tf.Tensor2D; logvar: tf.Tensor2D; logits?: tf.Tensor2D };
+  encode(x: tf.Tensor, training: boolean, seed?: number): { mean: tf.Tensor2D; logvar: tf.Tensor2D; logits?: tf.Tensor2D; flow?: tf.Tensor2D };
   /**
    * The point estimate of y that representations g(·) are taken at, [B, D], evaluation mode: μ(x),
    * or the prior's posterior mean where that differs (spike-and-slab: γ ⊙ μ), then through the
