@@ -178,11 +178,9 @@ function checkObjective({ call, builtin }: Slot, prior: Slot, out: Diagnostic[])
     return e && typeof v === "string" ? { value: v, e } : null;
   };
   const kl = builtin.name === "elbo" ? str("kl") : null;
-  // an encoder flow: the old string form, or a call (`sylvester(amortised: true)`, compiler/builtins/q-flows.ts)
-  const flowExpr = argExpr(call, builtin, "q_flow");
-  const flowText = flowExpr && (flowExpr.kind === "Call" || flowExpr.kind === "Name" ? (flowExpr.kind === "Call" ? flowExpr.callee.name : flowExpr.name) + "(…)" : str("q_flow")?.value);
-  const flow = flowExpr && flowText && flowText !== "none" ? { value: flowText, e: flowExpr } : null;
-  const withFlow = flow !== null && ["planar", "sylvester", "planar(…)", "sylvester(…)"].includes(flow.value);
+  // an encoder flow: a call (`sylvester(amortised: true)`, compiler/builtins/q-flows.ts) or the old string form
+  const flow = encoderFlow(argExpr(call, builtin, "q_flow"));
+  const withFlow = flow !== null;
   const p = prior.builtin.name;
   if (kl?.value === "analytic" && withFlow) {
     out.push(
@@ -201,7 +199,7 @@ function checkObjective({ call, builtin }: Slot, prior: Slot, out: Diagnostic[])
   }
   const noMc = priorByName(p)?.noMonteCarloKl;
   if (noMc && (withFlow || kl?.value === "mc")) {
-    const what = withFlow ? `an encoder flow (q_flow: ${flow.value.endsWith(")") ? flow.value : JSON.stringify(flow.value)})` : 'kl: "mc"';
+    const what = withFlow ? `an encoder flow (q_flow: ${flow.value})` : 'kl: "mc"';
     out.push(
       diagnostic("IV5006", (withFlow ? flow : kl)!.e.span, `${what} needs a Gaussian q and a prior density, but the ${p} prior's ${noMc.why}`, {
         labels: [{ span: prior.call.span, message: "the prior" }],
@@ -209,6 +207,15 @@ function checkObjective({ call, builtin }: Slot, prior: Slot, out: Diagnostic[])
       }),
     );
   }
+}
+
+/** The objective's encoder flow as the spec names it (`sylvester(…)`, `"planar"`); null for none or a string that is not one (IV5004). */
+function encoderFlow(e: Expr | undefined): { value: string; e: Expr } | null {
+  if (!e) return null;
+  if (e.kind === "Call") return { value: `${e.callee.name}(…)`, e };
+  if (e.kind === "Name") return { value: `${e.name}(…)`, e };
+  const v = constValue(e);
+  return v === "planar" || v === "sylvester" ? { value: JSON.stringify(v), e } : null;
 }
 
 /** GECO's constraint names a term (IV5071) and λ starts inside a valid range (IV5072). */
