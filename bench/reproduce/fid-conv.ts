@@ -12,6 +12,7 @@ import { convAccuracy, convApply, trainConvClassifier, FEATURE_DIM, type ConvWei
 import { frechetDistance } from "../../runtime/metrics/fid";
 import { drawSamples, loadTrainedRun } from "../../runtime/run/inference";
 import { deriveSeed } from "../../runtime/random/seeds";
+import { saveArm } from "./ledger";
 import type { ArmResult } from "./run-arm";
 
 export const FID_SAMPLES = 2000;
@@ -58,8 +59,9 @@ export async function fidOfRun(runDir: string, clf: SavedClassifier, seed: numbe
 }
 
 /** Adds metrics.fid_conv to every finished arm under RUNS/table1 that lacks one. */
-export async function addFids(experimentDir: string, arms: { dir: string; result: ArmResult }[], log: (s: string) => void): Promise<void> {
-  const todo = arms.filter((a) => !a.result.metrics.fid_conv);
+export async function addFids(experimentDir: string, arms: { dir: string; result: ArmResult }[], log: (s: string) => void, ledger?: string): Promise<void> {
+  // an arm known only from the ledger has no checkpoint here to sample from
+  const todo = arms.filter((a) => !a.result.metrics.fid_conv && existsSync(join(a.dir, "ir.json")));
   if (!todo.length) return;
   const clf = fidClassifier(experimentDir, log);
   for (const { dir, result } of todo) {
@@ -67,7 +69,7 @@ export async function addFids(experimentDir: string, arms: { dir: string; result
     const value = await fidOfRun(dir, clf, result.seed);
     result.metrics.fid_conv = { value, classifier_accuracy: clf.accuracy, samples: FID_SAMPLES, features: `${FEATURE_DIM} penultimate-layer features of the project's conv classifier (test accuracy ${clf.accuracy.toFixed(4)})` };
     result.evalSeconds += (Date.now() - t0) / 1000;
-    writeFileSync(join(dir, "reproduce.json"), JSON.stringify(result, null, 2) + "\n");
+    saveArm(dir, result, ledger);
     log(`${dir}: FID ${value.toFixed(2)} (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
   }
 }
