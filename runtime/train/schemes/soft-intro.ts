@@ -7,6 +7,8 @@
 // where x_r is the decoder's mean for the real y and x_f for y ~ p(y). The encoder steps first (its
 // optimizer groups only), then the decoder's forward pass runs on the updated encoder (frozen: its
 // variables get no gradient) and the decoder's groups step. Mapping penalties (s-scaled) go to both.
+// A learned mixture with clip_logvar takes its clip range at the first introspective step (step =
+// vae_steps), from its modes' log-variances then (runtime/priors/logvar-clip.ts).
 import * as tf from "@tensorflow/tfjs";
 import type { SchemeIR } from "../../../compiler/ir/types";
 import type { CompiledModel } from "../../model/compiled";
@@ -19,7 +21,7 @@ import type { GroupedOptimizer } from "../groups";
 import { firstBadTerm } from "../divergence";
 import { applyGradients, type StepValues } from "../step";
 import type { Scheme } from "./index";
-import { priorModes, resetInactiveModes, responsibilityTerm } from "./prior-modes";
+import { priorModes, resetInactiveModes, responsibilityTerm, startLogvarClip } from "./prior-modes";
 
 type SoftIntroIR = Extract<SchemeIR, { kind: "soft_intro" }>;
 
@@ -111,6 +113,8 @@ export function softIntroScheme(ir: SoftIntroIR, model: CompiledModel, optimizer
   return {
     step({ x, seed, step, clipNorm, plain }) {
       if (step < ir.vaeSteps) return plain();
+      // clip_logvar's range is that of the modes after the plain steps (once; a resumed run's state has it)
+      startLogvarClip(model.forward!());
       let e!: ReturnType<ReturnType<typeof softIntroLosses>["encoder"]>;
       const eg = tf.variableGrads(() => {
         e = softIntroLosses(ir, model, x, seed).encoder();
