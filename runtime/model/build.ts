@@ -71,8 +71,8 @@ class Model implements CompiledModel, Forward {
     return seed ?? deriveSeed(this.seed, STREAM.auto, stream, ++this.autoSeed);
   }
 
-  encode(x: tf.Tensor, training: boolean, seed?: number): Posterior {
-    return this.encodeInput(x, training, seed, true);
+  encode(x: tf.Tensor, training: boolean, seed?: number, inputIsData = true): Posterior {
+    return this.encodeInput(x, training, seed, inputIsData);
   }
 
   /** q(·|x); `inputIsData`: x needs no gradient (data), so the fast dense chain may skip it. */

@@ -29,10 +29,12 @@ type SoftIntroIR = Extract<SchemeIR, { kind: "soft_intro" }>;
 const SCHEME_STREAM = 11;
 const passSeeds = (seed: number, pass: number): StageSeeds => stageSeeds(deriveSeed(seed, SCHEME_STREAM, pass));
 
-/** ELBO terms of `xin` per datapoint: y, kl [B], rec [B] against sg(xin), and the decoder's output. */
-function elboPoints(fw: Forward, xin: tf.Tensor, s: StageSeeds, chunk: number, sgY: boolean) {
+/** ELBO terms of `xin` per datapoint: y, kl [B], rec [B] against sg(xin), and the decoder's output.
+ * Only the real batch is data: a decoding, even under sg(·), lies on the tape's path from the
+ * weights, so its encoder must give its input a gradient (runtime/ops/dense.ts skips it for data). */
+function elboPoints(fw: Forward, xin: tf.Tensor, s: StageSeeds, chunk: number, sgY: boolean, isData = false) {
   const b = xin.shape[0]!;
-  const q = fw.encode(xin, true, s.encoder);
+  const q = fw.encode(xin, true, s.encoder, isData);
   const eps = reparamNoise(s.call, b, fw.latentDim, chunk);
   const p = fw.prior ? fw.prior.elbo(q, eps, { seed: s.call, chunk }) : null;
   const y = p ? p.y : reparam(q.mean, q.logvar, eps);
@@ -65,7 +67,7 @@ export function softIntroLosses(ir: SoftIntroIR, model: CompiledModel, x: tf.Ten
     /** the encoder's loss; also the real batch's ELBO terms and its y (for the decoder's pass).
      *  `xr`: the reconstructions to score as fakes, when given (the default is sg(D(y)) of this pass) */
     encoder: (xrGiven?: tf.Tensor) => {
-      const real = elboPoints(fw, x, stageSeeds(seed), 0, false);
+      const real = elboPoints(fw, x, stageSeeds(seed), 0, false, true);
       const recon = tf.mean(real.rec) as tf.Scalar;
       const kl = tf.mean(real.kl) as tf.Scalar;
       const xr = xrGiven ?? stopGradient(likelihoodMean(lik, real.out));
