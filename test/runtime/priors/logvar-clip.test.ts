@@ -14,6 +14,7 @@ import { readCheckpoint } from "../../../runtime/run/checkpoint";
 import { checkpointPath } from "../../../runtime/run/run-dir";
 import { resumeRun, startRun } from "../../../runtime/run/session";
 import { cleanupTmp, CPU, metricsOf, tmp, weightsOf } from "../train/helpers";
+import { CLIP_SPEC as SPEC } from "./clip-spec";
 
 afterAll(cleanupTmp);
 beforeAll(async () => {
@@ -28,22 +29,6 @@ function handClip(v: number, lo: number, hi: number): number {
   return v - sp(v - hi) + sp(lo - v);
 }
 
-const SPEC = `
-model clipped {
-  data x : Real[2] ~ gaussian_clusters(k: 4, radius: 2, std: 0.1, n: 64, validation: 16)
-  encoder q(y | x) = mlp(2, [4], 4)
-  intermediary y : Real[2] ~ MixtureOfGaussians(k: 4, learnable: true, clip_logvar: true)
-  decoder p(x | y) : Gaussian(sigma: 0.5) = mlp(2, [3], 2)
-  train {
-    scheme: soft_intro(beta_neg: 2, gamma_r: 0.1, vae_steps: 2, responsibility: 0.1)
-    optimizers: groups(encoder: adam(lr: 1e-2), decoder: adam(lr: 1e-2), prior: adam(lr: 5e-2))
-    batch: 16
-    epochs: 2
-    seed: 3
-    log_every: 1
-  }
-}
-`;
 
 function irOf(text: string): ModelIR {
   const c = compileSource(text, { file: "clipped.intel" });

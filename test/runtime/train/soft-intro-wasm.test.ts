@@ -11,16 +11,8 @@ import { selectBackend } from "../../../runtime/backend/select";
 import { buildModel } from "../../../runtime/model/build";
 import { GroupedOptimizer } from "../../../runtime/train/groups";
 import { softIntroLosses } from "../../../runtime/train/schemes/soft-intro";
+import { CLIP_SPEC as SPEC } from "../priors/clip-spec";
 
-const SPEC = `
-model tiny {
-  data x : Real[2] ~ gaussian_clusters(k: 4, radius: 2, std: 0.1, n: 64, validation: 16)
-  encoder q(y | x) = mlp(2, [5], 4)
-  intermediary y : Real[2] ~ MixtureOfGaussians(k: 3, learnable: true, clip_logvar: true)
-  decoder p(x | y) : Gaussian(sigma: 0.5) = mlp(2, [5], 2)
-  train { scheme: soft_intro(beta_neg: 2, gamma_r: 0.1), optimizers: groups(encoder: adam(), decoder: adam(), prior: adam()) }
-}
-`;
 
 afterAll(async () => {
   forceRoutes("wasm", null);
