@@ -13,4 +13,4 @@ for name in ring-vanilla ring-soft-intro ring-soft-intro-mog ring-soft-intro-mog
   nice -n 19 node bin/intel.js sample "$out/$name" -n 2000 --backend wasm > "$out/$name.sample.log" 2>&1
   echo "$name train $(( mid - start ))s sample $(( $(date +%s) - mid ))s" | tee -a "$out/done.txt"
 done
-node scripts/ring-modes.mjs "$out"/ring-* | tee "$out/modes.jsonl"
+node scripts/ring-modes.mjs "$out"/ring-*/ | tee "$out/modes.jsonl"
