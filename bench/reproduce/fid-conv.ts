@@ -44,18 +44,25 @@ export function fidClassifier(dir: string, log: (s: string) => void): SavedClass
   return saved;
 }
 
-/** FID of one trained run: its FID_SAMPLES samples against the first FID_SAMPLES test digits. */
-export async function fidOfRun(runDir: string, clf: SavedClassifier, seed: number): Promise<number> {
+/** The classifier on FID_SAMPLES samples of a trained run (decoder means, best checkpoint) and on
+ * the first m = FID_SAMPLES test digits (their features). */
+export async function classifiedSamples(runDir: string, clf: SavedClassifier, seed: number): Promise<{ gen: ReturnType<typeof convApply>; real: Float32Array; m: number }> {
   const run = await loadTrainedRun(runDir, buildModel);
   try {
     const test = mnist("test");
     const m = Math.min(FID_SAMPLES, test.n);
     const real = convApply(clf.weights, test.x.subarray(0, m * 784), m).features;
-    const gen = convApply(clf.weights, drawSamples(run.model, FID_SAMPLES, deriveSeed(seed, "sample", 5)), FID_SAMPLES).features;
-    return frechetDistance(gen, FID_SAMPLES, real, m, FEATURE_DIM);
+    const gen = convApply(clf.weights, drawSamples(run.model, FID_SAMPLES, deriveSeed(seed, "sample", 5)), FID_SAMPLES);
+    return { gen, real, m };
   } finally {
     run.model.dispose();
   }
+}
+
+/** FID of one trained run: its FID_SAMPLES samples against the first FID_SAMPLES test digits. */
+export async function fidOfRun(runDir: string, clf: SavedClassifier, seed: number): Promise<number> {
+  const { gen, real, m } = await classifiedSamples(runDir, clf, seed);
+  return frechetDistance(gen.features, FID_SAMPLES, real, m, FEATURE_DIM);
 }
 
 /** Adds metrics.fid_conv to every finished arm under RUNS/table1 that lacks one. */
