@@ -44,10 +44,10 @@ export function fidClassifier(dir: string, log: (s: string) => void): SavedClass
   return saved;
 }
 
-/** The classifier on FID_SAMPLES samples of a trained run (decoder means, best checkpoint) and on
+/** The classifier on FID_SAMPLES samples of a trained run (decoder means, its best or last checkpoint) and on
  * the first m = FID_SAMPLES test digits (their features). */
-export async function classifiedSamples(runDir: string, clf: SavedClassifier, seed: number): Promise<{ gen: ReturnType<typeof convApply>; real: Float32Array; m: number }> {
-  const run = await loadTrainedRun(runDir, buildModel);
+export async function classifiedSamples(runDir: string, clf: SavedClassifier, seed: number, checkpoint: "best" | "last" = "best"): Promise<{ gen: ReturnType<typeof convApply>; real: Float32Array; m: number }> {
+  const run = await loadTrainedRun(runDir, buildModel, checkpoint);
   try {
     const test = mnist("test");
     const m = Math.min(FID_SAMPLES, test.n);

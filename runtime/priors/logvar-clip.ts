@@ -4,6 +4,8 @@
 //   v − softplus_β(v − hi) + softplus_β(lo − v),   softplus_β(u) = log(1 + exp(β·u)) / β,
 //   β = 10 / (|hi − lo| + 1e-8),
 // a smooth clamp to [lo, hi] whose sharpness adapts to the range; when lo = hi, v becomes hi.
+// Their modes have a log-variance per coordinate and a range per coordinate; ours are isotropic (one
+// log σ per mode, runtime/priors/mog.ts), so the range is one pair over the modes.
 // The state [on, lo, hi] is ModelIR state (checkpointed, never trained): off (on = 0) it is the identity.
 import * as tf from "@tensorflow/tfjs";
 
