@@ -12,6 +12,7 @@ import { convAccuracy, convApply, trainConvClassifier, FEATURE_DIM, type ConvWei
 import { frechetDistance } from "../../runtime/metrics/fid";
 import { drawSamples, loadTrainedRun } from "../../runtime/run/inference";
 import { deriveSeed } from "../../runtime/random/seeds";
+import { saveArm } from "./ledger";
 import type { ArmResult } from "./run-arm";
 
 export const FID_SAMPLES = 2000;
@@ -43,23 +44,31 @@ export function fidClassifier(dir: string, log: (s: string) => void): SavedClass
   return saved;
 }
 
-/** FID of one trained run: its FID_SAMPLES samples against the first FID_SAMPLES test digits. */
-export async function fidOfRun(runDir: string, clf: SavedClassifier, seed: number): Promise<number> {
-  const run = await loadTrainedRun(runDir, buildModel);
+/** The classifier on FID_SAMPLES samples of a trained run (decoder means, its best or last checkpoint) and on
+ * the first m = FID_SAMPLES test digits (their features). */
+export async function classifiedSamples(runDir: string, clf: SavedClassifier, seed: number, checkpoint: "best" | "last" = "best"): Promise<{ gen: ReturnType<typeof convApply>; real: Float32Array; m: number }> {
+  const run = await loadTrainedRun(runDir, buildModel, checkpoint);
   try {
     const test = mnist("test");
     const m = Math.min(FID_SAMPLES, test.n);
     const real = convApply(clf.weights, test.x.subarray(0, m * 784), m).features;
-    const gen = convApply(clf.weights, drawSamples(run.model, FID_SAMPLES, deriveSeed(seed, "sample", 5)), FID_SAMPLES).features;
-    return frechetDistance(gen, FID_SAMPLES, real, m, FEATURE_DIM);
+    const gen = convApply(clf.weights, drawSamples(run.model, FID_SAMPLES, deriveSeed(seed, "sample", 5)), FID_SAMPLES);
+    return { gen, real, m };
   } finally {
     run.model.dispose();
   }
 }
 
+/** FID of one trained run: its FID_SAMPLES samples against the first FID_SAMPLES test digits. */
+export async function fidOfRun(runDir: string, clf: SavedClassifier, seed: number): Promise<number> {
+  const { gen, real, m } = await classifiedSamples(runDir, clf, seed);
+  return frechetDistance(gen.features, FID_SAMPLES, real, m, FEATURE_DIM);
+}
+
 /** Adds metrics.fid_conv to every finished arm under RUNS/table1 that lacks one. */
-export async function addFids(experimentDir: string, arms: { dir: string; result: ArmResult }[], log: (s: string) => void): Promise<void> {
-  const todo = arms.filter((a) => !a.result.metrics.fid_conv);
+export async function addFids(experimentDir: string, arms: { dir: string; result: ArmResult }[], log: (s: string) => void, ledger?: string): Promise<void> {
+  // an arm known only from the ledger has no checkpoint here to sample from
+  const todo = arms.filter((a) => !a.result.metrics.fid_conv && existsSync(join(a.dir, "ir.json")));
   if (!todo.length) return;
   const clf = fidClassifier(experimentDir, log);
   for (const { dir, result } of todo) {
@@ -67,7 +76,7 @@ export async function addFids(experimentDir: string, arms: { dir: string; result
     const value = await fidOfRun(dir, clf, result.seed);
     result.metrics.fid_conv = { value, classifier_accuracy: clf.accuracy, samples: FID_SAMPLES, features: `${FEATURE_DIM} penultimate-layer features of the project's conv classifier (test accuracy ${clf.accuracy.toFixed(4)})` };
     result.evalSeconds += (Date.now() - t0) / 1000;
-    writeFileSync(join(dir, "reproduce.json"), JSON.stringify(result, null, 2) + "\n");
+    saveArm(dir, result, ledger);
     log(`${dir}: FID ${value.toFixed(2)} (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
   }
 }

@@ -1,10 +1,10 @@
 // `npm run reproduce -- NAME... | all [--seeds 1,2] [--arms A,B] [--backend wasm] [--eval-k 20] [--runs DIR]
-//   [--parallel N] [--queue redis://HOST:PORT] [--table-only]`
+//   [--parallel N] [--queue redis://HOST:PORT] [--table-only] [--ledger DIR]`
 // Runs the paper's experiments: each is a sweep file, bench/reproduce/sweeps/NAME.json (its arms,
 // seeds and settings), run on the sweep machinery (cli/sweep/): locally, N jobs at a time (default
 // 1), or on a BullMQ queue served by `intel worker`s. Runs land in runs/reproduce/EXPERIMENT/ARM-sSEED/;
-// then docs/results.md is rewritten from every finished arm on disk (experiments.ts has the claims
-// and rules). Interrupt it at any time: the same command resumes where it stopped.
+// then docs/results.md is rewritten from every finished arm on disk and in the committed ledger
+// (ledger.ts; --ledger DIR elsewhere; experiments.ts has the claims and rules). Interrupt it at any time: the same command resumes where it stopped.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
@@ -17,11 +17,12 @@ import type { JobData } from "../../cli/sweep/run-job";
 import { EXPERIMENTS, findExperiment, sweepFile, type Experiment } from "./experiments";
 import { resultsMarkdown, type ExperimentResults } from "./results-md";
 import { armDone, recordArm, type ArmResult } from "./run-arm";
+import { LEDGER_DIR, ledgerArm, ledgerArms } from "./ledger";
 import { addFids } from "./fid-conv";
 import { selectBackend } from "../../runtime/backend/select";
 
 function parse(argv: string[]) {
-  const o = { names: [] as string[], seeds: null as number[] | null, backend: null as string | null, evalK: null as number | null, runs: "runs/reproduce", out: "docs/results.md", only: false, arms: null as string[] | null, parallel: 1, queue: null as string | null };
+  const o = { names: [] as string[], seeds: null as number[] | null, backend: null as string | null, evalK: null as number | null, runs: "runs/reproduce", out: "docs/results.md", only: false, arms: null as string[] | null, parallel: 1, queue: null as string | null, ledger: LEDGER_DIR };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const val = () => {
@@ -38,6 +39,7 @@ function parse(argv: string[]) {
     else if (a === "--parallel") o.parallel = Number.parseInt(val(), 10);
     else if (a === "--queue") o.queue = val();
     else if (a === "--table-only") o.only = true;
+    else if (a === "--ledger") o.ledger = val();
     else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
     else o.names.push(a);
   }
@@ -47,19 +49,21 @@ function parse(argv: string[]) {
 }
 
 /** Every finished arm of an experiment found on disk, whatever seeds earlier commands used. */
-function collect(e: Experiment, runs: string): ExperimentResults {
+function collect(e: Experiment, runs: string, ledger = LEDGER_DIR): ExperimentResults {
   const byArm = new Map<string, ArmResult[]>();
   const dir = join(runs, e.name);
   for (const arm of e.arms) {
-    const found: ArmResult[] = [];
+    // the run folders on this machine, then the ledger's arms (ledger.ts) that no folder here has
+    const found = new Map<string, ArmResult>();
     if (existsSync(dir)) {
       for (const d of readdirSync(dir).sort()) {
         if (!d.startsWith(`${arm.name}-s`)) continue;
         const r = armDone(join(dir, d));
-        if (r) found.push(r);
+        if (r) found.set(d, r);
       }
     }
-    byArm.set(arm.name, found);
+    for (const [d, r] of ledgerArms(e.name, arm.name, ledger)) if (!found.has(d)) found.set(d, { ...r, dir: join(dir, d) });
+    byArm.set(arm.name, [...found.keys()].sort().map((d) => found.get(d)!));
   }
   return { experiment: e, runs: byArm };
 }
@@ -95,15 +99,15 @@ async function main(): Promise<number> {
     // experiment by experiment, seed by seed: every arm gets its first seed before any gets a second
     const jobs = names.flatMap((n) => experimentJobs(findExperiment(n)!, o).sort((a, b) => a.seed - b.seed));
     const todo = jobs.filter((j) => {
-      if (!armDone(j.dir)) return true;
-      log(`${j.dir}: done earlier, kept\n`);
+      if (!armDone(j.dir) && !ledgerArm(j.dir, o.ledger)) return true;
+      log(`${j.dir}: done earlier, kept${armDone(j.dir) ? "" : " (bench/reproduce/ledger)"}\n`);
       return false;
     });
     const byKey = new Map(todo.map((j) => [j.key, j]));
     const onDone = (r: Outcome) => {
       const job = byKey.get(r.key)!;
       if (r.result) {
-        recordArm(job.dir, r.result);
+        recordArm(job.dir, r.result, o.ledger);
         log(`[${new Date().toISOString().slice(11, 19)}] ${job.sweep} / ${job.arm} / seed ${job.seed}: train ${r.result.trainSeconds.toFixed(0)} s, eval ${r.result.evalSeconds.toFixed(0)} s\n`);
       } else {
         failed++;
@@ -120,15 +124,16 @@ async function main(): Promise<number> {
   if (!o.only && names.includes("table1")) {
     // Table 1's FID is measured here, on the project's conv classifier, after the arms have trained
     const dir = join(o.runs, "table1");
-    const done = [...collect(findExperiment("table1")!, o.runs).runs.values()].flat().map((result) => ({ dir: result.dir, result }));
+    const done = [...collect(findExperiment("table1")!, o.runs, o.ledger).runs.values()].flat().map((result) => ({ dir: result.dir, result }));
     if (done.length) {
       await selectBackend("wasm");
-      await addFids(dir, done, log);
+      await addFids(dir, done, log, o.ledger);
     }
   }
   const command = `npm run reproduce -- ${process.argv.slice(2).join(" ")}`.trim();
   const machine = `${cpus().length} CPU cores, Node ${process.version}`;
-  const md = resultsMarkdown(EXPERIMENTS.map((e) => collect(e, o.runs)), { command, date: new Date().toISOString().slice(0, 10), machine });
+  const previous = existsSync(o.out) ? readFileSync(o.out, "utf8") : undefined;
+  const md = resultsMarkdown(EXPERIMENTS.map((e) => collect(e, o.runs, o.ledger)), { command, date: new Date().toISOString().slice(0, 10), machine }, previous);
   mkdirSync(join(o.out, ".."), { recursive: true });
   writeFileSync(o.out, md + "\n");
   log(`wrote ${o.out}${failed ? `; ${failed} arm(s) failed (rerun to resume them)` : ""}\n`);

@@ -66,7 +66,24 @@ function section(r: ExperimentResults): string {
   return lines.join("\n");
 }
 
-export function resultsMarkdown(all: ExperimentResults[], meta: { command: string; date: string; machine: string }): string {
+const KEPT = "*Kept as last written: this section's runs are neither on this machine nor in bench/reproduce/ledger (they predate it).*";
+
+/** The verdict row and the section of each experiment in an earlier results.md, by name. */
+export function previousSections(md: string): Map<string, { row: string; section: string }> {
+  const out = new Map<string, { row: string; section: string }>();
+  const parts = md.split(/(?=^<a id="[^"]+"><\/a>$)/m);
+  for (const part of parts.slice(1)) {
+    const name = /^<a id="([^"]+)"><\/a>/.exec(part)![1]!;
+    const row = md.split("\n").find((l) => l.startsWith(`| [${name}](#${name}) |`));
+    if (row) out.set(name, { row, section: part.trimEnd() });
+  }
+  return out;
+}
+
+export function resultsMarkdown(all: ExperimentResults[], meta: { command: string; date: string; machine: string }, previous?: string): string {
+  const old = previous ? previousSections(previous) : new Map<string, { row: string; section: string }>();
+  // an experiment with no arm anywhere keeps what an earlier command wrote of it
+  const kept = (r: ExperimentResults) => ([...r.runs.values()].every((xs) => xs.length === 0) ? old.get(r.experiment.name) : undefined);
   const head = [
     "# Results: the paper's claims, reproduced from specs",
     "",
@@ -88,9 +105,19 @@ export function resultsMarkdown(all: ExperimentResults[], meta: { command: strin
     "|---|---|---|",
   ];
   for (const r of all) {
+    const k = kept(r);
+    if (k) {
+      head.push(k.row);
+      continue;
+    }
     const complete = completeness(r) === null;
     const verdict = complete ? (r.experiment.judge(stats(r)).held ? "held" : "**not held**") : "incomplete";
     head.push(`| [${r.experiment.name}](#${r.experiment.name}) | ${r.experiment.paper} | ${verdict} |`);
   }
-  return [...head, "", ...all.map(section)].join("\n");
+  const body = all.map((r) => {
+    const k = kept(r);
+    if (!k) return section(r);
+    return k.section.includes(KEPT) ? k.section + "\n" : k.section.replace(/^(## .*)$/m, `$1\n\n${KEPT}`) + "\n";
+  });
+  return [...head, "", ...body].join("\n");
 }

@@ -1,9 +1,10 @@
 // One finished arm of one experiment at one seed, as reproduce.json in its run folder: what the
 // results table reads. Written from the sweep job's result (cli/sweep/run-job.ts does the work:
 // `intel train` then `intel eval` in child processes, resumable with `intel train --resume`).
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { JobResult } from "../../cli/sweep/run-job";
+import { saveArm } from "./ledger";
 import type { Metrics } from "./experiments";
 
 export interface ArmResult {
@@ -45,9 +46,9 @@ export function armDone(dir: string): ArmResult | null {
   return r.steps === undefined || r.bestStep === undefined ? { ...r, ...stepsOf(dir) } : r;
 }
 
-/** Records a finished sweep job as the arm's reproduce.json (`dir` as the sweep file names it). */
-export function recordArm(dir: string, r: JobResult): ArmResult {
+/** Records a finished sweep job as the arm's reproduce.json (`dir` as the sweep file names it) and in the ledger (ledger.ts). */
+export function recordArm(dir: string, r: JobResult, ledger?: string): ArmResult {
   const result: ArmResult = { spec: r.spec, seed: r.seed, backend: r.backend, code: r.code, dir, trainSeconds: r.trainSeconds, evalSeconds: r.evalSeconds, metrics: r.evalMetrics, ...stepsOf(dir) };
-  writeFileSync(join(dir, "reproduce.json"), JSON.stringify(result, null, 2) + "\n");
+  saveArm(dir, result, ledger);
   return result;
 }

@@ -14,7 +14,7 @@ const classifier = () => opt("classifier", "String", "logistic", '"logistic" (mu
 export const METRICS: readonly Builtin[] = [
   metric(
     "hoyer",
-    [latent(), opt("sample", "Bool", false, "use g(y), y ~ q(y | x) (the paper's code) instead of g(μ(x))")],
+    [latent(), opt("sample", "Bool", false, "use g(y), y an exact draw from q(y | x) (the paper's code; a spike-and-slab posterior's hard selection, an encoder flow) instead of g(μ(x))")],
     "Hoyer sparsity of the representations, in [0, 1], higher = sparser: each dimension is divided by its std over the test set, then mean over points of (√D − ‖z‖₁ / ‖z‖₂) / (√D − 1)",
     { sparsity: true },
   ),

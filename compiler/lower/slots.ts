@@ -116,6 +116,7 @@ export function lowerPrior(lw: Lowering, e: Expr, shape: number[], data: number[
     shape,
     data,
     param: (id, pshape, init) => lw.param(id, pshape, init, call.span),
+    state: (id, pshape, init) => lw.stateVar(id, pshape, init, call.span),
     calls: (name) => callsOf(lw, call, builtin, name),
     network: (arg, path) => {
       const inst = networks.get(arg);

@@ -12,6 +12,7 @@ import type { LoadedModules } from "../names/modules";
 import { callsIn } from "../names/args";
 import { checkFlowPrior } from "./flow-prior";
 import { argExpr, argValue, constValue } from "./const-eval";
+import { checkLogvarClip } from "./logvar-clip";
 import { checkTrainGroups } from "./train-groups";
 import { CHOICES, describeChoices, describeRange, inRange, RANGES } from "./ranges";
 
@@ -127,6 +128,7 @@ function checkPrior(m: ModelDecl, { call, builtin }: Slot, out: Diagnostic[], na
   }) ?? []) {
     out.push(diagnostic(c.code, c.span, c.message));
   }
+  checkLogvarClip(m, call, builtin, out);
   if (builtin.name === "Flow") {
     const e = argExpr(call, builtin, "base");
     const base = checkFlowPrior(call, builtin, e && slotBuiltin(e, names), out);

@@ -25,6 +25,23 @@ export function classProportions(clf: Classifier, samples: Float32Array, n: numb
   return labelProportions(pred, clf.classes);
 }
 
+/**
+ * A classifier's confidence on samples, from its class probabilities [n, classes]: the mean
+ * max-probability, the mean entropy (nats) of its predicted distribution, and the share of samples
+ * whose most likely class is each class (docs/results-family.md §3).
+ */
+export function predictiveConfidence(probs: Float32Array, n: number, classes: number): { maxProb: number; entropy: number; shares: number[] } {
+  if (probs.length !== n * classes) throw new Error(`predictive confidence: ${probs.length} probabilities for ${n} samples of ${classes} classes`);
+  let maxProb = 0;
+  let entropy = 0;
+  for (let i = 0; i < n; i++) {
+    const row = probs.subarray(i * classes, (i + 1) * classes);
+    maxProb += Math.max(...row);
+    for (const p of row) if (p > 0) entropy -= p * Math.log(p);
+  }
+  return { maxProb: maxProb / n, entropy: entropy / n, shares: labelProportions(argmaxRows(probs, n, classes), classes) };
+}
+
 /** Share of each label 0..classes-1. */
 export function labelProportions(labels: ArrayLike<number>, classes: number): number[] {
   const counts = new Array<number>(classes).fill(0);

@@ -61,7 +61,7 @@ class Model implements CompiledModel, Forward {
     this.qFlow = makeQFlow(ir.objective.qFlow, this.variables);
     // The VampPrior encodes its pseudo-inputs in evaluation mode (see runtime/priors/vamp.ts).
     // Its pseudo-inputs are learnable, so the encoder must pass gradients back to its input for them.
-    this.prior = makePrior(ir.latent.prior, { latentDim: this.latentDim, params: this.variables, encode: (u) => this.encodeInput(u, false, 1, false) });
+    this.prior = makePrior(ir.latent.prior, { latentDim: this.latentDim, params: this.variables, state: this.state, encode: (u) => this.encodeInput(u, false, 1, false) });
     const heads = this.prior?.heads ?? 2;
     checkIR(ir, heads, (this.prior?.encoderUnits ?? heads * this.latentDim) + (this.qFlow?.units ?? 0));
     const init = this.prior?.initFromData;
@@ -72,8 +72,8 @@ class Model implements CompiledModel, Forward {
     return seed ?? deriveSeed(this.seed, STREAM.auto, stream, ++this.autoSeed);
   }
 
-  encode(x: tf.Tensor, training: boolean, seed?: number): Posterior {
-    return this.encodeInput(x, training, seed, true);
+  encode(x: tf.Tensor, training: boolean, seed?: number, inputIsData = true): Posterior {
+    return this.encodeInput(x, training, seed, inputIsData);
   }
 
   /** q(·|x); `inputIsData`: x needs no gradient (data), so the fast dense chain may skip it. */

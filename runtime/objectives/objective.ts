@@ -17,7 +17,8 @@ export interface Forward {
   readonly prior?: Prior | null;
   /** the encoder flow y = f(y₀) (ObjectiveIR.qFlow); absent or null: q is the encoder's Gaussian */
   readonly qFlow?: QFlow | null;
-  encode(x: tf.Tensor, training: boolean, seed: number): Posterior;
+  /** `inputIsData` false: x carries gradients to be followed (re-encoded decodings: soft_intro) */
+  encode(x: tf.Tensor, training: boolean, seed: number, inputIsData?: boolean): Posterior;
   map(y: tf.Tensor2D, training: boolean, seed: number): MapResult;
   decode(z: tf.Tensor, training: boolean, seed: number): tf.Tensor;
   /** log p(x | decoder output) per datapoint: [rows] */

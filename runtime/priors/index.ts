@@ -19,7 +19,7 @@ type Make<K extends PriorIR["kind"]> = (ir: Extract<PriorIR, { kind: K }>, ctx: 
 
 const PRIORS: { [K in PriorIR["kind"]]: Make<K> } = {
   normal: () => null,
-  mog: (ir, ctx) => new MixturePrior(ir, ctx.params),
+  mog: (ir, ctx) => new MixturePrior(ir, ctx.params, ctx.state),
   vamp: (ir, ctx) => new VampPrior(ir, ctx),
   laplace: (ir, ctx) => new LaplacePrior(ir.loc, ir.scale, ctx.latentDim),
   spike_slab: (ir, ctx) => new SpikeSlabPrior(ir.alpha, ir.sharpness, ctx.latentDim),

@@ -4,6 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { PriorIR } from "../../compiler/ir/types";
 import { deriveSeed, standardNormal, STREAM } from "../model/random";
 import { logMixture, MonteCarloPrior } from "./gaussian";
+import { clipLogvar, clipRangeOf } from "./logvar-clip";
 
 type MogIR = Extract<PriorIR, { kind: "mog" }>;
 
@@ -17,16 +18,20 @@ export class MixturePrior extends MonteCarloPrior {
   readonly kind = "mog";
   private readonly base: tf.Tensor2D;
   private readonly learned: { offsets: tf.Variable; logStd: tf.Variable; logits: tf.Variable } | null;
+  /** clip_logvar's state [on, lo, hi] (runtime/priors/logvar-clip.ts); null without the clip */
+  private readonly clip: tf.Variable | null;
 
   constructor(
     private readonly ir: MogIR,
     params: Map<string, tf.Variable>,
+    state: Map<string, tf.Variable> = new Map(),
   ) {
     super();
     this.base = tf.keep(tf.tensor2d(ir.means));
     if (ir.learnable && !ir.params) throw new Error("internal error: a learnable mixture prior without parameter ids");
     this.learned =
       ir.learnable && ir.params ? { offsets: param(params, ir.params.meanOffsets), logStd: param(params, ir.params.logStd), logits: param(params, ir.params.logits) } : null;
+    this.clip = ir.clip ? param(state, ir.clip) : null;
   }
 
   get learnable(): boolean {
@@ -40,7 +45,23 @@ export class MixturePrior extends MonteCarloPrior {
       return { means: this.base, logSd: tf.fill([k, 1], Math.log(this.ir.std)) as tf.Tensor2D, logW: tf.fill([k], -Math.log(k)) as tf.Tensor1D };
     }
     const l = this.learned;
-    return { means: tf.add(this.base, l.offsets), logSd: tf.reshape(l.logStd, [k, 1]), logW: tf.logSoftmax(l.logits) as tf.Tensor1D };
+    // log σ = ½·log σ², clipped on the log-variance's scale as the rule is written
+    const logSd = this.clip ? tf.mul(clipLogvar(tf.mul(l.logStd, 2), this.clip as tf.Tensor1D), 0.5) : l.logStd;
+    return { means: tf.add(this.base, l.offsets), logSd: tf.reshape(logSd, [k, 1]), logW: tf.logSoftmax(l.logits) as tf.Tensor1D };
+  }
+
+  /** The clip's state [on, lo, hi], or null without clip_logvar. */
+  clipState(): number[] | null {
+    return this.clip ? Array.from(this.clip.dataSync()) : null;
+  }
+
+  /** Switches clip_logvar on with the range of the modes' current (unclipped) log-variances; false
+   * when there is no clip or it is on already (a resumed run keeps the range it had). */
+  startClip(): boolean {
+    if (!this.clip || !this.learned || this.clip.dataSync()[0]! > 0.5) return false;
+    const range = clipRangeOf(Array.from(this.learned.logStd.dataSync(), (s) => 2 * s));
+    tf.tidy(() => this.clip!.assign(tf.tensor1d(range)));
+    return true;
   }
 
   logDensity(y: tf.Tensor2D): tf.Tensor1D {

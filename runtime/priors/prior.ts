@@ -53,6 +53,8 @@ export interface Prior {
 export interface PriorContext {
   latentDim: number;
   params: Map<string, tf.Variable>;
+  /** the model's non-learnable state (ModelIR.state): the mixture's clip range */
+  state?: Map<string, tf.Variable>;
   /** q(y|u) for data-shaped inputs u, evaluation mode (the VampPrior's pseudo-inputs) */
   encode(u: tf.Tensor): Posterior;
 }

@@ -6,6 +6,7 @@ import { loadTestData, loadTrainingData } from "../data/load";
 import { dataChanges } from "../data/fingerprint";
 import type { CompiledModel } from "../model/compiled";
 import { likelihoodMean } from "../objectives/likelihood";
+import { drawPosterior } from "../objectives/posterior-draw";
 import { deriveSeed } from "../random/seeds";
 import type { ConstraintState } from "../objectives/constraint";
 import { batchCount, batchTensor, evaluateTerms } from "../train/terms";
@@ -137,9 +138,11 @@ export function latentCodes(model: CompiledModel, ds: Dataset, which: "y" | "z",
       const x = batchTensor(ds, null, start, end);
       let y: tf.Tensor2D;
       if (o.sample) {
-        // a draw from the Gaussian part of q(y|x) (spike-and-slab: its slab)
-        const { mean, logvar } = model.encode(x, false);
-        y = tf.add(mean, tf.mul(tf.exp(tf.mul(logvar, 0.5)), tf.randomNormal(mean.shape, 0, 1, "float32", deriveSeed(o.seed ?? 1, "eval", 9 * 2 ** 22 + b))));
+        // an exact draw from q(y|x): the encoder flow, a spike-and-slab's hard selection (posterior-draw.ts)
+        const seed = deriveSeed(o.seed ?? 1, "eval", 9 * 2 ** 22 + b);
+        const fw = model.forward?.();
+        if (!fw) throw new Error("sampled representations need the model's stages (CompiledModel.forward)");
+        y = drawPosterior(fw, x, tf.randomNormal([end - start, model.latentDim], 0, 1, "float32", seed), seed);
       } else y = pointEstimate(model, x);
       const out = which === "y" ? y : model.map(y, false).z;
       dim = out.size / (end - start);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# docs/results-family.md §3: amortised vs global Sylvester posterior on MNIST-01, seeds 1 and 2, each
+# docs/results-family.md §4: amortised vs global Sylvester posterior on MNIST-01, seeds 1 and 2, each
 # arm trained with its spec's settings, then `intel eval --k 100` of each run's best checkpoint.
 # Usage: scripts/family/sylvester-amortised.sh [OUT] [SEEDS]   (defaults runs/family/sylvester-amortised, "1 2")
 set -euo pipefail

@@ -23,6 +23,8 @@ export interface PriorLowering {
   data: number[];
   /** a learnable tensor; returns its param id */
   param(id: string, shape: number[], init: InitIR): string;
+  /** a non-learnable tensor (ModelIR.state: saved in checkpoints, moved by no optimizer); returns its id */
+  state(id: string, shape: number[], init: InitIR): string;
   /** the built-in calls of a parameter declared with `calls` (a flow prior's layers), in order, arguments as written */
   calls(name: string): { name: string; args: Record<string, Value> }[];
   /** the network the spec gave for a network-typed argument, lowered with its parameters under `path`; undefined: none given */

@@ -49,4 +49,14 @@ export const MODEL_CODES = {
     title: "a training scheme computes its own losses: it does not train the model's objective",
     hint: "soft_intro builds its players' losses from the ELBO's terms: write `objective elbo()` (its β weights are the scheme's beta_rec, beta_kl, beta_neg)",
   },
+  IV5120: {
+    severity: "error",
+    title: "clip_logvar clips a learned mixture's log-variances: the mixture must be learnable",
+    hint: "write `MixtureOfGaussians(k: 8, learnable: true, clip_logvar: true)`, or drop clip_logvar",
+  },
+  IV5121: {
+    severity: "error",
+    title: "clip_logvar's range is fixed at the soft_intro scheme's first introspective step: the model needs that scheme",
+    hint: "add `scheme: soft_intro(…)` with `optimizers: groups(…)` to the train block, or drop clip_logvar",
+  },
 } as const satisfies Record<string, CatalogEntry>;

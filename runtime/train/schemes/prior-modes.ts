@@ -13,12 +13,19 @@ function learnedMixture(fw: Forward): MixturePrior | null {
 /** A mode is inactive when its weight is below (1/K)². */
 export const inactiveBelow = (k: number): number => 1 / (k * k);
 
-/** `prior_weights` (the mixture's weights) and `inactive_modes`; {} without a learned mixture. */
+/** `prior_weights` (the mixture's weights), `inactive_modes` and, once clip_logvar is on,
+ * `prior_logvar_clip` ([lo, hi]); {} without a learned mixture. */
 export function priorModes(fw: Forward): Record<string, unknown> {
   const m = learnedMixture(fw);
   if (!m) return {};
   const w = Array.from(tf.tidy(() => tf.exp(m.components().logW)).dataSync());
-  return { prior_weights: w, inactive_modes: w.filter((v) => v < inactiveBelow(w.length)).length };
+  const clip = m.clipState();
+  return { prior_weights: w, inactive_modes: w.filter((v) => v < inactiveBelow(w.length)).length, ...(clip && clip[0]! > 0.5 ? { prior_logvar_clip: clip.slice(1) } : {}) };
+}
+
+/** clip_logvar's range, taken from the modes when the introspective game begins (a no-op after). */
+export function startLogvarClip(fw: Forward): boolean {
+  return learnedMixture(fw)?.startClip() ?? false;
 }
 
 export function resetInactiveModes(fw: Forward, seed: number): number {

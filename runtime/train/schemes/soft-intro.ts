@@ -7,6 +7,8 @@
 // where x_r is the decoder's mean for the real y and x_f for y ~ p(y). The encoder steps first (its
 // optimizer groups only), then the decoder's forward pass runs on the updated encoder (frozen: its
 // variables get no gradient) and the decoder's groups step. Mapping penalties (s-scaled) go to both.
+// A learned mixture with clip_logvar takes its clip range at the first introspective step (step =
+// vae_steps), from its modes' log-variances then (runtime/priors/logvar-clip.ts).
 import * as tf from "@tensorflow/tfjs";
 import type { SchemeIR } from "../../../compiler/ir/types";
 import type { CompiledModel } from "../../model/compiled";
@@ -19,7 +21,7 @@ import type { GroupedOptimizer } from "../groups";
 import { firstBadTerm } from "../divergence";
 import { applyGradients, type StepValues } from "../step";
 import type { Scheme } from "./index";
-import { priorModes, resetInactiveModes, responsibilityTerm } from "./prior-modes";
+import { priorModes, resetInactiveModes, responsibilityTerm, startLogvarClip } from "./prior-modes";
 
 type SoftIntroIR = Extract<SchemeIR, { kind: "soft_intro" }>;
 
@@ -27,10 +29,12 @@ type SoftIntroIR = Extract<SchemeIR, { kind: "soft_intro" }>;
 const SCHEME_STREAM = 11;
 const passSeeds = (seed: number, pass: number): StageSeeds => stageSeeds(deriveSeed(seed, SCHEME_STREAM, pass));
 
-/** ELBO terms of `xin` per datapoint: y, kl [B], rec [B] against sg(xin), and the decoder's output. */
-function elboPoints(fw: Forward, xin: tf.Tensor, s: StageSeeds, chunk: number, sgY: boolean) {
+/** ELBO terms of `xin` per datapoint: y, kl [B], rec [B] against sg(xin), and the decoder's output.
+ * Only the real batch is data: a decoding, even under sg(·), lies on the tape's path from the
+ * weights, so its encoder must give its input a gradient (runtime/ops/dense.ts skips it for data). */
+function elboPoints(fw: Forward, xin: tf.Tensor, s: StageSeeds, chunk: number, sgY: boolean, isData = false) {
   const b = xin.shape[0]!;
-  const q = fw.encode(xin, true, s.encoder);
+  const q = fw.encode(xin, true, s.encoder, isData);
   const eps = reparamNoise(s.call, b, fw.latentDim, chunk);
   const p = fw.prior ? fw.prior.elbo(q, eps, { seed: s.call, chunk }) : null;
   const y = p ? p.y : reparam(q.mean, q.logvar, eps);
@@ -63,7 +67,7 @@ export function softIntroLosses(ir: SoftIntroIR, model: CompiledModel, x: tf.Ten
     /** the encoder's loss; also the real batch's ELBO terms and its y (for the decoder's pass).
      *  `xr`: the reconstructions to score as fakes, when given (the default is sg(D(y)) of this pass) */
     encoder: (xrGiven?: tf.Tensor) => {
-      const real = elboPoints(fw, x, stageSeeds(seed), 0, false);
+      const real = elboPoints(fw, x, stageSeeds(seed), 0, false, true);
       const recon = tf.mean(real.rec) as tf.Scalar;
       const kl = tf.mean(real.kl) as tf.Scalar;
       const xr = xrGiven ?? stopGradient(likelihoodMean(lik, real.out));
@@ -111,6 +115,8 @@ export function softIntroScheme(ir: SoftIntroIR, model: CompiledModel, optimizer
   return {
     step({ x, seed, step, clipNorm, plain }) {
       if (step < ir.vaeSteps) return plain();
+      // clip_logvar's range is that of the modes after the plain steps (once; a resumed run's state has it)
+      startLogvarClip(model.forward!());
       let e!: ReturnType<ReturnType<typeof softIntroLosses>["encoder"]>;
       const eg = tf.variableGrads(() => {
         e = softIntroLosses(ir, model, x, seed).encoder();

@@ -156,3 +156,45 @@ describe("training each prior for a few steps (startRun, cpu)", () => {
     }
   });
 });
+
+describe("sampled representations are exact draws from q(y|x) (hoyer(y, sample: true))", () => {
+  it("spike-and-slab: inactive coordinates are exactly 0, at the rate 1 − γ; N(0, I): μ + σ·ε", () => {
+    const m = buildModel(specIR("spike_slab"), 1);
+    const x = tf.tidy(() => tf.tile(tf.tensor2d([[0.5, -1]]), [4000, 1]));
+    const ds = makeDataset(x.dataSync() as Float32Array, [2], null);
+    const gamma = tf.tidy(() => Array.from(tf.sigmoid(m.encode(tf.slice(x, [0, 0], [1, -1]), false).logits!).dataSync()));
+    const { z } = latentCodes(m, ds, "y", { batch: 500, sample: true, seed: 3 });
+    for (let j = 0; j < 2; j++) {
+      let zeros = 0;
+      for (let i = 0; i < 4000; i++) if (z[i * 2 + j] === 0) zeros++;
+      const p = 1 - gamma[j]!;
+      // 4 binomial standard errors: a slab-only draw (no exact zeros) fails this
+      expect(Math.abs(zeros / 4000 - p), `coordinate ${j}: ${zeros} zeros, 1 − γ = ${p}`).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / 4000) + 1e-3);
+    }
+    x.dispose();
+    m.dispose();
+  });
+
+  it("the Gaussian intermediary: mean and spread of the draws are μ(x) and σ(x)", () => {
+    const m = buildModel(specIR("laplace"), 1);
+    const x = tf.tidy(() => tf.tile(tf.tensor2d([[0.3, 0.7]]), [4000, 1]));
+    const ds = makeDataset(x.dataSync() as Float32Array, [2], null);
+    const [mu, lv] = tf.tidy(() => {
+      const q = m.encode(tf.slice(x, [0, 0], [1, -1]), false);
+      return [Array.from(q.mean.dataSync()), Array.from(q.logvar.dataSync())];
+    });
+    const { z } = latentCodes(m, ds, "y", { batch: 1000, sample: true, seed: 5 });
+    for (let j = 0; j < 2; j++) {
+      let s = 0;
+      let s2 = 0;
+      for (let i = 0; i < 4000; i++) s += z[i * 2 + j]!;
+      const mean = s / 4000;
+      for (let i = 0; i < 4000; i++) s2 += (z[i * 2 + j]! - mean) ** 2;
+      const sd = Math.exp(lv[j]! / 2);
+      expect(Math.abs(mean - mu[j]!)).toBeLessThan((4 * sd) / Math.sqrt(4000));
+      expect(Math.abs(Math.sqrt(s2 / 4000) / sd - 1)).toBeLessThan(0.06);
+    }
+    x.dispose();
+    m.dispose();
+  });
+});
