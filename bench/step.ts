@@ -70,7 +70,7 @@ export const stepLabel = (c: Pick<StepConfig, "backend" | "threads" | "impl">) =
   `tfjs ${c.backend}${c.backend === "wasm" ? ` ${c.threads}t` : ""}${c.impl === "naive" ? " naive" : ""}`;
 
 /** A random binary dataset of the spec's data shape, `batches` batches long. */
-function syntheticData(shape: number[], batch: number, batches: number): Dataset {
+export function syntheticData(shape: number[], batch: number, batches: number): Dataset {
   const size = shape.reduce((a, b) => a * b, 1);
   const n = batch * batches;
   const x = new Float32Array(n * size);
