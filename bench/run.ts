@@ -6,7 +6,7 @@
 //   npm run bench -- --arch mlp           one architecture (mlp | conv)
 //   npm run bench -- --only step          only the step benchmark (step | iwae | frontend | lsp | emit | cli; several: step,iwae)
 //   npm run bench -- --only iwae          only the evaluation benchmark: IWAE K = 500 on 2000 points (bench/iwae.ts)
-//   npm run bench -- --only profile       where one MLP step's time goes, by kernel (bench/profile.ts)
+//   npm run bench -- --only profile       where one MLP step's time goes, by kernel, identity and sparse mappings (bench/profile.ts)
 //   npm run bench -- --only fashion       one Fashion-MNIST epoch of the sparse InteL-VAE against PyTorch (minutes; not in the default run)
 //   npm run bench -- --quick              fewer steps, skips the slow baselines
 //   npm run bench -- --cpu-conv           also the conv VAE on tfjs's cpu backend (minutes per step)
@@ -187,7 +187,11 @@ function fashionBench(o: Opts): Record<string, unknown>[] {
   console.log(`\nFashion-MNIST epoch: MLP InteL-VAE, sparse mapping (γ = 30), batch 100, ${steps} steps (load average ${load()}, ${cores} cores)`);
   const here = new URL(".", import.meta.url).pathname;
   const rows: Record<string, unknown>[] = [];
-  for (const threads of cores > 1 && !o.quick ? [1, cores] : [1]) {
+  // every core only on a quiet machine (load below half the cores, selectBackend's rule): with the
+  // cores busy, PyTorch's 2-thread step ran 17× slower than its 1-thread one (the BLAS threads spin)
+  const quiet = os.loadavg()[0]! < cores / 2;
+  if (!quiet) console.log("  the machine is busy: 1 thread only");
+  for (const threads of cores > 1 && !o.quick && quiet ? [1, cores] : [1]) {
     const ours = spawnSync(process.execPath, ["--import", "tsx", `${here}fashion-epoch.ts`, "--threads", String(threads), "--steps", String(steps)], { encoding: "utf8", timeout: 1_800_000 });
     const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
     const torch = spawnSync("/usr/bin/python3", [`${here}torch-fashion-epoch.py`, String(threads), String(steps)], { encoding: "utf8", timeout: 1_800_000, env });
@@ -213,7 +217,9 @@ if (only("iwae")) results.iwae = iwaeBench(o);
 if (o.only?.split(",").includes("fashion")) results.fashion = fashionBench(o);
 if (o.only?.split(",").includes("profile")) {
   // in a child process: the step benchmark's children chose their own backends, this one picks wasm 1t
-  spawnSync(process.execPath, ["--import", "tsx", new URL("./profile.ts", import.meta.url).pathname], { stdio: "inherit" });
+  for (const mapping of ["identity", "sparse"]) {
+    spawnSync(process.execPath, ["--import", "tsx", new URL("./profile.ts", import.meta.url).pathname, "--mapping", mapping], { stdio: "inherit" });
+  }
 }
 if (only("frontend")) {
   try {

@@ -37,6 +37,8 @@ export interface StepConfig {
   latent: number;
   warmup: number;
   steps: number;
+  /** the mapping of the bench spec (default identity) */
+  mapping?: import("./specs").BenchMapping;
 }
 
 export interface StepResult {
@@ -84,7 +86,7 @@ export function syntheticData(shape: number[], batch: number, batches: number): 
 
 /** One training step of `intel train`'s model and loop; returns the loss. */
 export function interpreterStepper(cfg: StepConfig): { step(): number; dispose(): void } {
-  const ir = benchIR(cfg.arch, cfg.batch, cfg.latent);
+  const ir = benchIR(cfg.arch, cfg.batch, cfg.latent, cfg.mapping ?? "identity");
   const runSeed = ir.train.seed;
   const model = buildModel(ir, runSeed);
   const optimizer = makeOptimizer(ir.train.optimizer);
