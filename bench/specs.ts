@@ -7,7 +7,9 @@ import type { ModelIR } from "../compiler/ir/types";
 
 export type Arch = "mlp" | "conv";
 
-export function benchSpec(arch: Arch, batch = 128, latent = 50): string {
+export type BenchMapping = "identity" | "sparse";
+
+export function benchSpec(arch: Arch, batch = 128, latent = 50, mapping: BenchMapping = "identity"): string {
   const mlp = arch === "mlp";
   return `intel 0.1
 import "prelude"
@@ -15,7 +17,7 @@ model bench_${arch} {
   data x ~ mnist(split: "train"${mlp ? ", flatten: true" : ""})
   encoder q(y | x) = ${mlp ? "mlp_encoder(hidden: [512, 256])" : "conv_encoder(filters: [32, 64, 128])"}
   intermediary y : Real[${latent}] ~ Normal(0, I)
-  mapping z = identity(y)
+  mapping z = ${mapping === "sparse" ? "sparse(y, gamma: 30)" : "identity(y)"}
   decoder p(x | z) : Bernoulli = ${mlp ? "mlp_decoder(hidden: [256, 512])" : "conv_decoder(filters: [128, 64, 32])"}
   objective elbo(beta: 1)
   train { optimizer: adam(lr: 1e-3), batch: ${batch}, epochs: 1, seed: 1 }
@@ -24,8 +26,8 @@ model bench_${arch} {
 }
 
 /** The IR of the benchmark model; throws with the diagnostics if the spec does not compile. */
-export function benchIR(arch: Arch, batch = 128, latent = 50): ModelIR {
-  const { ir, check } = compileSource(benchSpec(arch, batch, latent), { file: `bench_${arch}.intel` });
+export function benchIR(arch: Arch, batch = 128, latent = 50, mapping: BenchMapping = "identity"): ModelIR {
+  const { ir, check } = compileSource(benchSpec(arch, batch, latent, mapping), { file: `bench_${arch}.intel` });
   if (!ir) throw new Error(`bench spec did not compile: ${JSON.stringify(check.diagnostics.map((d) => d.message))}`);
   return ir;
 }

@@ -37,6 +37,8 @@ export interface StepConfig {
   latent: number;
   warmup: number;
   steps: number;
+  /** the mapping of the bench spec (default identity) */
+  mapping?: import("./specs").BenchMapping;
 }
 
 export interface StepResult {
@@ -70,7 +72,7 @@ export const stepLabel = (c: Pick<StepConfig, "backend" | "threads" | "impl">) =
   `tfjs ${c.backend}${c.backend === "wasm" ? ` ${c.threads}t` : ""}${c.impl === "naive" ? " naive" : ""}`;
 
 /** A random binary dataset of the spec's data shape, `batches` batches long. */
-function syntheticData(shape: number[], batch: number, batches: number): Dataset {
+export function syntheticData(shape: number[], batch: number, batches: number): Dataset {
   const size = shape.reduce((a, b) => a * b, 1);
   const n = batch * batches;
   const x = new Float32Array(n * size);
@@ -84,7 +86,7 @@ function syntheticData(shape: number[], batch: number, batches: number): Dataset
 
 /** One training step of `intel train`'s model and loop; returns the loss. */
 export function interpreterStepper(cfg: StepConfig): { step(): number; dispose(): void } {
-  const ir = benchIR(cfg.arch, cfg.batch, cfg.latent);
+  const ir = benchIR(cfg.arch, cfg.batch, cfg.latent, cfg.mapping ?? "identity");
   const runSeed = ir.train.seed;
   const model = buildModel(ir, runSeed);
   const optimizer = makeOptimizer(ir.train.optimizer);

@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { ObjectiveIR } from "../../compiler/ir/types";
 import type { LossTerms } from "../model/compiled";
 import { reparamNoise } from "../model/random";
+import { repeatRows } from "../ops/layout";
 import { klStdNormal } from "./likelihood";
 import type { Forward, StageSeeds } from "./objective";
 import { sampleLogRatio, tilePosterior } from "./q-flow";
@@ -28,7 +29,7 @@ export function isGeneralElbo(fw: Forward, e: ElboEstimator): boolean {
 
 /** [B, ...] → [S·B, ...], sample-major. */
 export function tileData(x: tf.Tensor, s: number): tf.Tensor {
-  return s === 1 ? x : tf.reshape(tf.broadcastTo(tf.expandDims(x, 0), [s, ...x.shape]), [s * x.shape[0]!, ...x.shape.slice(1)]);
+  return repeatRows(x, s);
 }
 
 /**

@@ -5,6 +5,7 @@ import type { ObjectiveIR } from "../../compiler/ir/types";
 import type { LossTerms } from "../model/compiled";
 import type { MapResult } from "../mapping/graph";
 import { reparamNoise } from "../model/random";
+import { repeatRows } from "../ops/layout";
 import type { Posterior, Prior } from "../priors";
 import { elboTermsGeneral, isGeneralElbo, type ElboEstimator } from "./elbo-mc";
 import { klStdNormal, logPriorMinusLogQ } from "./likelihood";
@@ -81,11 +82,6 @@ export function elboTerms(fw: Forward, x: tf.Tensor, s: StageSeeds, training: bo
   return { loss, recon, kl, penalties };
 }
 
-/** [B, D] → [k·B, D], sample-major (row c·B + b is datapoint b). */
-function tileRows(t: tf.Tensor2D, k: number): tf.Tensor2D {
-  return k === 1 ? t : (tf.reshape(tf.broadcastTo(t, [k, ...t.shape]), [k * t.shape[0], -1]) as tf.Tensor2D);
-}
-
 /**
  * log-weights log p(x|g(y_c)) + log p(y_c) − log q(y_c|x), [k, B], for k samples drawn as chunk
  * `chunk`; p = N(0, I) unless the model has a baseline prior. Also the log-ratio log p(y) − log q(y|x).
@@ -106,13 +102,13 @@ function logWeights(
   const p = fw.qFlow
     ? sampleLogRatio(tilePosterior(q, k), eps, fw.qFlow, fw.prior)
     : fw.prior
-    ? fw.prior.importance({ mean: tileRows(mean, k), logvar: tileRows(logvar, k), logits: q.logits && tileRows(q.logits, k) }, eps, { seed: s.call, chunk })
+    ? fw.prior.importance({ mean: repeatRows(mean, k), logvar: repeatRows(logvar, k), logits: q.logits && repeatRows(q.logits, k) }, eps, { seed: s.call, chunk })
     : null;
   const y = p ? p.y : reparam(mean, logvar, eps);
   const { z, penalties } = fw.map(y, training, s.mapping);
-  const xs = k === 1 ? x : tf.reshape(tf.broadcastTo(tf.expandDims(x, 0), [k, ...x.shape]), [k * b, ...x.shape.slice(1)]);
+  const xs = repeatRows(x, k);
   const ll = tf.reshape(fw.logLik(xs, fw.decode(z, training, s.decoder)), [k, b]) as tf.Tensor2D;
-  const ratio = tf.reshape(p ? p.logRatio : logPriorMinusLogQ(y, eps, tileRows(logvar, k)), [k, b]) as tf.Tensor2D;
+  const ratio = tf.reshape(p ? p.logRatio : logPriorMinusLogQ(y, eps, repeatRows(logvar, k)), [k, b]) as tf.Tensor2D;
   const lw = tf.add(ll, ratio) as tf.Tensor2D;
   return { lw, ll, ratio, penalties };
 }

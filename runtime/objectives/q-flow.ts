@@ -10,6 +10,7 @@ import type { QFlowIR } from "../../compiler/ir/types";
 import { planarFlow, planarLayers } from "../mapping/planar";
 import { sylvesterFlow, type SylvesterLayer } from "../mapping/sylvester";
 import { amortisedFlow } from "./q-flow-amortised";
+import { repeatRows } from "../ops/layout";
 import type { Posterior } from "../priors/prior";
 import { logPriorMinusLogQ } from "./likelihood";
 
@@ -99,6 +100,6 @@ export function sampleLogRatio(q: Posterior, eps: tf.Tensor2D, flow: QFlow | nul
 /** q's rows repeated k times, sample-major (row c·B + b is datapoint b), like the noise's rows. */
 export function tilePosterior(q: Posterior, k: number): Posterior {
   if (k === 1) return q;
-  const tile = (t: tf.Tensor2D): tf.Tensor2D => tf.reshape(tf.broadcastTo(t, [k, ...t.shape]), [k * t.shape[0], -1]) as tf.Tensor2D;
+  const tile = (t: tf.Tensor2D): tf.Tensor2D => repeatRows(t, k);
   return { mean: tile(q.mean), logvar: tile(q.logvar), ...(q.logits ? { logits: tile(q.logits) } : {}), ...(q.flow ? { flow: tile(q.flow) } : {}) };
 }
