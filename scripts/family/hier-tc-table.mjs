@@ -1,0 +1,35 @@
+// Prints docs/results-family.md §5–§6's tables from the runs of scripts/family/hier-tc.sh:
+//   node scripts/family/hier-tc-table.mjs OUT
+// Per run: the test metrics of eval.json; per arm: means over seeds, and the verdicts' differences
+// with the standard error of the difference of means (sample std over seeds).
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const out = process.argv[2];
+if (!out) throw new Error("usage: node scripts/family/hier-tc-table.mjs OUT");
+const runs = {};
+for (const d of readdirSync(out).sort()) {
+  const m = /^(\w+)-s(\d+)$/.exec(d);
+  if (!m || !existsSync(join(out, d, "eval.json"))) continue;
+  const e = JSON.parse(readFileSync(join(out, d, "eval.json"), "utf8"));
+  (runs[m[1]] ??= []).push({ seed: Number(m[2]), steps: e.checkpoint.step, m: e.metrics });
+}
+const val = (r, k) => r.m[k]?.value ?? null;
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const sd = (xs) => (xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)) : NaN);
+const se = (a, b) => Math.sqrt(sd(a) ** 2 / a.length + sd(b) ** 2 / b.length);
+const f = (x, d = 3) => (x === null || Number.isNaN(x) ? "n/a" : x.toFixed(d));
+const col = (arm, k) => (runs[arm] ?? []).map((r) => val(r, k)).filter((v) => v !== null);
+const diff = (a, b, k) => {
+  const xa = col(a, k), xb = col(b, k);
+  return `${k}: ${a} − ${b} = ${f(mean(xa) - mean(xb))} (SE ${f(se(xa, xb))})`;
+};
+for (const [arm, rs] of Object.entries(runs)) {
+  for (const r of rs) {
+    const mig = r.m.mig;
+    const factors = mig?.factors ? mig.factors.map((x) => `${x.factor ?? x.name}: ${f(x.gap ?? x.mig ?? x.value)}`).join(", ") : "";
+    console.log(`| ${arm} | ${r.seed} | ${r.steps} | ${["kl", "recon_error", "elbo", "iwae_nll", "mig"].map((k) => f(val(r, k))).join(" | ")} | ${r.m.active_dims?.value ?? "n/a"} | ${factors} |`);
+  }
+}
+for (const [a, b, k] of [["H", "N", "kl"], ["H", "N", "recon_error"], ["T", "B", "mig"], ["T", "B", "recon_error"], ["G2", "G3", "mig"]]) if (runs[a] && runs[b]) console.log(diff(a, b, k));
+for (const arm of Object.keys(runs)) console.log(`${arm}: mean recon ${f(mean(col(arm, "recon_error")))}, mean kl ${f(mean(col(arm, "kl")))}, mean mig ${f(mean(col(arm, "mig")))}`);
