@@ -2,6 +2,7 @@
 // baseline, an encoder flow, the prior and how its KL is computed (analytic or Monte Carlo: an encoder
 // flow or kl: "mc" makes it Monte Carlo whatever the prior), the mapping's size and penalties, the
 // objective, the likelihood and the parameter count.
+import { likelihoodByKind } from "./builtins/likelihoods";
 import { objectiveByKind } from "./builtins/objectives";
 import { priorByKind } from "./builtins/priors";
 import type { ModelIR } from "./ir/types";
@@ -58,10 +59,8 @@ function encoderLine(ir: ModelIR): string[] {
 }
 
 function likelihoodLine(ir: ModelIR): string {
-  const l = ir.likelihood;
-  if (l.kind === "bernoulli") return "Bernoulli (decoder logits)";
-  if (l.kind === "gaussian") return `Gaussian, σ ${l.sigma === "learned" ? "learned per coordinate" : `= ${l.sigma}`}`;
-  return `Laplace, scale ${l.scale === "learned" ? "learned per coordinate" : `= ${l.scale}`}`;
+  const d = likelihoodByKind(ir.likelihood.kind);
+  return d ? d.describe(ir.likelihood as never) : ir.likelihood.kind;
 }
 
 function kindLine(ir: ModelIR): string {

@@ -3,6 +3,7 @@
 // output against. Its types must equal compiler/ir/types.ts (checked at the bottom, at compile time);
 // prior nodes come from the prior descriptors. Mapping nodes' attrs are checked per op.
 import { z } from "zod";
+import { LIKELIHOOD_IR } from "../builtins/likelihoods";
 import { OBJECTIVE_IR } from "../builtins/objectives";
 import { PRIOR_IR } from "../builtins/priors";
 import { SCHEME_IR } from "../builtins/schemes";
@@ -104,7 +105,6 @@ const settings = z.object({
   backend: z.string(),
 });
 
-const scale = z.union([positive, z.literal("learned")]);
 
 export const MODEL_IR_SCHEMA = z.object({
   irVersion: z.literal(IR_VERSION),
@@ -122,11 +122,7 @@ export const MODEL_IR_SCHEMA = z.object({
     penalties: z.array(z.object({ name: z.string(), node: z.int().min(0), at })),
   }),
   decoder: network,
-  likelihood: z.discriminatedUnion("kind", [
-    z.object({ kind: z.literal("bernoulli") }),
-    z.object({ kind: z.literal("gaussian"), sigma: scale, logSigma: id.optional() }),
-    z.object({ kind: z.literal("laplace"), scale, logScale: id.optional() }),
-  ]),
+  likelihood: LIKELIHOOD_IR,
   objective: OBJECTIVE_IR,
   train: z.object({
     optimizer,

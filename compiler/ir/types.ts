@@ -7,6 +7,7 @@
 //
 // Shapes never include the batch axis; the runtime adds it in front.
 
+import type { LikelihoodIR } from "../builtins/likelihoods";
 import type { PriorIR } from "../builtins/priors";
 import type { ObjectiveIR } from "../builtins/objectives";
 import type { Player, SchemeIR } from "../builtins/schemes";
@@ -185,10 +186,8 @@ export interface PenaltyIR {
 
 // ---------- likelihood, objective, training, evaluation ----------
 
-export type LikelihoodIR =
-  | { kind: "bernoulli" } // decoder emits logits
-  | { kind: "gaussian"; sigma: number | "learned"; logSigma?: string /* param id when learned */ }
-  | { kind: "laplace"; scale: number | "learned"; logScale?: string };
+/** `ir.likelihood`: its node per likelihood, described in compiler/builtins/likelihoods/ (one schema). */
+export type { LikelihoodIR };
 
 /** `ir.objective`: its node per objective, described in compiler/builtins/objectives.ts (one schema). */
 export type { ObjectiveIR };

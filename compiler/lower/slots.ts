@@ -6,6 +6,7 @@ import type { Call, Expr, ModelDecl, ModelItem, Span } from "../../grammar/ast";
 import type { Builtin } from "../builtins/types";
 import { TRAIN_SETTINGS } from "../builtins";
 import { lookupBuiltin } from "../builtins";
+import { likelihoodByName } from "../builtins/likelihoods";
 import { objectiveByName } from "../builtins/objectives";
 import { groupArgs, groupsOfPart, partOfParam } from "../builtins/optimizer-groups";
 import { priorByName } from "../builtins/priors";
@@ -130,25 +131,14 @@ export function lowerPrior(lw: Lowering, e: Expr, shape: number[], data: number[
 
 export function lowerLikelihood(lw: Lowering, e: Expr, data: number[]): LikelihoodIR {
   const { builtin, args, call } = slot(lw, e);
-  const scale = (key: "sigma" | "scale"): number | "learned" => {
-    const v = args[key]!;
-    if (v === "learned") return v;
-    return num(v, `${builtin.name}'s ${key}`, call.span);
-  };
-  switch (builtin.name) {
-    case "Bernoulli":
-      return { kind: "bernoulli" };
-    case "Gaussian": {
-      // A learned σ is one log σ per data coordinate, starting at σ = 1.
-      const sigma = scale("sigma");
-      return sigma === "learned" ? { kind: "gaussian", sigma, logSigma: lw.param("likelihood/log_sigma", data, { kind: "zeros" }, call.span) } : { kind: "gaussian", sigma };
-    }
-    case "Laplace": {
-      const s = scale("scale");
-      return s === "learned" ? { kind: "laplace", scale: s, logScale: lw.param("likelihood/log_scale", data, { kind: "zeros" }, call.span) } : { kind: "laplace", scale: s };
-    }
-  }
-  throw new LowerError(`the likelihood '${builtin.name}' has no lowering`, call.span);
+  const d = likelihoodByName(builtin.name);
+  if (!d) throw new LowerError(`the likelihood '${builtin.name}' has no descriptor`, call.span);
+  return d.lower({
+    args,
+    num: (k) => num(args[k]!, `${builtin.name}'s ${k}`, call.span),
+    data,
+    param: (id, pshape, init) => lw.param(id, pshape, init, call.span),
+  }) as LikelihoodIR;
 }
 
 // ---------- objective, training, evaluation ----------

@@ -3,6 +3,7 @@
 import type { Call, Expr, ModelDecl, ModelItem } from "../../grammar/ast";
 import type { Builtin } from "../builtins/types";
 import { CONSTRAINABLE_TERMS } from "../builtins/objectives-constrained";
+import { likelihoodByName } from "../builtins/likelihoods";
 import { priorByName } from "../builtins/priors";
 import { groupArgs } from "../builtins/optimizer-groups";
 import { TRAIN_SETTINGS } from "../builtins/train-settings";
@@ -68,11 +69,12 @@ function checkModel(m: ModelDecl, names: NameCheck, out: Diagnostic[]): void {
 
   if (prior) checkPrior(m, prior, out, names);
   checkTrainGroups(m, out);
-  if (likelihood?.builtin.name === "Bernoulli" && dataSlot) {
+  const support = likelihood && likelihoodByName(likelihood.builtin.name)?.support;
+  if (support && dataSlot) {
     const range = DATA_RANGE[dataSlot.builtin.name];
-    if (range && (range[0] < 0 || range[1] > 1)) {
+    if (range && (range[0] < support[0] || range[1] > support[1])) {
       out.push(
-        diagnostic("IV5003", decoder!.likelihood.span, `a Bernoulli likelihood needs data in [0, 1], but '${dataSlot.builtin.name}' yields values anywhere in the reals`, {
+        diagnostic("IV5003", decoder!.likelihood.span, `a ${likelihood.builtin.name} likelihood needs data in [${support[0]}, ${support[1]}], but '${dataSlot.builtin.name}' yields values anywhere in the reals`, {
           labels: [{ span: data!.source.span, message: "the data comes from here" }],
           hint: "use a Gaussian likelihood, e.g. `: Gaussian(sigma: 0.1)`",
         }),
