@@ -3,6 +3,7 @@
 // output against. Its types must equal compiler/ir/types.ts (checked at the bottom, at compile time);
 // prior nodes come from the prior descriptors. Mapping nodes' attrs are checked per op.
 import { z } from "zod";
+import { lookupBuiltin } from "../builtins";
 import { LIKELIHOOD_IR } from "../builtins/likelihoods";
 import { OBJECTIVE_IR } from "../builtins/objectives";
 import { PRIOR_IR } from "../builtins/priors";
@@ -147,8 +148,17 @@ export function validateIR(json: unknown): { ir: ModelIR; issues?: undefined } |
     return { issues: [{ path: "irVersion", message: `is ${JSON.stringify(version)}, this intel-vae reads IR ${IR_VERSION}` }] };
   }
   const r = MODEL_IR_SCHEMA.safeParse(json);
-  if (r.success) return { ir: r.data as ModelIR };
+  if (r.success) return { ir: withMetricDefaults(r.data as ModelIR) };
   return { issues: r.error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(the file)", message: i.message })) };
+}
+
+/** An ir.json written before a metric gained a parameter lacks it: the table's default fills it in,
+ *  so the runtime, which reads every argument without a fallback, sees what a fresh lowering writes. */
+function withMetricDefaults(ir: ModelIR): ModelIR {
+  for (const m of ir.evaluate) {
+    for (const p of lookupBuiltin("metric", m.name)?.params ?? []) if (!(p.name in m.args)) m.args[p.name] = (p.default ?? null) as Value;
+  }
+  return ir;
 }
 
 // The schema and the TypeScript types describe the same JSON (a compile-time check).
