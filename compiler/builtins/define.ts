@@ -41,6 +41,7 @@ export function dims(firstOptional = false): BuiltinParam[] {
 export interface BuiltinOptions {
   variadic?: boolean;
   sparsity?: boolean;
+  drawsPrior?: boolean;
 }
 
 /** A maker for one context: `const layer = maker("layer"); layer("dense", [...], "doc")`. */
@@ -49,6 +50,7 @@ export function maker(context: BuiltinContext) {
     const b: Builtin = { name, context, params, doc };
     if (options.variadic) b.variadic = true;
     if (options.sparsity) b.sparsity = true;
+    if (options.drawsPrior) b.drawsPrior = true;
     return b;
   };
 }

@@ -36,7 +36,7 @@ const layer = z.discriminatedUnion("kind", [
 const network: z.ZodType<NetworkIR> = z.object({ name: z.string(), input: shape, output: shape, layers: z.array(layer) });
 
 const OPS = [
-  "input", "const", "param", "apply",
+  "input", "data", "const", "param", "apply",
   "add", "sub", "mul", "div", "pow", "neg",
   "abs", "sqrt", "log", "exp", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "tanh",
   "sigmoid", "softplus", "relu", "leaky_relu", "sign", "floor", "round", "min", "max", "clip",

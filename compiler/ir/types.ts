@@ -160,6 +160,7 @@ export interface NodeIR {
 
 export type OpName =
   | "input" // the intermediary y
+  | "data" // the datapoint x of y's row (a mapping conditioned on x: IV5090; no prior samples then)
   | "const" // attrs.value: number | number[] (nested), broadcastable; ±1e39 is ±∞ (JSON has no ∞)
   | "param" // attrs.id: a learnable tensor from ModelIR.params
   | "apply" // attrs.network: NetworkIR, applied to inputs[0]

@@ -2,7 +2,7 @@
 // training settings and metrics. Their arguments are literal values (the model rules already range-
 // checked them): folded as written, defaults filled in from compiler/builtins/.
 import { dirname, isAbsolute, resolve } from "node:path";
-import type { Call, Expr, ModelDecl, ModelItem, Span } from "../../grammar/ast";
+import { modelItem, type Call, type Expr, type ModelDecl, type ModelItem, type Span } from "../../grammar/ast";
 import type { Builtin } from "../builtins/types";
 import { TRAIN_SETTINGS } from "../builtins";
 import { lookupBuiltin } from "../builtins";
@@ -23,9 +23,7 @@ import type { NetworkInstance } from "../types/context";
 
 export type Item<K extends ModelItem["kind"]> = Extract<ModelItem, { kind: K }>;
 
-export function item<K extends ModelItem["kind"]>(m: ModelDecl, kind: K): Item<K> | undefined {
-  return m.items.find((i) => i.kind === kind) as Item<K> | undefined;
-}
+export const item = modelItem;
 
 export interface Slot {
   call: Call;

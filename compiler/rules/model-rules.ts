@@ -1,6 +1,6 @@
 // Model rules (IV5xxx): N(0, I) makes an InteL-VAE, the likelihood's support fits the data,
 // hyperparameters are in range, metrics measure a latent. Runs on resolved names and literal values.
-import type { Call, Expr, ModelDecl, ModelItem } from "../../grammar/ast";
+import { modelItem as item, type Call, type Expr, type ModelDecl } from "../../grammar/ast";
 import type { Builtin } from "../builtins/types";
 import { CONSTRAINABLE_TERMS } from "../builtins/objectives-constrained";
 import { likelihoodByName } from "../builtins/likelihoods";
@@ -11,6 +11,7 @@ import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic";
 import type { NameCheck } from "../names/check-names";
 import type { LoadedModules } from "../names/modules";
 import { callsIn } from "../names/args";
+import { checkDataMapping } from "./data-mapping";
 import { checkFlowPrior } from "./flow-prior";
 import { argExpr, argValue, constValue } from "./const-eval";
 import { checkLogvarClip } from "./logvar-clip";
@@ -55,9 +56,6 @@ function slotBuiltin(e: Expr, names: NameCheck): Slot | undefined {
   return { call, builtin: sym.builtin };
 }
 
-function item<K extends ModelItem["kind"]>(m: ModelDecl, kind: K): Extract<ModelItem, { kind: K }> | undefined {
-  return m.items.find((i) => i.kind === kind) as Extract<ModelItem, { kind: K }> | undefined;
-}
 
 function checkModel(m: ModelDecl, names: NameCheck, out: Diagnostic[]): void {
   const data = item(m, "DataItem");
@@ -69,6 +67,7 @@ function checkModel(m: ModelDecl, names: NameCheck, out: Diagnostic[]): void {
 
   if (prior) checkPrior(m, prior, out, names);
   checkTrainGroups(m, out);
+  checkDataMapping(m, names, out);
   const support = likelihood && likelihoodByName(likelihood.builtin.name)?.support;
   if (support && dataSlot) {
     const range = DATA_RANGE[dataSlot.builtin.name];
