@@ -42,6 +42,7 @@ export interface BuiltinOptions {
   variadic?: boolean;
   sparsity?: boolean;
   drawsPrior?: boolean;
+  values?: readonly [number, number];
 }
 
 /** A maker for one context: `const layer = maker("layer"); layer("dense", [...], "doc")`. */
@@ -51,6 +52,7 @@ export function maker(context: BuiltinContext) {
     if (options.variadic) b.variadic = true;
     if (options.sparsity) b.sparsity = true;
     if (options.drawsPrior) b.drawsPrior = true;
+    if (options.values) b.values = options.values;
     return b;
   };
 }

@@ -49,4 +49,6 @@ export interface Builtin {
   /** a metric or training scheme that decodes samples of the prior (y ~ p(y), z = g(y)): impossible
    *  when the mapping reads x (IV5091) */
   drawsPrior?: true;
+  /** a data source's value range, known before loading (IV5003 checks the likelihood's support against it) */
+  values?: readonly [number, number];
 }

@@ -83,9 +83,6 @@ const num = (v: Value, what: string, span: Span): number => {
 
 // ---------- data ----------
 
-/** Value ranges known before the file is read; everything else is null (unknown or unbounded). */
-const DATA_RANGE: Record<string, [number, number]> = { mnist: [0, 1], fashion_mnist: [0, 1], dsprites: [0, 1] };
-
 /** The data arguments that name files: a relative one is relative to the spec's folder (the IR holds it resolved). */
 const FILE_ARGS = ["path", "labels"];
 
@@ -97,7 +94,7 @@ export function lowerData(lw: Lowering, d: Item<"DataItem">, shape: number[]): D
     const v = args[k];
     if (typeof v === "string" && v !== "" && !isAbsolute(v)) args[k] = resolve(specDir, v);
   }
-  return { name: d.name.name, source: s.builtin.name, args, shape, range: DATA_RANGE[s.builtin.name] ?? null, at: lw.at(d.span) };
+  return { name: d.name.name, source: s.builtin.name, args, shape, range: s.builtin.values?.every(Number.isFinite) ? [s.builtin.values[0], s.builtin.values[1]] : null, at: lw.at(d.span) };
 }
 
 // ---------- prior ----------

@@ -18,20 +18,6 @@ import { checkLogvarClip } from "./logvar-clip";
 import { checkTrainGroups } from "./train-groups";
 import { CHOICES, describeChoices, describeRange, inRange, RANGES } from "./ranges";
 
-/** Value ranges of the data sources whose values are known before loading. */
-const DATA_RANGE: Record<string, [number, number]> = {
-  mnist: [0, 1],
-  fashion_mnist: [0, 1],
-  ring: [-Infinity, Infinity],
-  square: [-Infinity, Infinity],
-  star: [-Infinity, Infinity],
-  figure_eight: [-Infinity, Infinity],
-  two_gaussians: [-Infinity, Infinity],
-  gaussian_clusters: [-Infinity, Infinity],
-  sparse_vectors: [-Infinity, Infinity],
-  dsprites: [0, 1],
-};
-
 const analyticKl = (name: string): boolean => priorByName(name)?.analyticKl ?? false;
 
 /** Metrics whose `z` argument must name a latent, not the data. */
@@ -70,7 +56,7 @@ function checkModel(m: ModelDecl, names: NameCheck, out: Diagnostic[]): void {
   checkDataMapping(m, names, out);
   const support = likelihood && likelihoodByName(likelihood.builtin.name)?.support;
   if (support && dataSlot) {
-    const range = DATA_RANGE[dataSlot.builtin.name];
+    const range = dataSlot.builtin.values;
     if (range && (range[0] < support[0] || range[1] > support[1])) {
       out.push(
         diagnostic("IV5003", decoder!.likelihood.span, `a ${likelihood.builtin.name} likelihood needs data in [${support[0]}, ${support[1]}], but '${dataSlot.builtin.name}' yields values anywhere in the reals`, {
