@@ -42,5 +42,12 @@ export function fixedOrLearned(l: LikelihoodLowering, arg: string, paramId: stri
   return { value: l.num(arg) };
 }
 
+/** The node of a likelihood whose one scale argument `arg` is fixed or learned; `idKey` holds the
+ *  learned log-scale's param id (`likelihood/<param>`). */
+export function scaledNode<K extends string, A extends string, I extends string>(l: LikelihoodLowering, kind: K, arg: A, idKey: I, param: string) {
+  const s = fixedOrLearned(l, arg, `likelihood/${param}`);
+  return { kind, [arg]: s.value, ...(s.param ? { [idKey]: s.param } : {}) } as { kind: K } & Record<A, number | "learned"> & Partial<Record<I, string>>;
+}
+
 /** "= 0.1" or "learned per coordinate", for the `--verbose` lines. */
 export const scaleText = (v: number | "learned") => (v === "learned" ? "learned per coordinate" : `= ${v}`);

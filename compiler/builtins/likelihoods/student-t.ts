@@ -2,7 +2,7 @@
 // learned per data coordinate (as log s). A robust alternative to the Gaussian for real data.
 import { z } from "zod";
 import { opt, POSITIVE } from "../define";
-import { defineLikelihood, fixedOrLearned, scaleText } from "./descriptor";
+import { defineLikelihood, scaledNode, scaleText } from "./descriptor";
 import { SCALE_IR } from "./gaussian";
 
 export const studentT = defineLikelihood(
@@ -16,9 +16,8 @@ export const studentT = defineLikelihood(
   ],
   doc: "independent Student-t(ν, mean, scale) per value, log p = lnΓ((ν+1)/2) − lnΓ(ν/2) − ½ ln(νπ) − ln scale − (ν+1)/2 · ln(1 + r²/ν), r = (x − mean)/scale; any real data, robust to outliers",
   lower(l) {
-    const s = fixedOrLearned(l, "scale", "likelihood/log_scale");
-    const node = { kind: "student_t" as const, df: l.num("df"), scale: s.value };
-    return s.param ? { ...node, logScale: s.param } : node;
+    const { kind, ...scale } = scaledNode(l, "student_t", "scale", "logScale", "log_scale");
+    return { kind, df: l.num("df"), ...scale };
   },
   describe: (l) => `Student-t, ν = ${l.df}, scale ${scaleText(l.scale)}`,
 });
