@@ -10,9 +10,12 @@ import { stringFlag } from "./run-support";
 import { RUN_OWN_WHY, runOwnFiles } from "../runtime/run/run-dir";
 import { isInside } from "../runtime/fs/write-file";
 import { FileError } from "../runtime/fs/read-file";
+import { MappingNeedsDataError } from "../runtime/mapping/graph";
 
 /** An export folder inside what the run needs (RUN/checkpoints) would mix files into it: refused. */
-function refuseRunFolders(run: { dir: string }, dir: string): void {
+function refuseRunFolders(run: { dir: string; model: { readsData: boolean } }, dir: string): void {
+  // both write a generator (decoder + mapping from y): a mapping conditioned on x has none (IV5090)
+  if (run.model.readsData) throw new MappingNeedsDataError();
   const kept = runOwnFiles(run.dir).find((k) => isInside(dir, k));
   if (kept) throw new FileError(`${dir} is inside ${kept}, ${RUN_OWN_WHY}: choose another output folder`, dir);
 }

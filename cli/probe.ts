@@ -33,7 +33,9 @@ export function probeModel(ir: ModelIR): { lines: string[]; bad: number } {
   const d = ir.latent.dim;
   const lines = [`probe of model '${ir.name}' (mapping y : Real[${d}] → z, tfjs cpu backend):`];
   let bad = 0;
-  const map = (y: tf.Tensor2D) => model.map(y, false).z;
+  // a mapping conditioned on x (IV5090) is probed at x = 0: the probe is about y's side of g
+  const map = (y: tf.Tensor2D) => model.map(y, false, undefined, model.readsData ? tf.zeros([y.shape[0], ...ir.data.shape]) : undefined).z;
+  if (model.readsData) lines.push(`  the mapping reads the data ${ir.data.name}: probed at ${ir.data.name} = 0`);
   try {
     for (const [name, rows] of pointSets(d)) {
       const y = tf.tensor2d(rows, [rows.length, d]);
@@ -45,7 +47,7 @@ export function probeModel(ir: ModelIR): { lines: string[]; bad: number } {
       const problems: string[] = [];
       if (badZ >= 0) {
         const one = tf.tensor2d([rows[badZ]!]);
-        const at = model.mappingNonFinite?.(one) ?? null;
+        const at = model.mappingNonFinite?.(one, model.readsData ? tf.zeros([1, ...ir.data.shape]) : undefined) ?? null;
         one.dispose();
         const where = at ? ` first at '${at.op}'${at.bias ? ` in bias '${at.bias}'` : ""}${at.at ? ` (${at.at.file}:${at.at.line}:${at.at.col})` : ""}` : "";
         problems.push(`z is NaN or infinite at y = ${show(rows[badZ]!)}${where}`);

@@ -6,6 +6,7 @@ import { checkFile } from "../compiler/check";
 import { compileWithOverrides, overridesFromArgs, type OverrideCompile } from "../compiler/overrides/compile";
 import { BACKEND_NAMES, BackendUnavailableError, selectBackend, type BackendInfo, type BackendName } from "../runtime/backend/select";
 import { DataError } from "../runtime/data/dataset";
+import { MappingNeedsDataError } from "../runtime/mapping/graph";
 import { renderDataError } from "./data-diagnostic";
 import { buildModel } from "../runtime/model/build";
 import { CheckpointError } from "../runtime/run/checkpoint";
@@ -95,7 +96,7 @@ export function compileOverridden(path: string, sets: readonly string[], io: Io)
 
 /** Errors that are the user's input or environment, not bugs: a message and exit 1. */
 export function userError(e: unknown, io: Io, command: string): number {
-  const known = [DataError, RunDirError, CheckpointError, TrainSettingsError, TrainingDivergedError, BackendUnavailableError];
+  const known = [DataError, RunDirError, CheckpointError, TrainSettingsError, TrainingDivergedError, BackendUnavailableError, MappingNeedsDataError];
   const env = environmentMessage(e);
   if (env) {
     io.err(`intel ${command}: ${env}\n`);

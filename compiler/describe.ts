@@ -2,6 +2,7 @@
 // baseline, an encoder flow, the prior and how its KL is computed (analytic or Monte Carlo: an encoder
 // flow or kl: "mc" makes it Monte Carlo whatever the prior), the mapping's size and penalties, the
 // objective, the likelihood and the parameter count.
+import { likelihoodByKind } from "./builtins/likelihoods";
 import { objectiveByKind } from "./builtins/objectives";
 import { priorByKind } from "./builtins/priors";
 import type { ModelIR } from "./ir/types";
@@ -58,13 +59,12 @@ function encoderLine(ir: ModelIR): string[] {
 }
 
 function likelihoodLine(ir: ModelIR): string {
-  const l = ir.likelihood;
-  if (l.kind === "bernoulli") return "Bernoulli (decoder logits)";
-  if (l.kind === "gaussian") return `Gaussian, σ ${l.sigma === "learned" ? "learned per coordinate" : `= ${l.sigma}`}`;
-  return `Laplace, scale ${l.scale === "learned" ? "learned per coordinate" : `= ${l.scale}`}`;
+  const d = likelihoodByKind(ir.likelihood.kind);
+  return d ? d.describe(ir.likelihood as never) : ir.likelihood.kind;
 }
 
 function kindLine(ir: ModelIR): string {
+  if (ir.mapping.nodes.some((n) => n.op === "data")) return `not a generative model: the mapping reads the data ${ir.data.name} (IV5090), so there is no p(z) and no sample`;
   const f = ir.objective.qFlow;
   const flow = f ? `an encoder flow (q_flow: ${f.kind.startsWith("amortised_") ? flowName(f) : `"${f.kind}"`})` : null;
   if (ir.kind !== "intel-vae") return `a baseline (its prior is not N(0, I))${flow ? `, with ${flow}` : ""}`;

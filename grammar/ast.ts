@@ -425,3 +425,8 @@ export type AnyNode =
   | Arg
   | Slice
   | Ident;
+
+/** A model's item of one kind (its `data`, `mapping`, `train` …), if it has one. */
+export function modelItem<K extends ModelItem["kind"]>(m: ModelDecl, kind: K): Extract<ModelItem, { kind: K }> | undefined {
+  return m.items.find((i): i is Extract<ModelItem, { kind: K }> => i.kind === kind);
+}

@@ -41,6 +41,8 @@ export function dims(firstOptional = false): BuiltinParam[] {
 export interface BuiltinOptions {
   variadic?: boolean;
   sparsity?: boolean;
+  drawsPrior?: boolean;
+  values?: readonly [number, number];
 }
 
 /** A maker for one context: `const layer = maker("layer"); layer("dense", [...], "doc")`. */
@@ -49,6 +51,8 @@ export function maker(context: BuiltinContext) {
     const b: Builtin = { name, context, params, doc };
     if (options.variadic) b.variadic = true;
     if (options.sparsity) b.sparsity = true;
+    if (options.drawsPrior) b.drawsPrior = true;
+    if (options.values) b.values = options.values;
     return b;
   };
 }

@@ -39,21 +39,25 @@ export const METRICS: readonly Builtin[] = [
     "cluster_proportions",
     [samples(10000), classifier()],
     "the share of generated samples per class (classified by a classifier trained on the data), next to the data's own label shares (Table 3: learned proportions should track them)",
+    { drawsPrior: true },
   ),
   metric(
     "sample_uncertainty",
     [opt("threshold", "Real", 0.8, undefined, UNIT_OPEN), samples(), classifier()],
     "fraction of generated samples whose most likely class has probability below `threshold`: samples between clusters (lower is better for clustered data)",
+    { drawsPrior: true },
   ),
   metric(
     "region_mass",
     [req("center", "Real[]", "a point in data space, e.g. [0, 0]"), req("radius", "Real"), samples()],
     "fraction of generated samples within `radius` of `center`: near 0 where the model recovers a hole or a gap between clusters",
+    { drawsPrior: true },
   ),
   metric(
     "fid_small",
     [samples(), opt("features", "String", "classifier", '"classifier" (the class probabilities of a multinomial logistic regression trained on the training data) or "pixels" (raw values, or 100 average-pooled blocks for larger points)')],
     "Fréchet distance between generated samples and test data in the feature space of a small classifier the tool trains itself (no Inception network can be downloaded here, and Inception features mean little on 28×28 digits): comparable within this tool only, not with published FIDs",
+    { drawsPrior: true },
   ),
   metric(
     "mig",

@@ -56,6 +56,7 @@ const softIntro: SchemeDescriptor = {
   context: "scheme",
   kind: "soft_intro",
   players: ["encoder", "decoder"],
+  drawsPrior: true,
   lower: (_a, num) => ({
     kind: "soft_intro",
     betaRec: num("beta_rec"),

@@ -46,4 +46,9 @@ export interface Builtin {
   /** encourages or measures sparse representations (a penalty using it, or the metric, makes
    *  ModelIR.sparse true, and the report shows its sparsity section) */
   sparsity?: true;
+  /** a metric or training scheme that decodes samples of the prior (y ~ p(y), z = g(y)): impossible
+   *  when the mapping reads x (IV5091) */
+  drawsPrior?: true;
+  /** a data source's value range, known before loading (IV5003 checks the likelihood's support against it) */
+  values?: readonly [number, number];
 }

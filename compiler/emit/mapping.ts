@@ -91,6 +91,10 @@ export class MappingEmitter {
     switch (op) {
       case "input":
         return { expr: "y", batched: true, rank: this.g.input.shape.length };
+      case "data":
+        // a mapping conditioned on x (IV5090): the datapoints of y's rows, from the context
+        this.e.imports.add("mappingData");
+        return { expr: "mappingData(c)", batched: true, rank: node.shape.length };
       case "const": {
         const v = a?.value as Value;
         const expr =

@@ -3,6 +3,8 @@
 // output against. Its types must equal compiler/ir/types.ts (checked at the bottom, at compile time);
 // prior nodes come from the prior descriptors. Mapping nodes' attrs are checked per op.
 import { z } from "zod";
+import { lookupBuiltin } from "../builtins";
+import { LIKELIHOOD_IR } from "../builtins/likelihoods";
 import { OBJECTIVE_IR } from "../builtins/objectives";
 import { PRIOR_IR } from "../builtins/priors";
 import { SCHEME_IR } from "../builtins/schemes";
@@ -34,7 +36,7 @@ const layer = z.discriminatedUnion("kind", [
 const network: z.ZodType<NetworkIR> = z.object({ name: z.string(), input: shape, output: shape, layers: z.array(layer) });
 
 const OPS = [
-  "input", "const", "param", "apply",
+  "input", "data", "const", "param", "apply",
   "add", "sub", "mul", "div", "pow", "neg",
   "abs", "sqrt", "log", "exp", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "tanh",
   "sigmoid", "softplus", "relu", "leaky_relu", "sign", "floor", "round", "min", "max", "clip",
@@ -104,7 +106,6 @@ const settings = z.object({
   backend: z.string(),
 });
 
-const scale = z.union([positive, z.literal("learned")]);
 
 export const MODEL_IR_SCHEMA = z.object({
   irVersion: z.literal(IR_VERSION),
@@ -122,11 +123,7 @@ export const MODEL_IR_SCHEMA = z.object({
     penalties: z.array(z.object({ name: z.string(), node: z.int().min(0), at })),
   }),
   decoder: network,
-  likelihood: z.discriminatedUnion("kind", [
-    z.object({ kind: z.literal("bernoulli") }),
-    z.object({ kind: z.literal("gaussian"), sigma: scale, logSigma: id.optional() }),
-    z.object({ kind: z.literal("laplace"), scale, logScale: id.optional() }),
-  ]),
+  likelihood: LIKELIHOOD_IR,
   objective: OBJECTIVE_IR,
   train: z.object({
     optimizer,
@@ -151,8 +148,17 @@ export function validateIR(json: unknown): { ir: ModelIR; issues?: undefined } |
     return { issues: [{ path: "irVersion", message: `is ${JSON.stringify(version)}, this intel-vae reads IR ${IR_VERSION}` }] };
   }
   const r = MODEL_IR_SCHEMA.safeParse(json);
-  if (r.success) return { ir: r.data as ModelIR };
+  if (r.success) return { ir: withMetricDefaults(r.data as ModelIR) };
   return { issues: r.error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(the file)", message: i.message })) };
+}
+
+/** An ir.json written before a metric gained a parameter lacks it: the table's default fills it in,
+ *  so the runtime, which reads every argument without a fallback, sees what a fresh lowering writes. */
+function withMetricDefaults(ir: ModelIR): ModelIR {
+  for (const m of ir.evaluate) {
+    for (const p of lookupBuiltin("metric", m.name)?.params ?? []) if (!(p.name in m.args)) m.args[p.name] = (p.default ?? null) as Value;
+  }
+  return ir;
 }
 
 // The schema and the TypeScript types describe the same JSON (a compile-time check).

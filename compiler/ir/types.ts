@@ -7,6 +7,7 @@
 //
 // Shapes never include the batch axis; the runtime adds it in front.
 
+import type { LikelihoodIR } from "../builtins/likelihoods";
 import type { PriorIR } from "../builtins/priors";
 import type { ObjectiveIR } from "../builtins/objectives";
 import type { Player, SchemeIR } from "../builtins/schemes";
@@ -159,6 +160,7 @@ export interface NodeIR {
 
 export type OpName =
   | "input" // the intermediary y
+  | "data" // the datapoint x of y's row (a mapping conditioned on x: IV5090; no prior samples then)
   | "const" // attrs.value: number | number[] (nested), broadcastable; ±1e39 is ±∞ (JSON has no ∞)
   | "param" // attrs.id: a learnable tensor from ModelIR.params
   | "apply" // attrs.network: NetworkIR, applied to inputs[0]
@@ -185,10 +187,8 @@ export interface PenaltyIR {
 
 // ---------- likelihood, objective, training, evaluation ----------
 
-export type LikelihoodIR =
-  | { kind: "bernoulli" } // decoder emits logits
-  | { kind: "gaussian"; sigma: number | "learned"; logSigma?: string /* param id when learned */ }
-  | { kind: "laplace"; scale: number | "learned"; logScale?: string };
+/** `ir.likelihood`: its node per likelihood, described in compiler/builtins/likelihoods/ (one schema). */
+export type { LikelihoodIR };
 
 /** `ir.objective`: its node per objective, described in compiler/builtins/objectives.ts (one schema). */
 export type { ObjectiveIR };

@@ -4,6 +4,7 @@
 // The lowering never throws: what it cannot lower is one IV9001 diagnostic at the construct.
 import { createHash } from "node:crypto";
 import type { Expr, ModelDecl, Span } from "../../grammar/ast";
+import { usesOf } from "../names/symbols";
 import type { CheckResult } from "../check";
 import { diagnostic, hasErrors, type Diagnostic } from "../diagnostics/diagnostic";
 import { validateIR } from "../ir/schema";
@@ -146,6 +147,9 @@ function lowerMapping(lw: Lowering, decl: ModelDecl, shapes: ModelShapes, yName:
   if (!m) return g.finish(0);
   const inter = item(decl, "IntermediaryItem")!;
   const s: Scope = { env: shapes.mapping, locals: new Map([[inter.name, { kind: "node", id: 0 }]]), path: "mapping" };
+  // a mapping conditioned on the data x (IV5090) reads it through one `data` node, right after y's
+  const data = item(decl, "DataItem")!;
+  if (usesOf(lw.names.resolution, data.name, m.value).length) s.locals.set(data.name, { kind: "node", id: g.add("data", [], lw.shape(shapes.data, data.span), data.span, undefined) });
   const mx = { lw, g };
   const out = tensor(mx, lowerExpr(mx, m.value, s), m.value, s);
   const want = lw.shape(shapes.representation, m.value.span);

@@ -2,10 +2,11 @@
 // training settings and metrics. Their arguments are literal values (the model rules already range-
 // checked them): folded as written, defaults filled in from compiler/builtins/.
 import { dirname, isAbsolute, resolve } from "node:path";
-import type { Call, Expr, ModelDecl, ModelItem, Span } from "../../grammar/ast";
+import { modelItem, type Call, type Expr, type ModelDecl, type ModelItem, type Span } from "../../grammar/ast";
 import type { Builtin } from "../builtins/types";
 import { TRAIN_SETTINGS } from "../builtins";
 import { lookupBuiltin } from "../builtins";
+import { likelihoodByName } from "../builtins/likelihoods";
 import { objectiveByName } from "../builtins/objectives";
 import { groupArgs, groupsOfPart, partOfParam } from "../builtins/optimizer-groups";
 import { priorByName } from "../builtins/priors";
@@ -22,9 +23,7 @@ import type { NetworkInstance } from "../types/context";
 
 export type Item<K extends ModelItem["kind"]> = Extract<ModelItem, { kind: K }>;
 
-export function item<K extends ModelItem["kind"]>(m: ModelDecl, kind: K): Item<K> | undefined {
-  return m.items.find((i) => i.kind === kind) as Item<K> | undefined;
-}
+export const item = modelItem;
 
 export interface Slot {
   call: Call;
@@ -84,9 +83,6 @@ const num = (v: Value, what: string, span: Span): number => {
 
 // ---------- data ----------
 
-/** Value ranges known before the file is read; everything else is null (unknown or unbounded). */
-const DATA_RANGE: Record<string, [number, number]> = { mnist: [0, 1], fashion_mnist: [0, 1], dsprites: [0, 1] };
-
 /** The data arguments that name files: a relative one is relative to the spec's folder (the IR holds it resolved). */
 const FILE_ARGS = ["path", "labels"];
 
@@ -98,7 +94,7 @@ export function lowerData(lw: Lowering, d: Item<"DataItem">, shape: number[]): D
     const v = args[k];
     if (typeof v === "string" && v !== "" && !isAbsolute(v)) args[k] = resolve(specDir, v);
   }
-  return { name: d.name.name, source: s.builtin.name, args, shape, range: DATA_RANGE[s.builtin.name] ?? null, at: lw.at(d.span) };
+  return { name: d.name.name, source: s.builtin.name, args, shape, range: s.builtin.values?.every(Number.isFinite) ? [s.builtin.values[0], s.builtin.values[1]] : null, at: lw.at(d.span) };
 }
 
 // ---------- prior ----------
@@ -130,25 +126,14 @@ export function lowerPrior(lw: Lowering, e: Expr, shape: number[], data: number[
 
 export function lowerLikelihood(lw: Lowering, e: Expr, data: number[]): LikelihoodIR {
   const { builtin, args, call } = slot(lw, e);
-  const scale = (key: "sigma" | "scale"): number | "learned" => {
-    const v = args[key]!;
-    if (v === "learned") return v;
-    return num(v, `${builtin.name}'s ${key}`, call.span);
-  };
-  switch (builtin.name) {
-    case "Bernoulli":
-      return { kind: "bernoulli" };
-    case "Gaussian": {
-      // A learned σ is one log σ per data coordinate, starting at σ = 1.
-      const sigma = scale("sigma");
-      return sigma === "learned" ? { kind: "gaussian", sigma, logSigma: lw.param("likelihood/log_sigma", data, { kind: "zeros" }, call.span) } : { kind: "gaussian", sigma };
-    }
-    case "Laplace": {
-      const s = scale("scale");
-      return s === "learned" ? { kind: "laplace", scale: s, logScale: lw.param("likelihood/log_scale", data, { kind: "zeros" }, call.span) } : { kind: "laplace", scale: s };
-    }
-  }
-  throw new LowerError(`the likelihood '${builtin.name}' has no lowering`, call.span);
+  const d = likelihoodByName(builtin.name);
+  if (!d) throw new LowerError(`the likelihood '${builtin.name}' has no descriptor`, call.span);
+  return d.lower({
+    args,
+    num: (k) => num(args[k]!, `${builtin.name}'s ${k}`, call.span),
+    data,
+    param: (id, pshape, init) => lw.param(id, pshape, init, call.span),
+  }) as LikelihoodIR;
 }
 
 // ---------- objective, training, evaluation ----------

@@ -1,5 +1,5 @@
 // What a name refers to after resolution; later stages (types, bias checks, lowering) read this table.
-import type { BiasDecl, Call, Ident, ModelDecl, Name, NetworkDecl } from "../../grammar/ast";
+import type { BiasDecl, Call, Ident, ModelDecl, Name, NetworkDecl, Span } from "../../grammar/ast";
 import type { Builtin } from "../builtins/types";
 import type { Module } from "./modules";
 
@@ -24,6 +24,17 @@ export type DeclSym = Extract<Sym, { kind: "bias" | "network" | "model" }>;
 
 /** Resolution of every name and call the checker visited. */
 export type Resolution = Map<Name | Call, Sym>;
+
+/** The names inside `within` (by span) that resolve to the local `ident`, in source order: a
+ *  mapping's uses of the model's data variable (IV5090, and the lowering's `data` node). */
+export function usesOf(resolution: Resolution, ident: Ident, within: { span: Span }): (Name | Call)[] {
+  const w = within.span;
+  const out: (Name | Call)[] = [];
+  for (const [n, sym] of resolution) {
+    if (sym.kind === "local" && sym.ident === ident && n.span.file === w.file && n.span.offset >= w.offset && n.span.end <= w.end) out.push(n);
+  }
+  return out.sort((a, b) => a.span.offset - b.span.offset);
+}
 
 export function describe(sym: Sym): string {
   switch (sym.kind) {

@@ -2,7 +2,7 @@
 // argument, `train.batch` the train block's entry, `latent.dim` the intermediary's size. The result
 // is a text edit of the spec (replace a value, or insert a named argument or entry), so that the
 // edited spec goes through every check of the compiler like one written by hand.
-import type { Call, Expr, ModelDecl, ModelItem, Span } from "../../grammar/ast";
+import { modelItem, type Call, type Expr, type ModelDecl, type ModelItem, type Span } from "../../grammar/ast";
 import type { Module } from "../names/modules";
 import { lookupBuiltin, TRAIN_SETTINGS, type BuiltinContext } from "../builtins";
 
@@ -24,7 +24,7 @@ interface CallBlock {
   implicitInput: boolean;
 }
 
-const item = <K extends ModelItem["kind"]>(m: ModelDecl, kind: K) => m.items.find((i): i is Extract<ModelItem, { kind: K }> => i.kind === kind);
+const item = modelItem;
 const trainEntry = (m: ModelDecl, key: string) => item(m, "TrainItem")?.entries.find((e) => e.key.name === key);
 
 export const CALL_BLOCKS: readonly CallBlock[] = [

@@ -1,8 +1,9 @@
 // Model rules (IV5xxx): N(0, I) makes an InteL-VAE, the likelihood's support fits the data,
 // hyperparameters are in range, metrics measure a latent. Runs on resolved names and literal values.
-import type { Call, Expr, ModelDecl, ModelItem } from "../../grammar/ast";
+import { modelItem as item, type Call, type Expr, type ModelDecl } from "../../grammar/ast";
 import type { Builtin } from "../builtins/types";
 import { CONSTRAINABLE_TERMS } from "../builtins/objectives-constrained";
+import { likelihoodByName } from "../builtins/likelihoods";
 import { priorByName } from "../builtins/priors";
 import { groupArgs } from "../builtins/optimizer-groups";
 import { TRAIN_SETTINGS } from "../builtins/train-settings";
@@ -10,25 +11,12 @@ import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic";
 import type { NameCheck } from "../names/check-names";
 import type { LoadedModules } from "../names/modules";
 import { callsIn } from "../names/args";
+import { checkDataMapping } from "./data-mapping";
 import { checkFlowPrior } from "./flow-prior";
 import { argExpr, argValue, constValue } from "./const-eval";
 import { checkLogvarClip } from "./logvar-clip";
 import { checkTrainGroups } from "./train-groups";
 import { CHOICES, describeChoices, describeRange, inRange, RANGES } from "./ranges";
-
-/** Value ranges of the data sources whose values are known before loading. */
-const DATA_RANGE: Record<string, [number, number]> = {
-  mnist: [0, 1],
-  fashion_mnist: [0, 1],
-  ring: [-Infinity, Infinity],
-  square: [-Infinity, Infinity],
-  star: [-Infinity, Infinity],
-  figure_eight: [-Infinity, Infinity],
-  two_gaussians: [-Infinity, Infinity],
-  gaussian_clusters: [-Infinity, Infinity],
-  sparse_vectors: [-Infinity, Infinity],
-  dsprites: [0, 1],
-};
 
 const analyticKl = (name: string): boolean => priorByName(name)?.analyticKl ?? false;
 
@@ -54,9 +42,6 @@ function slotBuiltin(e: Expr, names: NameCheck): Slot | undefined {
   return { call, builtin: sym.builtin };
 }
 
-function item<K extends ModelItem["kind"]>(m: ModelDecl, kind: K): Extract<ModelItem, { kind: K }> | undefined {
-  return m.items.find((i) => i.kind === kind) as Extract<ModelItem, { kind: K }> | undefined;
-}
 
 function checkModel(m: ModelDecl, names: NameCheck, out: Diagnostic[]): void {
   const data = item(m, "DataItem");
@@ -68,11 +53,13 @@ function checkModel(m: ModelDecl, names: NameCheck, out: Diagnostic[]): void {
 
   if (prior) checkPrior(m, prior, out, names);
   checkTrainGroups(m, out);
-  if (likelihood?.builtin.name === "Bernoulli" && dataSlot) {
-    const range = DATA_RANGE[dataSlot.builtin.name];
-    if (range && (range[0] < 0 || range[1] > 1)) {
+  checkDataMapping(m, names, out);
+  const support = likelihood && likelihoodByName(likelihood.builtin.name)?.support;
+  if (support && dataSlot) {
+    const range = dataSlot.builtin.values;
+    if (range && (range[0] < support[0] || range[1] > support[1])) {
       out.push(
-        diagnostic("IV5003", decoder!.likelihood.span, `a Bernoulli likelihood needs data in [0, 1], but '${dataSlot.builtin.name}' yields values anywhere in the reals`, {
+        diagnostic("IV5003", decoder!.likelihood.span, `a ${likelihood.builtin.name} likelihood needs data in [${support[0]}, ${support[1]}], but '${dataSlot.builtin.name}' yields values anywhere in the reals`, {
           labels: [{ span: data!.source.span, message: "the data comes from here" }],
           hint: "use a Gaussian likelihood, e.g. `: Gaussian(sigma: 0.1)`",
         }),

@@ -58,7 +58,7 @@ export function loadSource(data: DataIR, runSeed: number, split: "train" | "test
   if (data.source === "npy") return loadNpySource(a, fileSeed);
   if (isSynthetic(data.source)) return generateSynthetic(data.source, a, seed);
   if (data.source === "dsprites") return generateDsprites(a, seed);
-  throw new DataError(`data source '${data.source}' is not supported by the runtime yet (supported: mnist, fashion_mnist, idx, csv, npy, ring, square, star, figure_eight, two_gaussians, gaussian_clusters, sparse_vectors, dsprites)`);
+  throw new DataError(`data source '${data.source}' is not supported by the runtime yet (supported: mnist, fashion_mnist, idx, csv, npy, ring, square, star, figure_eight, two_moons, two_gaussians, gaussian_clusters, sparse_vectors, dsprites)`);
 }
 
 /** Holds out `validation` points (a seeded choice), keeping both parts in source order. */

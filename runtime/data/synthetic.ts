@@ -6,7 +6,7 @@ import { mulberry32, normalFrom, randomInt } from "../random/seeds";
 import { DataError, makeDataset, type Dataset } from "./dataset";
 import { applyMultipliers } from "./transforms";
 
-export const SYNTHETIC_SOURCES = ["ring", "square", "star", "figure_eight", "two_gaussians", "gaussian_clusters", "sparse_vectors"] as const;
+export const SYNTHETIC_SOURCES = ["ring", "square", "star", "figure_eight", "two_moons", "two_gaussians", "gaussian_clusters", "sparse_vectors"] as const;
 export type SyntheticSource = (typeof SYNTHETIC_SOURCES)[number];
 
 export const isSynthetic = (s: string): s is SyntheticSource => (SYNTHETIC_SOURCES as readonly string[]).includes(s);
@@ -85,6 +85,18 @@ export function generateSynthetic(source: SyntheticSource, args: Args, seed: num
       point = () => {
         const t = 2 * Math.PI * rand();
         return [s * Math.cos(t), s * Math.sin(t) * Math.cos(t)];
+      };
+      break;
+    }
+    case "two_moons": {
+      // scikit-learn's make_moons, scaled: the upper moon s·(cos t, sin t) and the lower one
+      // s·(1 − cos t, ½ − sin t), t uniform on [0, π]; equal halves in label order
+      const s = num(args, "scale", 1, source);
+      labels = new Int32Array(n);
+      for (let i = 0; i < n; i++) labels[i] = i < Math.ceil(n / 2) ? 0 : 1;
+      point = (i) => {
+        const t = Math.PI * rand();
+        return labels![i] === 0 ? [s * Math.cos(t), s * Math.sin(t)] : [s * (1 - Math.cos(t)), s * (0.5 - Math.sin(t))];
       };
       break;
     }

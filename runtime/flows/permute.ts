@@ -3,6 +3,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { FlowLayerIR } from "../../compiler/ir/types";
 import { shuffledIndices } from "../random/seeds";
+import { permutationMatrix } from "../ops/gather";
 import type { FlowLayer } from "./layer";
 
 /** The permutation's indices: coordinate i of the output is coordinate perm[i] of the input. */
@@ -12,23 +13,24 @@ export function permutation(dim: number, order: "reverse" | "random", seed: numb
 }
 
 export class Permute implements FlowLayer {
-  private readonly forward: tf.Tensor1D;
-  private readonly backward: tf.Tensor1D;
+  // permutation matrices, not tf.gather: its gradient has no wasm kernel
+  private readonly forward: tf.Tensor2D;
+  private readonly backward: tf.Tensor2D;
 
   constructor(ir: Extract<FlowLayerIR, { kind: "permute" }>, dim: number) {
     const perm = permutation(dim, ir.order, ir.seed);
     const inv = new Int32Array(dim);
     perm.forEach((p, i) => (inv[p] = i));
-    this.forward = tf.keep(tf.tensor1d(perm, "int32"));
-    this.backward = tf.keep(tf.tensor1d(inv, "int32"));
+    this.forward = tf.keep(permutationMatrix(Array.from(perm)));
+    this.backward = tf.keep(permutationMatrix(Array.from(inv)));
   }
 
   normalize(y: tf.Tensor2D): { u: tf.Tensor2D; logDet: tf.Tensor1D } {
-    return { u: tf.gather(y, this.forward, 1) as tf.Tensor2D, logDet: tf.zeros([y.shape[0]]) as tf.Tensor1D };
+    return { u: tf.matMul(y, this.forward), logDet: tf.zeros([y.shape[0]]) as tf.Tensor1D };
   }
 
   generate(u: tf.Tensor2D): tf.Tensor2D {
-    return tf.gather(u, this.backward, 1) as tf.Tensor2D;
+    return tf.matMul(u, this.backward);
   }
 
   dispose(): void {

@@ -9,7 +9,25 @@ import { constTensor, type Val } from "./values";
 export interface MapContext extends BuiltinContext {
   /** runs an `apply` node's network on a batched input */
   apply(net: NetworkIR, x: tf.Tensor, nodeIndex: number): tf.Tensor;
+  /** the datapoints of y's rows, for a `data` node (a mapping conditioned on x) */
+  data?: tf.Tensor;
 }
+
+/** A mapping conditioned on x was asked for z without datapoints: a draw from the prior has none. */
+export class MappingNeedsDataError extends Error {
+  constructor() {
+    super("the mapping reads the data x (z = g(y, x), IV5090), so z exists only for a datapoint: there are no samples from the prior, so `intel sample`, `intel export`, `intel explore` and the sample metrics are unavailable for this model (the report leaves its samples out)");
+  }
+}
+
+/** The `data` node's value: the context's datapoints, or MappingNeedsDataError. */
+export function mappingData(c: { data?: tf.Tensor }): tf.Tensor {
+  if (!c.data) throw new MappingNeedsDataError();
+  return c.data;
+}
+
+/** Does the mapping read the data (a `data` node)? */
+export const readsData = (g: GraphIR): boolean => g.nodes.some((n) => n.op === "data");
 
 export interface MapResult {
   z: tf.Tensor;
@@ -106,6 +124,8 @@ export class GraphEvaluator {
     switch (op) {
       case "input":
         return { t: y, batched: true };
+      case "data":
+        return { t: mappingData(ctx), batched: true };
       case "const":
         return { t: this.consts.get(i)!, batched: false };
       case "param": {

@@ -2,6 +2,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { NodeIR, Value } from "../../compiler/ir/types";
 import { align, asFloat, num, rankOf, tensorAxis, withBatch, type Val } from "./values";
+import { gatherAxis } from "../ops/gather";
 
 type Attrs = NodeIR["attrs"];
 
@@ -223,22 +224,9 @@ function range(start: number, stop: number, step: number): number[] {
   return out;
 }
 
-/**
- * Entries `idx` along tensor axis `ax`, built from slices and a concat: tf.gather's gradient needs
- * UnsortedSegmentSum, which wasm lacks. Contiguous runs become one slice each.
- */
+/** Entries `idx` along tensor axis `ax` (runtime/ops/gather.ts: with a gradient on wasm too). */
 export function gather(v: Val, ax: number, idx: number[], keepAxis: boolean): Val {
-  const n = v.t.shape[ax]!;
-  const parts: tf.Tensor[] = [];
-  for (let i = 0; i < idx.length; ) {
-    const first = idx[i]! < 0 ? idx[i]! + n : idx[i]!;
-    if (first < 0 || first >= n) throw new Error(`index ${idx[i]} is out of range for an axis of size ${n}`);
-    let len = 1;
-    while (i + len < idx.length && (idx[i + len]! < 0 ? idx[i + len]! + n : idx[i + len]!) === first + len) len++;
-    parts.push(tf.slice(v.t, v.t.shape.map((_, j) => (j === ax ? first : 0)), v.t.shape.map((d, j) => (j === ax ? len : d))));
-    i += len;
-  }
-  const t = parts.length === 1 ? parts[0]! : tf.concat(parts, ax);
+  const t = gatherAxis(v.t, ax, idx);
   return { t: keepAxis ? t : tf.squeeze(t, [ax]), batched: v.batched };
 }
 

@@ -34,17 +34,30 @@ export interface MetricContext {
 /** Most rows a data classifier trains on (a seeded subset beyond that keeps `intel eval` quick). */
 export const CLASSIFIER_MAX_TRAIN = 5000;
 
-type Args = Record<string, Value>;
-const num = (a: Args, k: string, d: number): number => (typeof a[k] === "number" ? (a[k] as number) : d);
-const bool = (a: Args, k: string, d: boolean): boolean => (typeof a[k] === "boolean" ? (a[k] as boolean) : d);
-const str = (a: Args, k: string, d: string): string => (typeof a[k] === "string" ? (a[k] as string) : d);
+/** A metric's arguments as the lowering wrote them, every default filled in (compiler/builtins/metrics.ts
+ *  is the one place defaults live): a missing or mistyped one is an internal error, not a fallback. */
+class Args {
+  constructor(
+    private readonly metric: string,
+    readonly raw: Record<string, Value>,
+  ) {}
+  private get<T>(k: string, ok: (v: Value) => boolean, what: string): T {
+    const v = this.raw[k];
+    if (v === undefined || !ok(v)) throw new Error(`internal error: ${this.metric}'s argument '${k}' is ${JSON.stringify(v)} in the IR, not ${what}`);
+    return v as T;
+  }
+  num = (k: string): number => this.get(k, (v) => typeof v === "number", "a number");
+  bool = (k: string): boolean => this.get(k, (v) => typeof v === "boolean", "a boolean");
+  str = (k: string): string => this.get(k, (v) => typeof v === "string", "a string");
+  nums = (k: string): number[] => this.get(k, (v) => Array.isArray(v) && v.every((e) => typeof e === "number"), "a list of numbers");
+}
 
 
 /** `z` names the model's y (the latent's name) or anything else: the representation z. */
-const whichLatent = (ir: ModelIR, a: Args): "y" | "z" => (a.z === ir.latent.name ? "y" : "z");
+const whichLatent = (ir: ModelIR, a: Args): "y" | "z" => (a.raw.z === ir.latent.name ? "y" : "z");
 
 function classifierKind(a: Args): ClassifierKind {
-  const c = str(a, "classifier", "logistic");
+  const c = a.str("classifier");
   if (c !== "logistic" && c !== "forest") throw new Error(`classifier must be "logistic" or "forest", got "${c}"`);
   return c;
 }
@@ -67,101 +80,122 @@ function samples(ctx: MetricContext, n: number, counter: number): Float32Array {
   return tf.tidy(() => ctx.model.sample(n, deriveSeed(ctx.seed, "sample", counter)).dataSync() as Float32Array).slice();
 }
 
-/** One metric's value. */
+type MetricImpl = (a: Args, ctx: MetricContext, cache: Map<string, Classifier>) => unknown;
+
+/** One implementation per metric of compiler/builtins/metrics.ts, except those FROM_SPLIT. */
+const METRIC_IMPLS: Record<string, MetricImpl> = {
+  hoyer(a, ctx) {
+    const { model, test } = ctx;
+    const which = whichLatent(model.ir, a);
+    const { z, dim } = latentCodes(model, test, which, { batch: ctx.batch, sample: a.bool("sample"), seed: ctx.seed });
+    const r = hoyerSparsity(z, test.n, dim);
+    return { value: Number.isNaN(r.value) ? null : r.value, latent: which, dims: r.dims, constant_dims: r.constantDims, zero_points: r.zeroPoints, points: test.n };
+  },
+  iwae_nll(a, ctx) {
+    const { model, test } = ctx;
+    const r = iwaeNll(model, test, { k: a.num("k"), points: a.num("points"), batch: ctx.batch, seed: ctx.seed, ...(ctx.progress ? { progress: ctx.progress } : {}) });
+    return { value: r.nll, k: r.k, points: r.points };
+  },
+  fewshot(a, ctx) {
+    const { model, test } = ctx;
+    if (!test.labels) return { skipped: "the data has no labels" };
+    const which = whichLatent(model.ir, a);
+    const { z, dim } = latentCodes(model, test, which, { batch: ctx.batch });
+    const sizes = a.nums("sizes");
+    const balanced = a.bool("balanced");
+    const r = fewshot(z, test.n, dim, test.labels, { sizes, repeats: a.num("repeats"), classifier: classifierKind(a), seed: ctx.seed, balanced });
+    return { latent: which, classifier: r.classifier, balanced, sizes: r.rows, ...(r.notes.length ? { notes: r.notes } : {}) };
+  },
+  mig(a, ctx) {
+    const { model, test } = ctx;
+    const f = test.factors;
+    if (!f) return { skipped: "the data has no known factors (dsprites has)" };
+    const which = whichLatent(model.ir, a);
+    const { z, dim } = latentCodes(model, test, which, { batch: ctx.batch });
+    const r = mig(z, test.n, dim, f, a.num("bins"));
+    const sizes = a.nums("sizes");
+    const o = { sizes, repeats: a.num("repeats"), classifier: classifierKind(a), seed: ctx.seed };
+    const fewshotBy = factorClasses(f, test.n, a.num("classes")).map((labels, k) => ({ factor: f.names[k]!, ...fewshot(z, test.n, dim, labels, o) }));
+    return { value: Number.isNaN(r.value) ? null : r.value, latent: which, bins: a.num("bins"), points: test.n, factors: r.factors, fewshot: fewshotBy };
+  },
+  cluster_proportions(a, ctx, cache) {
+    const { model, test } = ctx;
+    const kind = classifierKind(a);
+    const clf = dataClassifier(ctx, kind, cache);
+    if (!clf) return { skipped: "the data has no labels" };
+    const n = a.num("samples");
+    const s = samples(ctx, n, 1);
+    const learned = learnedSplit(model);
+    const split = learned.learned as { b?: number } | undefined;
+    if (split?.b !== undefined && test.labels) learned.learned = { ...split, ...zerosSide(model, test, ctx.batch, split.b) };
+    return { samples: n, classifier: kind, generated: classProportions(clf, s, n), data: labelProportions(ctx.train.labels!, clf.classes), ...learned };
+  },
+  sample_uncertainty(a, ctx, cache) {
+    const { test } = ctx;
+    const kind = classifierKind(a);
+    const clf = dataClassifier(ctx, kind, cache);
+    if (!clf) return { skipped: "the data has no labels" };
+    const n = a.num("samples");
+    const threshold = a.num("threshold");
+    const s = samples(ctx, n, 2);
+    // Table 2's other rows: the share of each class among the samples, and the data's own row (the
+    // same classifier on the test images)
+    const data = test.labels ? { value: sampleUncertainty(clf, test.x, test.n, threshold), proportions: labelProportions(test.labels, clf.classes), points: test.n } : null;
+    return { value: sampleUncertainty(clf, s, n, threshold), threshold, samples: n, classifier: kind, generated: classProportions(clf, s, n), ...(data ? { data } : {}) };
+  },
+  region_mass(a, ctx) {
+    const { model } = ctx;
+    const center = a.nums("center");
+    const radius = a.num("radius");
+    const n = a.num("samples");
+    if (center.length !== sizeOf(model.ir.data.shape)) return { skipped: `center has ${center.length} coordinates but datapoints have ${sizeOf(model.ir.data.shape)}` };
+    return { value: regionMass(samples(ctx, n, 3), n, center, radius), center, radius, samples: n };
+  },
+  active_dims(a, ctx) {
+    const { model, test } = ctx;
+    const which = whichLatent(model.ir, a);
+    const { z, dim } = latentCodes(model, test, which, { batch: ctx.batch });
+    const r = activeDims(z, test.n, dim, a.num("threshold"));
+    return { value: r.count, of: dim, latent: which, threshold: a.num("threshold"), variances: r.variances };
+  },
+  fid_small(a, ctx, cache) {
+    const { model, test } = ctx;
+    const n = a.num("samples");
+    const features = a.str("features");
+    const real = test.n > n ? subset(test, Array.from({ length: n }, (_, i) => i)) : test;
+    const gen = samples(ctx, n, 4);
+    const shape = model.ir.data.shape;
+    if (features === "pixels") {
+      const pool = poolFeatures(shape, FID_MAX_FEATURES);
+      if (!pool) return { skipped: `pixels: ${sizeOf(shape)} values per datapoint is too many for the covariance (at most ${FID_MAX_FEATURES}, or an image [H, W, C] or square flattened image to pool)` };
+      return { value: frechetDistance(pool.apply(gen, n), n, pool.apply(real.x, real.n), real.n, pool.dim), features: pool.describe, samples: n, data: real.n };
+    }
+    if (features !== "classifier") throw new Error(`fid_small: features must be "classifier" or "pixels", got "${features}"`);
+    const clf = dataClassifier(ctx, "logistic", cache);
+    if (!clf) return { skipped: "classifier features need labelled data" };
+    return {
+      value: frechetDistance(clf.predictProba(gen, n), n, clf.predictProba(real.x, real.n), real.n, clf.classes),
+      features: `class probabilities of a multinomial logistic regression trained on the data (${clf.classes} features; not a CNN)`,
+      samples: n,
+      data: real.n,
+    };
+  },
+};
+
+/** The metrics evaluateSplit computes with the loss terms (elbo, kl, recon_error). */
+
+/** The metrics evaluateSplit computes with the loss terms (elbo, kl, recon_error). */
+export const FROM_SPLIT = new Set(["elbo", "kl", "recon_error"]);
+
+/** Every metric name the runtime knows (a test checks the compiler's list against it). */
+export const RUNTIME_METRICS: readonly string[] = [...Object.keys(METRIC_IMPLS), ...FROM_SPLIT];
+
+/** One metric's value; null for those FROM_SPLIT. */
 export function computeMetric(m: MetricIR, ctx: MetricContext, cache: Map<string, Classifier> = new Map()): unknown {
-  const { model, test } = ctx;
-  const a = m.args;
-  switch (m.name) {
-    case "hoyer": {
-      const which = whichLatent(model.ir, a);
-      const { z, dim } = latentCodes(model, test, which, { batch: ctx.batch, sample: bool(a, "sample", false), seed: ctx.seed });
-      const r = hoyerSparsity(z, test.n, dim);
-      return { value: Number.isNaN(r.value) ? null : r.value, latent: which, dims: r.dims, constant_dims: r.constantDims, zero_points: r.zeroPoints, points: test.n };
-    }
-    case "iwae_nll": {
-      const r = iwaeNll(model, test, { k: num(a, "k", 500), points: num(a, "points", 1000), batch: ctx.batch, seed: ctx.seed, ...(ctx.progress ? { progress: ctx.progress } : {}) });
-      return { value: r.nll, k: r.k, points: r.points };
-    }
-    case "fewshot": {
-      if (!test.labels) return { skipped: "the data has no labels" };
-      const which = whichLatent(model.ir, a);
-      const { z, dim } = latentCodes(model, test, which, { batch: ctx.batch });
-      const sizes = Array.isArray(a.sizes) ? (a.sizes as number[]) : [10, 100, 1000];
-      const balanced = bool(a, "balanced", false);
-      const r = fewshot(z, test.n, dim, test.labels, { sizes, repeats: num(a, "repeats", 5), classifier: classifierKind(a), seed: ctx.seed, balanced });
-      return { latent: which, classifier: r.classifier, balanced, sizes: r.rows, ...(r.notes.length ? { notes: r.notes } : {}) };
-    }
-    case "mig": {
-      const f = test.factors;
-      if (!f) return { skipped: "the data has no known factors (dsprites has)" };
-      const which = whichLatent(model.ir, a);
-      const { z, dim } = latentCodes(model, test, which, { batch: ctx.batch });
-      const r = mig(z, test.n, dim, f, num(a, "bins", 20));
-      const sizes = Array.isArray(a.sizes) ? (a.sizes as number[]) : [100, 1000];
-      const o = { sizes, repeats: num(a, "repeats", 3), classifier: classifierKind(a), seed: ctx.seed };
-      const fewshotBy = factorClasses(f, test.n, num(a, "classes", 4)).map((labels, k) => ({ factor: f.names[k]!, ...fewshot(z, test.n, dim, labels, o) }));
-      return { value: Number.isNaN(r.value) ? null : r.value, latent: which, bins: num(a, "bins", 20), points: test.n, factors: r.factors, fewshot: fewshotBy };
-    }
-    case "cluster_proportions": {
-      const kind = classifierKind(a);
-      const clf = dataClassifier(ctx, kind, cache);
-      if (!clf) return { skipped: "the data has no labels" };
-      const n = num(a, "samples", 10000);
-      const s = samples(ctx, n, 1);
-      const learned = learnedSplit(model);
-      const split = learned.learned as { b?: number } | undefined;
-      if (split?.b !== undefined && test.labels) learned.learned = { ...split, ...zerosSide(model, test, ctx.batch, split.b) };
-      return { samples: n, classifier: kind, generated: classProportions(clf, s, n), data: labelProportions(ctx.train.labels!, clf.classes), ...learned };
-    }
-    case "sample_uncertainty": {
-      const kind = classifierKind(a);
-      const clf = dataClassifier(ctx, kind, cache);
-      if (!clf) return { skipped: "the data has no labels" };
-      const n = num(a, "samples", 2000);
-      const threshold = num(a, "threshold", 0.8);
-      const s = samples(ctx, n, 2);
-      // Table 2's other rows: the share of each class among the samples, and the data's own row (the
-      // same classifier on the test images)
-      const data = test.labels ? { value: sampleUncertainty(clf, test.x, test.n, threshold), proportions: labelProportions(test.labels, clf.classes), points: test.n } : null;
-      return { value: sampleUncertainty(clf, s, n, threshold), threshold, samples: n, classifier: kind, generated: classProportions(clf, s, n), ...(data ? { data } : {}) };
-    }
-    case "region_mass": {
-      const center = Array.isArray(a.center) ? (a.center as number[]) : [];
-      const radius = num(a, "radius", NaN);
-      const n = num(a, "samples", 2000);
-      if (center.length !== sizeOf(model.ir.data.shape)) return { skipped: `center has ${center.length} coordinates but datapoints have ${sizeOf(model.ir.data.shape)}` };
-      return { value: regionMass(samples(ctx, n, 3), n, center, radius), center, radius, samples: n };
-    }
-    case "active_dims": {
-      const which = whichLatent(model.ir, a);
-      const { z, dim } = latentCodes(model, test, which, { batch: ctx.batch });
-      const r = activeDims(z, test.n, dim, num(a, "threshold", 0.01));
-      return { value: r.count, of: dim, latent: which, threshold: num(a, "threshold", 0.01), variances: r.variances };
-    }
-    case "fid_small": {
-      const n = num(a, "samples", 2000);
-      const features = str(a, "features", "classifier");
-      const real = test.n > n ? subset(test, Array.from({ length: n }, (_, i) => i)) : test;
-      const gen = samples(ctx, n, 4);
-      const shape = model.ir.data.shape;
-      if (features === "pixels") {
-        const pool = poolFeatures(shape, FID_MAX_FEATURES);
-        if (!pool) return { skipped: `pixels: ${sizeOf(shape)} values per datapoint is too many for the covariance (at most ${FID_MAX_FEATURES}, or an image [H, W, C] or square flattened image to pool)` };
-        return { value: frechetDistance(pool.apply(gen, n), n, pool.apply(real.x, real.n), real.n, pool.dim), features: pool.describe, samples: n, data: real.n };
-      }
-      if (features !== "classifier") throw new Error(`fid_small: features must be "classifier" or "pixels", got "${features}"`);
-      const clf = dataClassifier(ctx, "logistic", cache);
-      if (!clf) return { skipped: "classifier features need labelled data" };
-      return {
-        value: frechetDistance(clf.predictProba(gen, n), n, clf.predictProba(real.x, real.n), real.n, clf.classes),
-        features: `class probabilities of a multinomial logistic regression trained on the data (${clf.classes} features; not a CNN)`,
-        samples: n,
-        data: real.n,
-      };
-    }
-    default:
-      return null; // elbo, kl, recon_error come from evaluateSplit
-  }
+  if (FROM_SPLIT.has(m.name)) return null;
+  const impl = METRIC_IMPLS[m.name];
+  if (!impl) throw new Error(`internal error: the metric '${m.name}' has no runtime implementation`);
+  return impl(new Args(m.name, m.args), ctx, cache);
 }
 
 /**
@@ -258,5 +292,3 @@ export function poolFeatures(shape: readonly number[], max: number): { dim: numb
   };
 }
 
-/** The split-level metrics that evaluateSplit already measures, by metric name. */
-export const FROM_SPLIT = new Set(["elbo", "kl", "recon_error"]);

@@ -2,7 +2,7 @@
 // stages (stages.ts): the IR interpreter's, or a program's emitted by `intel compile`.
 import * as tf from "@tensorflow/tfjs";
 import { IR_VERSION, type ModelIR, type NetworkIR, type NodeIR, type SourceRef } from "../../compiler/ir/types";
-import type { MapResult } from "../mapping/graph";
+import { MappingNeedsDataError, readsData, type MapResult } from "../mapping/graph";
 import { likelihoodMean, logLikelihood } from "../objectives/likelihood";
 import { iwaeEstimate, reparam, type Forward, type StageSeeds } from "../objectives/objective";
 import { makeQFlow, type QFlow } from "../objectives/q-flow";
@@ -47,6 +47,7 @@ class Model implements CompiledModel, Forward {
   /** the encoder flow of ObjectiveIR.qFlow; null: q(y|x) is the encoder's Gaussian */
   readonly qFlow: QFlow | null;
   readonly initFromData?: (pick: (k: number) => tf.Tensor) => void;
+  readonly readsData: boolean;
   /** seeds for calls that gave none (dropout in training without a seed): deterministic per model */
   private autoSeed = 0;
 
@@ -59,6 +60,7 @@ class Model implements CompiledModel, Forward {
     this.variables = stages.params;
     this.state = stages.state;
     this.qFlow = makeQFlow(ir.objective.qFlow, this.variables);
+    this.readsData = readsData(ir.mapping);
     // The VampPrior encodes its pseudo-inputs in evaluation mode (see runtime/priors/vamp.ts).
     // Its pseudo-inputs are learnable, so the encoder must pass gradients back to its input for them.
     this.prior = makePrior(ir.latent.prior, { latentDim: this.latentDim, params: this.variables, state: this.state, encode: (u) => this.encodeInput(u, false, 1, false) });
@@ -97,8 +99,9 @@ class Model implements CompiledModel, Forward {
     return this.qFlow ? this.qFlow.apply(y0, q.flow) : y0; // f(μ(x)) with an encoder flow
   }
 
-  map(y: tf.Tensor2D, training = false, seed?: number): MapResult {
-    return this.stages.mapping(this.mappingInput(y), { params: this.variables, state: this.state, training, seed: this.nextSeed(seed, STREAM.mapping) });
+  map(y: tf.Tensor2D, training = false, seed?: number, x?: tf.Tensor): MapResult {
+    const data = x && asFloat(x);
+    return this.stages.mapping(this.mappingInput(y), { params: this.variables, state: this.state, training, seed: this.nextSeed(seed, STREAM.mapping), ...(data ? { data } : {}) });
   }
 
   decode(z: tf.Tensor, training: boolean, seed?: number): tf.Tensor {
@@ -130,11 +133,11 @@ class Model implements CompiledModel, Forward {
     return shape.length > 1 ? (tf.reshape<tf.Rank>(y, [-1, ...shape]) as tf.Tensor2D) : y;
   }
 
-  mappingNonFinite(y: tf.Tensor2D): NodeIR | null {
+  mappingNonFinite(y: tf.Tensor2D, x?: tf.Tensor): NodeIR | null {
     // a scope, not tf.tidy: the result is plain data, and every tensor made here is dropped at the end
     tf.engine().startScope();
     try {
-      return this.stages.firstNonFinite?.(this.mappingInput(y), { params: this.variables, state: this.state, training: false, seed: 0 }) ?? null;
+      return this.stages.firstNonFinite?.(this.mappingInput(y), { params: this.variables, state: this.state, training: false, seed: 0, ...(x ? { data: x } : {}) }) ?? null;
     } finally {
       tf.engine().endScope();
     }
@@ -160,9 +163,9 @@ class Model implements CompiledModel, Forward {
       const y = this.qFlow ? this.qFlow.apply(y0, q.flow) : y0;
       if (this.qFlow && !finite(y)) return { what: "the encoder flow's output", at: null };
       const ms = s.mapping;
-      const node = this.stages.firstNonFinite?.(this.mappingInput(y), { params: this.variables, state: this.state, training: true, seed: ms }) ?? null;
+      const node = this.stages.firstNonFinite?.(this.mappingInput(y), { params: this.variables, state: this.state, training: true, seed: ms, data: xf }) ?? null;
       if (node) return { what: `the mapping's '${node.op}'${node.bias ? ` in bias '${node.bias}'` : ""}`, at: node.at };
-      const { z } = this.map(y, true, ms);
+      const { z } = this.map(y, true, ms, xf);
       if (!finite(this.decode(z, true, s.decoder))) return { what: "the decoder's output", at: lastLayer(this.ir.decoder) };
       return null;
     } finally {
@@ -175,6 +178,7 @@ class Model implements CompiledModel, Forward {
   }
 
   sample(n: number, seed: number): tf.Tensor {
+    if (this.readsData) throw new MappingNeedsDataError();
     return tf.tidy(() => {
       const y = this.prior ? this.prior.sample(n, seed) : (standardNormal([n, this.latentDim], deriveSeed(seed, STREAM.prior)) as tf.Tensor2D);
       const { z } = this.map(y, false, deriveSeed(seed, STREAM.mapping));

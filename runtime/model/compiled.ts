@@ -75,8 +75,13 @@ export interface CompiledModel {
    * (VampPrior init "data"); `pick(k)` returns k training points [k, ...data shape], seeded by the run.
    */
   initFromData?(pick: (k: number) => tf.Tensor): void;
-  /** z = g(y) and the mapping's penalties for this batch (training: batch norm / dropout in `apply` networks) */
-  map(y: tf.Tensor2D, training?: boolean, seed?: number): { z: tf.Tensor; penalties: Record<string, tf.Scalar> };
+  /**
+   * z = g(y) and the mapping's penalties for this batch (training: batch norm / dropout in `apply`
+   * networks). `x`: the datapoints of y's rows, which a mapping conditioned on x (`readsData`) needs.
+   */
+  map(y: tf.Tensor2D, training?: boolean, seed?: number, x?: tf.Tensor): { z: tf.Tensor; penalties: Record<string, tf.Scalar> };
+  /** the mapping reads the data x (IV5090): z needs a datapoint, so the model cannot sample */
+  readonly readsData: boolean;
   /** the decoder's output for z: logits (Bernoulli) or means, [B, ...data shape] */
   decode(z: tf.Tensor, training: boolean, seed?: number): tf.Tensor;
   /** log p(x | decoder output) per datapoint, [B]: the likelihood's log-density summed over data axes */
@@ -91,7 +96,7 @@ export interface CompiledModel {
   /** after a loss went bad: the first stage or mapping op whose value is not finite on this batch */
   locateNonFinite?(x: tf.Tensor, seed: number): NonFiniteOrigin | null;
   /** The first mapping node whose value is NaN or infinite for this y (evaluation mode), or null. */
-  mappingNonFinite?(y: tf.Tensor2D): import("../../compiler/ir/types").NodeIR | null;
+  mappingNonFinite?(y: tf.Tensor2D, x?: tf.Tensor): import("../../compiler/ir/types").NodeIR | null;
   /**
    * The model's stages one by one (encode, prior, map, decode, log-likelihood), for training schemes
    * that compose their own passes (runtime/train/schemes/); absent in test doubles.

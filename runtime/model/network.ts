@@ -14,6 +14,8 @@ export interface NetContext {
   seed: number;
   /** the input is data, never differentiated (lets the first dense layer skip dx) */
   inputIsData?: boolean;
+  /** the mapping's: the datapoints x of y's rows, for a mapping conditioned on x (its `data` node) */
+  data?: tf.Tensor;
 }
 
 function lookup(m: Map<string, tf.Variable>, id: string, what: string): tf.Variable {

@@ -38,6 +38,7 @@ export function interpreterStages(ir: ModelIR, seed: number): ModelStages {
     params,
     training: c.training,
     seed: c.seed,
+    ...(c.data ? { data: c.data } : {}),
     apply: (net: Parameters<typeof runNetwork>[0], x: tf.Tensor, node: number) => runNetwork(net, x, { params, state, training: c.training, seed: deriveSeed(c.seed, node) }),
   });
   return {

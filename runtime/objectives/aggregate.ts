@@ -9,6 +9,7 @@
 // replaces the per-dimension marginals by those of groups of dimensions: E log q(y) − Σ_g log q(y_g),
 // the dependence between groups, none of that within them. Densities are on y, p(y) = N(0, I).
 import * as tf from "@tensorflow/tfjs";
+import { gatherAxis } from "../ops/gather";
 
 export type Sampling = "mws" | "mss";
 
@@ -58,7 +59,7 @@ export function logWeights(m: number, n: number, sampling: Sampling): tf.Tensor2
 
 /** log q(y_i) of the coordinates in `cols` (all when null), [M], from pairwise densities [M, M, D]. */
 function logMarginal(lp: tf.Tensor3D, lw: tf.Tensor2D, cols: readonly number[] | null): tf.Tensor1D {
-  const part = cols === null ? lp : tf.gather(lp, tf.tensor1d(cols as number[], "int32"), 2);
+  const part = cols === null ? lp : gatherAxis(lp, 2, cols); // tf.gather has no gradient on wasm
   return tf.logSumExp(tf.add(tf.sum(part, 2), lw), 1) as tf.Tensor1D;
 }
 

@@ -58,8 +58,9 @@ export function elboTermsGeneral(fw: Forward, x: tf.Tensor, s: StageSeeds, train
     y = tf.add(qs.mean, tf.mul(tf.exp(tf.mul(qs.logvar, 0.5)), eps)) as tf.Tensor2D;
     klRows = klStdNormal(q.mean, q.logvar); // one per datapoint: the same for each of its samples
   }
-  const { z, penalties } = fw.map(y, training, s.mapping);
-  const recon = tf.neg(tf.mean(fw.logLik(tileData(x, k), fw.decode(z, training, s.decoder)))) as tf.Scalar;
+  const xs = tileData(x, k);
+  const { z, penalties } = fw.map(y, training, s.mapping, xs);
+  const recon = tf.neg(tf.mean(fw.logLik(xs, fw.decode(z, training, s.decoder)))) as tf.Scalar;
   const kl = tf.mean(klRows) as tf.Scalar;
   let loss = beta === 0 ? recon : (tf.add(recon, beta === 1 ? kl : tf.mul(kl, beta)) as tf.Scalar);
   const pen = Object.values(penalties);

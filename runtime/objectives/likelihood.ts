@@ -2,6 +2,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { LikelihoodIR } from "../../compiler/ir/types";
 import { bernoulliLogLik, gaussianKlStdNormal } from "../ops/losses";
+import { studentTLogNorm, studentTTail } from "../ops/student-t";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -15,16 +16,14 @@ function learned(params: Map<string, tf.Variable>, id: string | undefined, what:
   return v;
 }
 
-/**
- * log p(x | out) per datapoint. `out`: logits (Bernoulli) or means, with x's size (reshaped to x's
- * shape). Learned σ or b is a parameter holding its log, broadcast against one datapoint's shape.
- */
-export function logLikelihood(lik: LikelihoodIR, x: tf.Tensor, out: tf.Tensor, params: Map<string, tf.Variable>): tf.Tensor1D {
-  const o = tf.util.arraysEqual(out.shape, x.shape) ? out : tf.reshape(out, x.shape);
-  switch (lik.kind) {
-    case "bernoulli":
-      return bernoulliLogLik(o, x);
-    case "gaussian": {
+type Of<K extends LikelihoodIR["kind"]> = Extract<LikelihoodIR, { kind: K }>;
+
+/** One implementation per IR kind: log p(x | o) per datapoint for o reshaped to x's shape, and the
+ *  mean the decoder's output stands for. A kind missing here is a type error. */
+const LIKELIHOODS: { [K in LikelihoodIR["kind"]]: { logLik(lik: Of<K>, x: tf.Tensor, o: tf.Tensor, params: Map<string, tf.Variable>): tf.Tensor1D; mean?(out: tf.Tensor): tf.Tensor } } = {
+  bernoulli: { logLik: (_lik, x, o) => bernoulliLogLik(o, x), mean: (out) => tf.sigmoid(out) },
+  gaussian: {
+    logLik(lik, x, o, params) {
       if (lik.sigma === "learned") {
         // −½((x − μ)/σ)² − log σ − ½ log 2π with σ = e^{logσ}
         const logSigma = learned(params, lik.logSigma, "Gaussian σ");
@@ -34,8 +33,10 @@ export function logLikelihood(lik: LikelihoodIR, x: tf.Tensor, out: tf.Tensor, p
       const s = lik.sigma;
       const c = Math.log(s) + HALF_LOG_2PI;
       return tf.sub(tf.mul(rowSum(tf.squaredDifference(x, o)), -0.5 / (s * s)), c * (x.size / x.shape[0]!)) as tf.Tensor1D;
-    }
-    case "laplace": {
+    },
+  },
+  laplace: {
+    logLik(lik, x, o, params) {
       if (lik.scale === "learned") {
         // −|x − μ|/b − log 2b with b = e^{log b}
         const logB = learned(params, lik.logScale, "Laplace scale");
@@ -43,17 +44,36 @@ export function logLikelihood(lik: LikelihoodIR, x: tf.Tensor, out: tf.Tensor, p
       }
       const b = lik.scale;
       return tf.sub(tf.div(rowSum(tf.abs(tf.sub(x, o))), -b), Math.log(2 * b) * (x.size / x.shape[0]!)) as tf.Tensor1D;
-    }
-    default: {
-      const bad: never = lik;
-      throw new Error(`internal error: unknown likelihood ${JSON.stringify(bad)}`);
-    }
-  }
+    },
+  },
+  student_t: {
+    logLik(lik, x, o, params) {
+      const norm = studentTLogNorm(lik.df);
+      if (lik.scale === "learned") {
+        const logS = learned(params, lik.logScale, "Student-t scale");
+        return rowSum(tf.sub(studentTTail(tf.mul(tf.sub(x, o), tf.exp(tf.neg(logS))), lik.df), tf.sub(logS, norm)));
+      }
+      const s = lik.scale;
+      return tf.add(rowSum(studentTTail(tf.div(tf.sub(x, o), s), lik.df)), (norm - Math.log(s)) * (x.size / x.shape[0]!)) as tf.Tensor1D;
+    },
+  },
+};
+
+/**
+ * log p(x | out) per datapoint. `out`: logits (Bernoulli) or means, with x's size (reshaped to x's
+ * shape). Learned σ or b is a parameter holding its log, broadcast against one datapoint's shape.
+ */
+export function logLikelihood(lik: LikelihoodIR, x: tf.Tensor, out: tf.Tensor, params: Map<string, tf.Variable>): tf.Tensor1D {
+  const o = tf.util.arraysEqual(out.shape, x.shape) ? out : tf.reshape(out, x.shape);
+  const impl = LIKELIHOODS[lik.kind] as (typeof LIKELIHOODS)[LikelihoodIR["kind"]] | undefined;
+  if (!impl) throw new Error(`internal error: unknown likelihood ${JSON.stringify(lik)}`);
+  return impl.logLik(lik as never, x, o, params);
 }
 
 /** The decoder's output as the likelihood's mean: sigmoid of Bernoulli logits, the output otherwise. */
 export function likelihoodMean(lik: LikelihoodIR, out: tf.Tensor): tf.Tensor {
-  return lik.kind === "bernoulli" ? tf.sigmoid(out) : out;
+  const mean = LIKELIHOODS[lik.kind].mean;
+  return mean ? mean(out) : out;
 }
 
 /** KL(N(μ, diag e^{logvar}) ‖ N(0, I)) per datapoint, analytic: [B]. */

@@ -20,7 +20,8 @@ export interface Forward {
   readonly qFlow?: QFlow | null;
   /** `inputIsData` false: x carries gradients to be followed (re-encoded decodings: soft_intro) */
   encode(x: tf.Tensor, training: boolean, seed: number, inputIsData?: boolean): Posterior;
-  map(y: tf.Tensor2D, training: boolean, seed: number): MapResult;
+  /** `x`: the datapoints of y's rows (a mapping conditioned on x reads them) */
+  map(y: tf.Tensor2D, training: boolean, seed: number, x?: tf.Tensor): MapResult;
   decode(z: tf.Tensor, training: boolean, seed: number): tf.Tensor;
   /** log p(x | decoder output) per datapoint: [rows] */
   logLik(x: tf.Tensor, out: tf.Tensor): tf.Tensor1D;
@@ -73,7 +74,7 @@ export function elboTerms(fw: Forward, x: tf.Tensor, s: StageSeeds, training: bo
   const eps = reparamNoise(s.call, b, fw.latentDim, 0);
   const p = fw.prior ? fw.prior.elbo(q, eps, { seed: s.call, chunk: 0, progress }) : null;
   const y = p ? p.y : reparam(mean, logvar, eps);
-  const { z, penalties } = fw.map(y, training, s.mapping);
+  const { z, penalties } = fw.map(y, training, s.mapping, x);
   const recon = tf.neg(tf.mean(fw.logLik(x, fw.decode(z, training, s.decoder)))) as tf.Scalar;
   const kl = tf.mean(p ? p.kl : klStdNormal(mean, logvar)) as tf.Scalar;
   let loss = beta === 0 ? recon : (tf.add(recon, beta === 1 ? kl : tf.mul(kl, beta)) as tf.Scalar);
@@ -105,8 +106,8 @@ function logWeights(
     ? fw.prior.importance({ mean: repeatRows(mean, k), logvar: repeatRows(logvar, k), logits: q.logits && repeatRows(q.logits, k) }, eps, { seed: s.call, chunk })
     : null;
   const y = p ? p.y : reparam(mean, logvar, eps);
-  const { z, penalties } = fw.map(y, training, s.mapping);
   const xs = repeatRows(x, k);
+  const { z, penalties } = fw.map(y, training, s.mapping, xs);
   const ll = tf.reshape(fw.logLik(xs, fw.decode(z, training, s.decoder)), [k, b]) as tf.Tensor2D;
   const ratio = tf.reshape(p ? p.logRatio : logPriorMinusLogQ(y, eps, repeatRows(logvar, k)), [k, b]) as tf.Tensor2D;
   const lw = tf.add(ll, ratio) as tf.Tensor2D;

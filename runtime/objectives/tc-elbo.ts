@@ -18,7 +18,7 @@ export function tcElboTerms(fw: Forward, x: tf.Tensor, o: TcElbo, s: StageSeeds,
   const b = x.shape[0]!;
   const q = fw.encode(x, training, s.encoder);
   const y = reparam(q.mean, q.logvar, reparamNoise(s.call, b, fw.latentDim, 0));
-  const { z, penalties } = fw.map(y, training, s.mapping);
+  const { z, penalties } = fw.map(y, training, s.mapping, x);
   const recon = tf.neg(tf.mean(fw.logLik(x, fw.decode(z, training, s.decoder)))) as tf.Scalar;
   const kl = tf.mean(klStdNormal(q.mean, q.logvar)) as tf.Scalar;
   // without a data set size (a loss called outside training), the batch is the data set

@@ -165,8 +165,9 @@ function reconstruct(run: LoadedRun, ds: Dataset): Float32Array {
     const start = b * batch;
     const end = Math.min(ds.n, start + batch);
     const v = tf.tidy(() => {
-      const y = pointEstimate(run.model, batchTensor(ds, null, start, end));
-      return likelihoodMean(run.model.ir.likelihood, run.model.decode(run.model.map(y, false).z, false)).dataSync() as Float32Array;
+      const x = batchTensor(ds, null, start, end);
+      const y = pointEstimate(run.model, x);
+      return likelihoodMean(run.model.ir.likelihood, run.model.decode(run.model.map(y, false, undefined, x).z, false)).dataSync() as Float32Array;
     });
     out.set(v, off);
     off += v.length;
@@ -193,8 +194,10 @@ async function modelSections(run: LoadedRun, o: ReportOptions, say: (s: string) 
   const data = evaluationData(run, say, missing);
   const seed = deriveSeed(run.config.train.seed, "sample", 0); // what `intel sample` draws by default
 
-  say(`report: drawing ${nSamples} samples\n`);
-  const samples = drawSamples(run.model, nSamples, seed);
+  // a mapping conditioned on x (IV5090) has no z without a datapoint: nothing to sample
+  const noSamples = run.model.readsData ? { id: "samples", title: "Samples", body: note("the mapping reads the data x (z = g(y, x), IV5090): there is no z without a datapoint, so no samples from the prior") } : null;
+  if (!noSamples) say(`report: drawing ${nSamples} samples\n`);
+  const samples = noSamples ? new Float32Array(0) : drawSamples(run.model, nSamples, seed);
   const dataDim = run.ir.data.shape.reduce((a, b) => a * b, 1);
 
   // reconstructions and samples
@@ -213,7 +216,7 @@ async function modelSections(run: LoadedRun, o: ReportOptions, say: (s: string) 
         body: `<div class="charts">${pngFigure(imageGridPng(ds.x, k, layout), "inputs", `the first ${k} ${data.role} datapoints`)}${pngFigure(imageGridPng(rec, k, layout), "reconstructions", `their reconstructions: the decoder's mean at z = g(μ(x)), same positions`)}</div>`,
       });
     }
-    out.push({ id: "samples", title: "Samples", body: `<div class="charts">${pngFigure(imageGridPng(samples, nSamples, layout), "samples", `${nSamples} samples: y ~ prior, z = g(y), decoder mean (the seed \`intel sample\` uses)`)}</div>` });
+    out.push(noSamples ?? { id: "samples", title: "Samples", body: `<div class="charts">${pngFigure(imageGridPng(samples, nSamples, layout), "samples", `${nSamples} samples: y ~ prior, z = g(y), decoder mean (the seed \`intel sample\` uses)`)}</div>` });
   } else {
     // points: 2-D directly, otherwise on the data's first two principal components
     const ds = data ? firstN(data.ds, maxPoints) : null;
@@ -241,12 +244,16 @@ async function modelSections(run: LoadedRun, o: ReportOptions, say: (s: string) 
       const svg = await renderSvg(scatterChart("data vs reconstructions", rows, { x: "x", y: "y", color: "kind", colorTitle: "", xTitle: axes[0], yTitle: axes[1] }));
       out.push({ id: "reconstructions", title: "Reconstructions", body: `<div class="charts">${figure(svg, `${ds.n} ${data!.role} points and their reconstructions (decoder mean at z = g(μ(x))) ${how}`)}</div>` });
     }
-    const sampleRows = pointsRows(samples, nSamples, dataDim, project, () => ({ kind: "sample" }));
-    const moreSamples = ds ? drawSamples(run.model, Math.min(ds.n, 500), deriveSeed(run.config.train.seed, "sample", 1)) : samples;
-    const nMore = ds ? Math.min(ds.n, 500) : nSamples;
-    const rows = [...(ds ? pointsRows(ds.x, ds.n, dataDim, project, () => ({ kind: "data" })) : []), ...(ds ? pointsRows(moreSamples, nMore, dataDim, project, () => ({ kind: "sample" })) : sampleRows)];
-    const svg = await renderSvg(scatterChart("data vs samples", rows, { x: "x", y: "y", color: "kind", colorTitle: "", xTitle: axes[0], yTitle: axes[1] }));
-    out.push({ id: "samples", title: "Samples", body: `<div class="charts">${figure(svg, `${nMore} samples (y ~ prior, z = g(y), decoder mean) against ${ds ? `${ds.n} ${data!.role} points` : "no data"} ${how}`)}</div>` });
+    if (noSamples) {
+      out.push(noSamples);
+    } else {
+      const sampleRows = pointsRows(samples, nSamples, dataDim, project, () => ({ kind: "sample" }));
+      const moreSamples = ds ? drawSamples(run.model, Math.min(ds.n, 500), deriveSeed(run.config.train.seed, "sample", 1)) : samples;
+      const nMore = ds ? Math.min(ds.n, 500) : nSamples;
+      const rows = [...(ds ? pointsRows(ds.x, ds.n, dataDim, project, () => ({ kind: "data" })) : []), ...(ds ? pointsRows(moreSamples, nMore, dataDim, project, () => ({ kind: "sample" })) : sampleRows)];
+      const svg = await renderSvg(scatterChart("data vs samples", rows, { x: "x", y: "y", color: "kind", colorTitle: "", xTitle: axes[0], yTitle: axes[1] }));
+      out.push({ id: "samples", title: "Samples", body: `<div class="charts">${figure(svg, `${nMore} samples (y ~ prior, z = g(y), decoder mean) against ${ds ? `${ds.n} ${data!.role} points` : "no data"} ${how}`)}</div>` });
+    }
   }
 
   // latent space and activity

@@ -97,7 +97,7 @@ export function evaluateSplit(
     tf.tidy(() => {
       const x = batchTensor(ds, null, start, end);
       logpx += tf.sum(model.iwae(x, opts.k, seedAt(1, b))).dataSync()[0]!;
-      const xhat = likelihoodMean(model.ir.likelihood, model.decode(model.map(pointEstimate(model, x), false).z, false));
+      const xhat = likelihoodMean(model.ir.likelihood, model.decode(model.map(pointEstimate(model, x), false, undefined, x).z, false));
       se += tf.sum(tf.squaredDifference(x, xhat.reshape(x.shape))).dataSync()[0]!;
     });
     progress?.advance(end);
@@ -144,7 +144,7 @@ export function latentCodes(model: CompiledModel, ds: Dataset, which: "y" | "z",
         if (!fw) throw new Error("sampled representations need the model's stages (CompiledModel.forward)");
         y = drawPosterior(fw, x, tf.randomNormal([end - start, model.latentDim], 0, 1, "float32", seed), seed);
       } else y = pointEstimate(model, x);
-      const out = which === "y" ? y : model.map(y, false).z;
+      const out = which === "y" ? y : model.map(y, false, undefined, x).z;
       dim = out.size / (end - start);
       rows.push((out.dataSync() as Float32Array).slice());
     });

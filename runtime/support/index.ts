@@ -32,6 +32,7 @@ export { hierarchy, radialFlow } from "../mapping/library";
 export { planarFlow } from "../mapping/planar";
 export { sylvesterFlow } from "../mapping/sylvester";
 export { clustersProduct } from "../mapping/clusters";
+export { mappingData, MappingNeedsDataError } from "../mapping/graph";
 export type { CompiledModel } from "../model/compiled";
 export type { MapResult } from "../mapping/graph";
 export type { NetContext } from "../model/network";

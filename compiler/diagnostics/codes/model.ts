@@ -49,6 +49,16 @@ export const MODEL_CODES = {
     title: "a training scheme computes its own losses: it does not train the model's objective",
     hint: "soft_intro builds its players' losses from the ELBO's terms: write `objective elbo()` (its β weights are the scheme's beta_rec, beta_kl, beta_neg)",
   },
+  IV5090: {
+    severity: "warning",
+    title: "the mapping reads the data x: z = g(y, x) makes no generative model, so this is not an InteL-VAE",
+    hint: "p(x | g(y, x)) has x on both sides, so it is no density of x: the ELBO and iwae_nll it trains and reports bound no likelihood, and nothing can be sampled. InteL-VAE's p(z) is the push-forward of N(0, I) through g: for a VAE, make the mapping a function of y alone",
+  },
+  IV5091: {
+    severity: "error",
+    title: "this draws samples from the prior, but the mapping reads the data x: there is no z = g(y, x) without a datapoint",
+    hint: "drop the sample-based metric or the soft_intro scheme, or make the mapping a function of y alone",
+  },
   IV5120: {
     severity: "error",
     title: "clip_logvar clips a learned mixture's log-variances: the mixture must be learnable",

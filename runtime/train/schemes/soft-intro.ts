@@ -84,7 +84,7 @@ export function softIntroLosses(ir: SoftIntroIR, model: CompiledModel, x: tf.Ten
     decoder: () => {
       const y = yReal!;
       const ds = passSeeds(seed, 3);
-      const mapped = fw.map(y, true, ds.mapping);
+      const mapped = fw.map(y, true, ds.mapping, x);
       const out = fw.decode(mapped.z, true, ds.decoder);
       const recon = tf.neg(tf.mean(fw.logLik(x, out))) as tf.Scalar;
       const fs = passSeeds(seed, 0); // the encoder's fakes' passes: the same x_f before the update

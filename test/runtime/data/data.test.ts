@@ -60,6 +60,19 @@ describe("synthetic data", () => {
     expect(u.n - ones).toBe(500);
   });
 
+  it("two moons: each point on its half circle of radius `scale`, labels in equal halves", () => {
+    const d = generateSynthetic("two_moons", { n: 1001, scale: 2 }, 4);
+    expect(d.labels!.filter((l) => l === 0).length).toBe(501);
+    for (let i = 0; i < d.n; i++) {
+      const [x, y] = [d.x[2 * i]!, d.x[2 * i + 1]!];
+      // upper moon: centre (0, 0), y ≥ 0; lower moon: centre (2, 1) (= scale·(1, ½)), y ≤ 1
+      const upper = d.labels![i] === 0;
+      const [cx, cy] = upper ? [0, 0] : [2, 1];
+      expect(Math.abs(Math.hypot(x - cx, y - cy) - 2)).toBeLessThan(1e-5);
+      expect(upper ? y >= -1e-6 : y <= 1 + 1e-6).toBe(true);
+    }
+  });
+
   it("rejects bad arguments with a DataError", () => {
     expect(() => generateSynthetic("ring", { n: 0 }, 1)).toThrow(DataError);
     expect(() => generateSynthetic("ring", { n: 10, noise: -1 }, 1)).toThrow(/noise/);

@@ -5,19 +5,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeEvalCommand } from "../../../cli/inference-commands";
 import { bufferIo } from "../../../cli/io";
 import { makeTrainCommand } from "../../../cli/train-command";
-import type { MetricIR } from "../../../compiler/ir/types";
 import { selectBackend } from "../../../runtime/backend/select";
 import { fakeDeps } from "../../cli/fake-deps";
 import { fakeIR } from "../train/fake-model";
 import { cleanupTmp, tmp } from "../train/helpers";
-import { AT } from "../fixtures/ir";
+import { metricIR } from "../fixtures/ir";
 
 afterAll(cleanupTmp);
 beforeAll(async () => {
   await selectBackend("cpu");
 });
 
-const metric = (name: string, args: MetricIR["args"] = {}): MetricIR => ({ name, args, at: AT });
+const metric = metricIR;
 
 describe("intel eval: the IR's evaluate metrics", () => {
   it("all metrics land in eval.json and on stdout", async () => {

@@ -6,7 +6,8 @@ import { makeDataset } from "../../../runtime/data/dataset";
 import { buildModel } from "../../../runtime/model/build";
 import type { CompiledModel } from "../../../runtime/model/compiled";
 import { accuracy } from "../../../runtime/metrics/classifier";
-import { computeMetric, normalCdf, zerosSide } from "../../../runtime/metrics/evaluate";
+import { computeMetric, normalCdf, RUNTIME_METRICS, zerosSide } from "../../../runtime/metrics/evaluate";
+import { builtinsIn } from "../../../compiler/builtins";
 import { balancedSplit, fewshot } from "../../../runtime/metrics/fewshot";
 import { trainForest } from "../../../runtime/metrics/forest";
 import { hoyerSparsity, hoyerVector } from "../../../runtime/metrics/hoyer";
@@ -14,7 +15,7 @@ import { iwaeNll } from "../../../runtime/metrics/iwae";
 import { trainLogistic } from "../../../runtime/metrics/logistic";
 import { activeDims, classProportions, regionMass, sampleUncertainty } from "../../../runtime/metrics/samples";
 import { mulberry32, normalFrom } from "../../../runtime/random/seeds";
-import { AT, mlpVae } from "../fixtures/ir";
+import { AT, metricIR, mlpVae } from "../fixtures/ir";
 import { useTestBackend } from "../model/gradcheck";
 
 beforeAll(useTestBackend);
@@ -201,7 +202,7 @@ describe("Table 2's rows and Table 3's side of b", () => {
     const m = codeModel();
     const tr = blobs(200, 41, false);
     const ds = makeDataset(tr.x, [2], tr.y);
-    const v = computeMetric({ name: "sample_uncertainty", args: { samples: 500 }, at: AT }, { model: m, train: ds, test: ds, seed: 1, batch: 50 }) as {
+    const v = computeMetric(metricIR("sample_uncertainty", { samples: 500 }), { model: m, train: ds, test: ds, seed: 1, batch: 50 }) as {
       value: number;
       generated: number[];
       data: { value: number; proportions: number[]; points: number };
@@ -268,7 +269,7 @@ describe("IWAE NLL on a linear-Gaussian model (log p(x) in closed form)", () => 
     for (let i = 1; i < gaps.length; i++) expect(gaps[i]!).toBeLessThan(gaps[i - 1]!);
     expect(Math.abs(gaps[3]!)).toBeLessThan(0.05);
     // through the IR's evaluate metric
-    const v = computeMetric({ name: "iwae_nll", args: { k: 2000, points: 8 }, at: AT }, { model: m, train: ds, test: ds, seed: 3, batch: 4 }) as { value: number; points: number };
+    const v = computeMetric(metricIR("iwae_nll", { k: 2000, points: 8 }), { model: m, train: ds, test: ds, seed: 3, batch: 4 }) as { value: number; points: number };
     expect(v.points).toBe(8);
     expect(Math.abs(v.value - truth)).toBeLessThan(0.1);
   });
@@ -318,5 +319,18 @@ describe("fid_small: Fréchet distance", () => {
     expect(poolFeatures([784], 128)!.dim).toBe(100); // a flattened 28×28 image
     expect(poolFeatures([785], 128)).toBeNull();
     expect(poolFeatures([2], 128)!.dim).toBe(2);
+  });
+});
+
+describe("the metric registry", () => {
+  it("implements exactly the compiler's metrics", () => {
+    expect([...RUNTIME_METRICS].sort()).toEqual(builtinsIn("metric").map((b) => b.name).sort());
+  });
+  it("reads defaults from the IR only: a missing argument is an internal error naming it", () => {
+    const m = buildModel(mlpVae({ data: [2], hidden: [], latent: 1, likelihood: { kind: "gaussian", sigma: 0.5 } }), 1);
+    models.push(m);
+    const ds = makeDataset(Float32Array.from([0, 0, 1, 1]), [2], null);
+    expect(() => computeMetric({ name: "active_dims", args: { z: "z" }, at: AT }, { model: m, train: ds, test: ds, seed: 1, batch: 2 })).toThrow(/active_dims's argument 'threshold' is undefined/);
+    expect(() => computeMetric({ name: "no_such", args: {}, at: AT }, { model: m, train: ds, test: ds, seed: 1, batch: 2 })).toThrow(/no runtime implementation/);
   });
 });

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { LikelihoodIR } from "../../../compiler/ir/types";
 import { klStdNormal, logLikelihood, logPriorMinusLogQ } from "../../../runtime/objectives/likelihood";
 import { betaAt } from "../../../runtime/objectives/objective";
+import { logGamma } from "../../../runtime/ops/student-t";
 import { deriveSeed, reparamNoise } from "../../../runtime/model/random";
 import { awayFromZero, gradCheck, rng, useTestBackend } from "./gradcheck";
 
@@ -54,6 +55,15 @@ describe("log-densities against hand computations (|Δ| ≤ 1e-5·max(1, |v|))",
       hand((x, m, j) => -Math.abs(x - m) / Math.exp(LOG_S[j]!) - Math.log(2 * Math.exp(LOG_S[j]!))),
     );
   });
+  const lgamma = (v: number) => logGamma(v);
+  const tHand = (df: number, s: (j: number) => number) => (x: number, m: number, j: number) =>
+    lgamma((df + 1) / 2) - lgamma(df / 2) - 0.5 * Math.log(df * Math.PI) - Math.log(s(j)) - ((df + 1) / 2) * Math.log1p(((x - m) / s(j)) ** 2 / df);
+  it("Student-t, fixed scale 0.4, ν = 2.5", () => {
+    close(run({ kind: "student_t", df: 2.5, scale: 0.4 }), hand(tHand(2.5, () => 0.4)));
+  });
+  it("Student-t, learned per-dimension log scale, ν = 4", () => {
+    close(run({ kind: "student_t", df: 4, scale: "learned", logScale: "ls" }, logSigma()), hand(tHand(4, (j) => Math.exp(LOG_S[j]!))));
+  });
   it("analytic KL: ½ Σ (μ² + σ² − 1 − log σ²)", () => {
     const mu = [[0.3, -1.2], [2, 0]];
     const lv = [[-0.5, 0.4], [0, 1.3]];
@@ -69,6 +79,8 @@ describe("loss-term gradients = finite differences (h 1e-2, |Δ| ≤ 2e-3 + 1e-2
     ["Gaussian learned", { kind: "gaussian", sigma: "learned", logSigma: "ls" }],
     ["Laplace fixed", { kind: "laplace", scale: 0.7 }],
     ["Laplace learned", { kind: "laplace", scale: "learned", logScale: "ls" }],
+    ["Student-t fixed", { kind: "student_t", df: 3, scale: 0.6 }],
+    ["Student-t learned", { kind: "student_t", df: 1.5, scale: "learned", logScale: "ls" }],
   ];
   for (const [name, lik] of cases) {
     it(`recon = −mean log p(x|out), ${name}: w.r.t. the decoder output and log σ/b`, () => {
@@ -114,6 +126,29 @@ describe("analytic KL against Monte Carlo", () => {
     });
     expect(Math.abs(mc - exact)).toBeLessThan(4 * se);
     expect(se).toBeLessThan(0.01); // the test has power
+  });
+});
+
+describe("the Student-t likelihood is a density, and tends to the Gaussian", () => {
+  const density = (lik: LikelihoodIR, xs: number[], mean: number) =>
+    tf.tidy(() => Array.from(tf.exp(logLikelihood(lik, tf.tensor2d(xs, [xs.length, 1]), tf.fill([xs.length, 1], mean), new Map())).dataSync()));
+  it("∫ p(x | m) dx = 1 for ν = 1, 3, 30 (x = m + s·tan u, trapezoid on u ∈ (−π/2, π/2), |Δ| ≤ 1e-4)", () => {
+    const n = 20_001;
+    const d = 1e-6;
+    const us = Array.from({ length: n }, (_, i) => -Math.PI / 2 + d + (i * (Math.PI - 2 * d)) / (n - 1));
+    for (const df of [1, 3, 30]) {
+      const p = density({ kind: "student_t", df, scale: 0.5 }, us.map((u) => 0.3 + 0.5 * Math.tan(u)), 0.3);
+      const f = p.map((v, i) => v * 0.5 / Math.cos(us[i]!) ** 2); // p(x) dx/du
+      const h = us[1]! - us[0]!;
+      const integral = h * (f.reduce((a, v) => a + v, 0) - 0.5 * (f[0]! + f[n - 1]!));
+      expect(Math.abs(integral - 1)).toBeLessThan(1e-4);
+    }
+  });
+  it("ν = 10⁶ gives the Gaussian's log-density to 1e-4", () => {
+    const xs = [-1.3, -0.2, 0, 0.7, 2.1];
+    const t = density({ kind: "student_t", df: 1e6, scale: 0.7 }, xs, 0.1);
+    const g = density({ kind: "gaussian", sigma: 0.7 }, xs, 0.1);
+    t.forEach((v, i) => expect(Math.abs(Math.log(v) - Math.log(g[i]!))).toBeLessThan(1e-4));
   });
 });
 

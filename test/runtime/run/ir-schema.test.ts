@@ -36,6 +36,11 @@ const broken: [string, (j: Record<string, any>) => void, string, RegExp][] = [ /
 ];
 
 describe("the IR schema", () => {
+  it("fills a metric argument an older ir.json lacks with the table's default", () => {
+    const j = ir();
+    j.evaluate = [{ name: "hoyer", args: { z: "z" }, at: j.latent.at }];
+    expect(validateIR(j).ir!.evaluate[0]!.args).toEqual({ z: "z", sample: false });
+  });
   it("accepts what the compiler writes", () => {
     expect(validateIR(ir()).issues).toBeUndefined();
   });

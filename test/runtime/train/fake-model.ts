@@ -106,6 +106,7 @@ export function buildFakeModel(ir: ModelIR, seed: number): CompiledModel {
     variables,
     state: new Map(),
     latentDim: d,
+    readsData: false,
     logLikelihood: (x, out) => logLik(x, out),
     loss(x, seed, training, opts = {}): LossTerms {
       const poison = training && ++calls >= fakeControls.nanFromCall;
