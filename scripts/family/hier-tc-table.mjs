@@ -12,9 +12,11 @@ for (const d of readdirSync(out).sort()) {
   const m = /^(\w+)-s(\d+)$/.exec(d);
   if (!m || !existsSync(join(out, d, "eval.json"))) continue;
   const e = JSON.parse(readFileSync(join(out, d, "eval.json"), "utf8"));
-  (runs[m[1]] ??= []).push({ seed: Number(m[2]), steps: e.checkpoint.step, m: e.metrics });
+  (runs[m[1]] ??= []).push({ seed: Number(m[2]), steps: e.checkpoint.step, m: e.metrics, split: e.splits.test });
 }
-const val = (r, k) => r.m[k]?.value ?? null;
+// a metric the spec's evaluate block names, else the test split's own number (every eval.json has them)
+const SPLIT = { kl: (t) => t.kl, recon_error: (t) => t.recon, elbo: (t) => -t.elbo, iwae_nll: (t) => t.iwae_nll };
+const val = (r, k) => r.m[k]?.value ?? (SPLIT[k] && r.split ? SPLIT[k](r.split) ?? null : null);
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs) => (xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)) : NaN);
 const se = (a, b) => Math.sqrt(sd(a) ** 2 / a.length + sd(b) ** 2 / b.length);
