@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # docs/results-family.md §4: amortised vs global Sylvester posterior on MNIST-01, seeds 1 and 2, each
 # arm trained with its spec's settings, then `intel eval --k 100` of each run's best checkpoint.
-# Usage: scripts/family/sylvester-amortised.sh [OUT] [SEEDS]   (defaults runs/family/sylvester-amortised, "1 2")
+# Usage: scripts/family/sylvester-amortised.sh [OUT] [SEEDS] [DATA]   (defaults runs/family/sylvester-amortised,
+# "1 2", mnist01; DATA fashion01 runs the Fashion-MNIST pair, specs/family/fashion01-sylvester-*.intel)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-runs/family/sylvester-amortised}
 seeds=${2:-1 2}
+data=${3:-mnist01}
 mkdir -p "$out"
 for seed in $seeds; do
-  for arm in G:specs/family/mnist01-sylvester-global.intel A:specs/family/mnist01-sylvester-amortised.intel; do
+  for arm in G:specs/family/$data-sylvester-global.intel A:specs/family/$data-sylvester-amortised.intel; do
     name=${arm%%:*}-s$seed; spec=${arm#*:}
     start=$(date +%s)
     nice -n 19 node bin/intel.js train "$spec" --seed "$seed" --backend cpu --out "$out/$name" > "$out/$name.train.log" 2>&1
