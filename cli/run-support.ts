@@ -4,16 +4,12 @@ import { compileFile, type CompileResult } from "../compiler/compile";
 import { renderDiagnostics } from "../compiler/diagnostics/render";
 import { checkFile } from "../compiler/check";
 import { compileWithOverrides, overridesFromArgs, type OverrideCompile } from "../compiler/overrides/compile";
-import { BACKEND_NAMES, BackendUnavailableError, selectBackend, type BackendInfo, type BackendName } from "../runtime/backend/select";
+import { BACKEND_NAMES, selectBackend, type BackendInfo, type BackendName } from "../runtime/backend/select";
 import { DataError } from "../runtime/data/dataset";
-import { MappingNeedsDataError } from "../runtime/mapping/graph";
+import { isUserError } from "../runtime/run/user-errors";
 import { renderDataError } from "./data-diagnostic";
 import { buildModel } from "../runtime/model/build";
-import { CheckpointError } from "../runtime/run/checkpoint";
-import { RunDirError } from "../runtime/run/run-dir";
 import type { ModelFactory } from "../runtime/run/session";
-import { TrainingDivergedError } from "../runtime/train/divergence";
-import { TrainSettingsError } from "../runtime/train/optimizer";
 import { UsageError, type ParsedArgs } from "./args";
 import type { Dataset } from "../runtime/data/dataset";
 import { computeMetric, FROM_SPLIT } from "../runtime/metrics/evaluate";
@@ -96,13 +92,13 @@ export function compileOverridden(path: string, sets: readonly string[], io: Io)
 
 /** Errors that are the user's input or environment, not bugs: a message and exit 1. */
 export function userError(e: unknown, io: Io, command: string): number {
-  const known = [DataError, RunDirError, CheckpointError, TrainSettingsError, TrainingDivergedError, BackendUnavailableError, MappingNeedsDataError];
+
   const env = environmentMessage(e);
   if (env) {
     io.err(`intel ${command}: ${env}\n`);
     return 1;
   }
-  if (!known.some((k) => e instanceof k)) throw e;
+  if (!isUserError(e)) throw e;
   const rendered = e instanceof DataError ? renderDataError(e, io.color) : undefined;
   if (rendered) io.err(rendered);
   else io.err(`intel ${command}: ${(e as Error).message}\n`);

@@ -7,19 +7,16 @@
 //   - assembleModel: prior, encoder flow, likelihood and objectives around the program's stages;
 //   - runProgram: training, --resume, `sample` and `encode`, with `intel train`'s run directory.
 import type { ModelIR } from "../../compiler/ir/types";
-import { BACKEND_NAMES, BackendUnavailableError, selectBackend, type BackendName } from "../backend/select";
-import { DataError } from "../data/dataset";
+import { BACKEND_NAMES, selectBackend, type BackendName } from "../backend/select";
 import type { CompiledModel } from "../model/compiled";
 import "../model/gradients"; // zero gradients for comparisons (where(y > 0, …))
-import { CheckpointError } from "../run/checkpoint";
 import { drawSamples, encodeData, loadTrainedRun, runData, type DataRole } from "../run/inference";
 import { imageGridPng, imageLayout, toCsv } from "../run/outputs";
 import { openRunDir, RunDirError } from "../run/run-dir";
+import { isUserError } from "../run/user-errors";
 import { resumeRun, startRun, type RunOutcome } from "../run/session";
 import { writeFileAtomic } from "../run/atomic";
 import { deriveSeed as runSeed } from "../random/seeds";
-import { TrainingDivergedError } from "../train/divergence";
-import { TrainSettingsError } from "../train/optimizer";
 
 export { assembleModel } from "../model/build";
 export { batchNormLayer, elu } from "../model/network";
@@ -146,8 +143,7 @@ export async function runProgram(p: Program, argv: readonly string[]): Promise<n
       return 2;
     }
     // the input's or the environment's problems, as `intel train` reports them: a message and exit 1
-    const known = [DataError, RunDirError, CheckpointError, TrainSettingsError, TrainingDivergedError, BackendUnavailableError];
-    if (!known.some((k) => e instanceof k)) throw e;
+    if (!isUserError(e)) throw e;
     process.stderr.write(`${p.ir.name}: ${(e as Error).message}\n`);
     return 1;
   }
