@@ -4,6 +4,7 @@
 // the result is exact in JavaScript.
 import type { Call } from "../../grammar/ast";
 import type { Builtin } from "../builtins/types";
+import { functionInfo } from "../builtins/functions";
 import type { OpName } from "../ir/types";
 import { bindArgs } from "../types/context";
 import { LowerError } from "./context";
@@ -168,13 +169,9 @@ export function lowerBuiltin(mx: Mx, call: Call, b: Builtin, s: Scope): V {
       if (l.kind === "list") return konst(l.items.length);
       throw new LowerError("len needs a list known at compile time", call.span);
     }
-    case "hierarchy":
-    case "planar_flow":
-    case "radial_flow":
-    case "sylvester_flow":
-    case "clusters_product":
-      return builtinMapping(mx, call, b, s, { arg, t, num, maybeNum });
   }
+  // the library's built-in mappings (functions.ts' MAPPINGS, shape rule "mapping"): mappings.ts
+  if (functionInfo(name)?.shape === "mapping") return builtinMapping(mx, call, b, s, { arg, t, num, maybeNum });
   throw new LowerError(`the function '${name}' has no lowering`, call.callee.span);
 }
 

@@ -238,10 +238,14 @@ describe("specs", () => {
   });
 
   // The README's main job is `intel check specs/`: every spec must pass it with no error and no
-  // warning (infos, such as "this model is a baseline", are fine).
-  it.each(FILES.map((f) => [relative(SPECS, f), f]))("%s passes `intel check` without errors or warnings", (_, path) => {
+  // warning (infos, such as "this model is a baseline", are fine), except the warnings a spec exists
+  // to show, which must then be exactly those.
+  const SHOWN: Record<string, string[]> = { "family/ring-x-conditioned.intel": ["IV5090"] };
+  it.each(FILES.map((f) => [relative(SPECS, f), f]))("%s passes `intel check` without errors or warnings", (name, path) => {
     const result = checkFile(path, diskHost(ROOT));
     const bad = result.diagnostics.filter((d) => d.severity !== "info");
-    expect(bad.map((d) => `${d.span.file}:${d.span.line}:${d.span.col} ${d.code} ${d.message}`)).toEqual([]);
+    const shown = SHOWN[name as string] ?? [];
+    expect(bad.filter((d) => d.severity === "warning").map((d) => d.code)).toEqual(expect.arrayContaining(shown));
+    expect(bad.filter((d) => !shown.includes(d.code) || d.severity === "error").map((d) => `${d.span.file}:${d.span.line}:${d.span.col} ${d.code} ${d.message}`)).toEqual([]);
   });
 });
