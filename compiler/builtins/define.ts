@@ -43,6 +43,7 @@ export interface BuiltinOptions {
   sparsity?: boolean;
   drawsPrior?: boolean;
   values?: readonly [number, number];
+  point?: Builtin["point"];
 }
 
 /** A maker for one context: `const layer = maker("layer"); layer("dense", [...], "doc")`. */
@@ -53,6 +54,7 @@ export function maker(context: BuiltinContext) {
     if (options.sparsity) b.sparsity = true;
     if (options.drawsPrior) b.drawsPrior = true;
     if (options.values) b.values = options.values;
+    if (options.point) b.point = options.point;
     return b;
   };
 }

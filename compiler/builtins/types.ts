@@ -51,4 +51,7 @@ export interface Builtin {
   drawsPrior?: true;
   /** a data source's value range, known before loading (IV5003 checks the likelihood's support against it) */
   values?: readonly [number, number];
+  /** a data source's datapoint shape, known before loading: fixed, `flat` when `flatten: true`, or
+   *  [its `dim` argument]; absent: only the file knows (idx, csv, npy) */
+  point?: { readonly shape: readonly number[]; readonly flat?: readonly number[] } | { readonly dimArg: string };
 }

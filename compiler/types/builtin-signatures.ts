@@ -254,34 +254,18 @@ export function networkResult(s: Subst, b: Builtin, args: CallArgs): Type {
   return { kind: "network", name: "mlp", input: real([size("inputs")]), output: real([size("outputs")]) };
 }
 
-/** What a data source yields per datapoint; undefined when only the file knows (idx, csv, npy). */
+/** What a data source yields per datapoint (its table entry's `point`); undefined when only the file knows (idx, csv, npy). */
 export function dataShape(b: Builtin, args: CallArgs): Dim[] | undefined {
-  const flat = bool(args.named.get("flatten")) === true;
-  switch (b.name) {
-    case "mnist":
-    case "fashion_mnist":
-      return flat ? [784] : [28, 28, 1];
-    case "ring":
-    case "square":
-    case "star":
-    case "figure_eight":
-    case "two_gaussians":
-      return [2];
-    case "dsprites":
-      return flat ? [1024] : [32, 32, 1];
-    case "gaussian_clusters":
-    case "sparse_vectors": {
-      const d = args.named.get("dim");
-      const def = b.params.find((p) => p.name === "dim")?.default;
-      const v = d ? num(d) : typeof def === "number" ? def : undefined;
-      return v === undefined ? undefined : [v];
-    }
-    default:
-      return undefined;
+  const p = b.point;
+  if (!p) return undefined;
+  if ("dimArg" in p) {
+    const d = args.named.get(p.dimArg);
+    const def = b.params.find((q) => q.name === p.dimArg)?.default;
+    const v = d ? num(d) : typeof def === "number" ? def : undefined;
+    return v === undefined ? undefined : [v];
   }
+  return [...(bool(args.named.get("flatten")) === true && p.flat ? p.flat : p.shape)];
 }
-
-export const DATA_WITH_SHAPES = new Set(["mnist", "fashion_mnist", "ring", "square", "star", "figure_eight", "two_gaussians", "gaussian_clusters", "sparse_vectors", "dsprites"]);
 
 
 /**

@@ -4,7 +4,6 @@ import { describe, expect, it } from "vitest";
 import { checkFile, checkSource } from "../../compiler/check";
 import { builtinsIn } from "../../compiler/builtins";
 import { functionInfo } from "../../compiler/builtins/functions";
-import { DATA_WITH_SHAPES } from "../../compiler/types/builtin-signatures";
 import { intelFilesUnder } from "../golden";
 
 const codes = (text: string) => checkSource(text, { file: "t.intel" }).diagnostics.map((d) => d.code);
@@ -252,7 +251,7 @@ describe("builtin coverage", () => {
   });
 
   it("every data source either has a known shape or needs a declared type (file-based)", () => {
-    const fileBased = builtinsIn("data").filter((b) => !DATA_WITH_SHAPES.has(b.name)).map((b) => b.name);
+    const fileBased = builtinsIn("data").filter((b) => !b.point).map((b) => b.name);
     expect(fileBased).toEqual(["idx", "csv", "npy"]);
   });
 });
