@@ -7,7 +7,7 @@ import { DataError, sizeOf, subset, type Dataset } from "./dataset";
 import { generateDsprites } from "./dsprites";
 import { loadMnist } from "./mnist";
 import { loadCsvSource, loadFashionMnist, loadIdxSource, loadNpySource } from "./sources";
-import { generateSynthetic, isSynthetic } from "./synthetic";
+import { generateSynthetic, isSynthetic, SYNTHETIC_SOURCES } from "./synthetic";
 
 export interface DataSplits {
   train: Dataset;
@@ -58,7 +58,7 @@ export function loadSource(data: DataIR, runSeed: number, split: "train" | "test
   if (data.source === "npy") return loadNpySource(a, fileSeed);
   if (isSynthetic(data.source)) return generateSynthetic(data.source, a, seed);
   if (data.source === "dsprites") return generateDsprites(a, seed);
-  throw new DataError(`data source '${data.source}' is not supported by the runtime yet (supported: mnist, fashion_mnist, idx, csv, npy, ring, square, star, figure_eight, two_moons, two_gaussians, gaussian_clusters, sparse_vectors, dsprites)`);
+  throw new DataError(`data source '${data.source}' is not supported by the runtime yet (supported: ${["mnist", "fashion_mnist", "idx", "csv", "npy", ...SYNTHETIC_SOURCES, "dsprites"].join(", ")})`);
 }
 
 /** Holds out `validation` points (a seeded choice), keeping both parts in source order. */
