@@ -5,7 +5,7 @@
 import { likelihoodByKind } from "./builtins/likelihoods";
 import { objectiveByKind } from "./builtins/objectives";
 import { priorByKind } from "./builtins/priors";
-import type { ModelIR } from "./ir/types";
+import { mappingReadsData, type ModelIR } from "./ir/types";
 
 /** Why the KL is Monte Carlo whatever the prior: an encoder flow, or `kl: "mc"`; null otherwise. */
 function forcedMonteCarlo(ir: ModelIR): string | null {
@@ -64,7 +64,7 @@ function likelihoodLine(ir: ModelIR): string {
 }
 
 function kindLine(ir: ModelIR): string {
-  if (ir.mapping.nodes.some((n) => n.op === "data")) return `not a generative model: the mapping reads the data ${ir.data.name} (IV5090), so there is no p(z) and no sample`;
+  if (mappingReadsData(ir.mapping)) return `not a generative model: the mapping reads the data ${ir.data.name} (IV5090), so there is no p(z) and no sample`;
   const f = ir.objective.qFlow;
   const flow = f ? `an encoder flow (q_flow: ${f.kind.startsWith("amortised_") ? flowName(f) : `"${f.kind}"`})` : null;
   if (ir.kind !== "intel-vae") return `a baseline (its prior is not N(0, I))${flow ? `, with ${flow}` : ""}`;

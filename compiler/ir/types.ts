@@ -147,6 +147,9 @@ export interface GraphIR {
   penalties: PenaltyIR[];
 }
 
+/** Does the mapping read the data x (a `data` node, IV5090)? Such a model has no z without a datapoint. */
+export const mappingReadsData = (g: GraphIR): boolean => g.nodes.some((n) => n.op === "data");
+
 export interface NodeIR {
   op: OpName;
   inputs: number[];

@@ -26,8 +26,6 @@ export function mappingData(c: { data?: tf.Tensor }): tf.Tensor {
   return c.data;
 }
 
-/** Does the mapping read the data (a `data` node)? */
-export const readsData = (g: GraphIR): boolean => g.nodes.some((n) => n.op === "data");
 
 export interface MapResult {
   z: tf.Tensor;

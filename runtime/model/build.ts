@@ -1,8 +1,8 @@
 // ModelIR → CompiledModel: the prior, encoder flow, likelihood and objectives around a model's
 // stages (stages.ts): the IR interpreter's, or a program's emitted by `intel compile`.
 import * as tf from "@tensorflow/tfjs";
-import { IR_VERSION, type ModelIR, type NetworkIR, type NodeIR, type SourceRef } from "../../compiler/ir/types";
-import { MappingNeedsDataError, readsData, type MapResult } from "../mapping/graph";
+import { IR_VERSION, mappingReadsData, type ModelIR, type NetworkIR, type NodeIR, type SourceRef } from "../../compiler/ir/types";
+import { MappingNeedsDataError, type MapResult } from "../mapping/graph";
 import { likelihoodMean, logLikelihood } from "../objectives/likelihood";
 import { iwaeEstimate, reparam, type Forward, type StageSeeds } from "../objectives/objective";
 import { makeQFlow, type QFlow } from "../objectives/q-flow";
@@ -60,7 +60,7 @@ class Model implements CompiledModel, Forward {
     this.variables = stages.params;
     this.state = stages.state;
     this.qFlow = makeQFlow(ir.objective.qFlow, this.variables);
-    this.readsData = readsData(ir.mapping);
+    this.readsData = mappingReadsData(ir.mapping);
     // The VampPrior encodes its pseudo-inputs in evaluation mode (see runtime/priors/vamp.ts).
     // Its pseudo-inputs are learnable, so the encoder must pass gradients back to its input for them.
     this.prior = makePrior(ir.latent.prior, { latentDim: this.latentDim, params: this.variables, state: this.state, encode: (u) => this.encodeInput(u, false, 1, false) });

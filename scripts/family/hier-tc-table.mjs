@@ -2,25 +2,15 @@
 //   node scripts/family/hier-tc-table.mjs OUT
 // Per run: the test metrics of eval.json; per arm: means over seeds, and the verdicts' differences
 // with the standard error of the difference of means (sample std over seeds).
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { fmt as f, mean, readRuns, se } from "./runs.mjs";
 
 const out = process.argv[2];
 if (!out) throw new Error("usage: node scripts/family/hier-tc-table.mjs OUT");
 const runs = {};
-for (const d of readdirSync(out).sort()) {
-  const m = /^(\w+)-s(\d+)$/.exec(d);
-  if (!m || !existsSync(join(out, d, "eval.json"))) continue;
-  const e = JSON.parse(readFileSync(join(out, d, "eval.json"), "utf8"));
-  (runs[m[1]] ??= []).push({ seed: Number(m[2]), steps: e.checkpoint.step, m: e.metrics, split: e.splits.test });
-}
+for (const [arm, rs] of Object.entries(readRuns(out))) runs[arm] = rs.map(({ seed, eval: e }) => ({ seed, steps: e.checkpoint.step, m: e.metrics, split: e.splits.test }));
 // a metric the spec's evaluate block names, else the test split's own number (every eval.json has them)
 const SPLIT = { kl: (t) => t.kl, recon_error: (t) => t.recon, elbo: (t) => -t.elbo, iwae_nll: (t) => t.iwae_nll };
 const val = (r, k) => r.m[k]?.value ?? (SPLIT[k] && r.split ? SPLIT[k](r.split) ?? null : null);
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const sd = (xs) => (xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)) : NaN);
-const se = (a, b) => Math.sqrt(sd(a) ** 2 / a.length + sd(b) ** 2 / b.length);
-const f = (x, d = 3) => (x === null || Number.isNaN(x) ? "n/a" : x.toFixed(d));
 const col = (arm, k) => (runs[arm] ?? []).map((r) => val(r, k)).filter((v) => v !== null);
 const diff = (a, b, k) => {
   const xa = col(a, k), xb = col(b, k);

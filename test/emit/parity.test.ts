@@ -8,7 +8,8 @@
 // backend: they run with INTEL_SLOW_TESTS=1.
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileFile, compileSource } from "../../compiler/compile";
+import { compileSource } from "../../compiler/compile";
+import { isSlowConv, specModels } from "../spec-models";
 import type { ModelIR } from "../../compiler/ir/types";
 import { makeDataset } from "../../runtime/data/dataset";
 import { buildModel } from "../../runtime/model/build";
@@ -149,18 +150,7 @@ const sylvesterMapping = (kind: "orthogonal" | "triangular", m: number) => (ps: 
 };
 
 /** Every spec under specs/ and every golden model spec that lowers without errors. */
-const models = [...intelFilesUnder("specs").filter((p) => !p.endsWith("prelude.intel")), ...intelFilesUnder("test/golden")].flatMap((path) => {
-  const r = compileFile(path);
-  return r.ir && !r.check.diagnostics.some((d) => d.severity === "error") ? [{ path, ir: r.ir }] : [];
-});
-/** Multiply-adds per datapoint of a network's convolutions (an upper bound for the transposed ones). */
-const convMacs = (ir: ModelIR): number =>
-  [...ir.encoder.layers, ...ir.decoder.layers].reduce(
-    (n, l) => (l.kind === "conv2d" || l.kind === "conv2d_transpose" ? n + l.out[0]! * l.out[1]! * l.kernel[0] * l.kernel[1] * l.in[2]! * l.filters : n),
-    0,
-  );
-/** The paper's conv nets on 28×28 images (~10⁸ multiply-adds a datapoint): minutes on the cpu backend. */
-const isSlowConv = (ir: ModelIR): boolean => convMacs(ir) > 5e6;
+const models = specModels(["specs", "test/golden"]);
 
 describe("emitted program = interpreter on every spec (cpu, 2 steps of batch 2)", () => {
   it("covers every spec with a model; with the options below, every prior, encoder flows and IWAE", () => {

@@ -5,22 +5,13 @@
 // can sample. The paper's big conv nets are left to the parity test's slow set.
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileFile } from "../../compiler/compile";
 import type { ModelIR } from "../../compiler/ir/types";
 import { buildModel } from "../../runtime/model/build";
 import { mulberry32 } from "../../runtime/random/seeds";
-import { intelFilesUnder } from "../golden";
+import { isSlowConv, specModels } from "../spec-models";
 import { use } from "./helpers";
 
-const convMacs = (ir: ModelIR): number =>
-  [...ir.encoder.layers, ...ir.decoder.layers].reduce((n, l) => (l.kind === "conv2d" || l.kind === "conv2d_transpose" ? n + l.out[0]! * l.out[1]! * l.kernel[0] * l.kernel[1] * l.in[2]! * l.filters : n), 0);
-
-const models = intelFilesUnder("specs")
-  .filter((p) => !p.endsWith("prelude.intel"))
-  .flatMap((path) => {
-    const r = compileFile(path);
-    return r.ir && convMacs(r.ir) <= 5e6 ? [{ path, ir: r.ir }] : [];
-  });
+const models = specModels(["specs"]).filter((m) => !isSlowConv(m.ir));
 
 /** 4 datapoints in the data's range: [0, 1] for images, N(0, 1) otherwise. */
 function batch(ir: ModelIR): tf.Tensor {

@@ -37,7 +37,7 @@ export function defineLikelihood<S extends LikelihoodSchema>(ir: S) {
 }
 
 /** A scale argument that is a fixed number or "learned": one learnable log-scale per data coordinate, starting at 1. */
-export function fixedOrLearned(l: LikelihoodLowering, arg: string, paramId: string): { value: number | "learned"; param?: string } {
+function fixedOrLearned(l: LikelihoodLowering, arg: string, paramId: string): { value: number | "learned"; param?: string } {
   if (l.args[arg] === "learned") return { value: "learned", param: l.param(paramId, l.data, { kind: "zeros" }) };
   return { value: l.num(arg) };
 }
