@@ -4,10 +4,11 @@
 // a shuffled epoch of runtime/train/loop.ts trainStep with the loop's optimizer. The PyTorch
 // reference of the same epoch is bench/torch-fashion-epoch.py. One backend per process.
 //
-//   npx tsx bench/fashion-epoch.ts --backend wasm --threads 1 [--steps 600]      JSON out
+//   npx tsx bench/fashion-epoch.ts --backend wasm --threads 1 [--steps 600] [--matmul openblas]   JSON out
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileSource } from "../compiler/compile";
+import type { MatmulName } from "../runtime/backend/native-blas";
 import { selectBackend } from "../runtime/backend/select";
 import { loadTrainingData } from "../runtime/data/load";
 import { buildModel } from "../runtime/model/build";
@@ -29,8 +30,8 @@ model fashion_epoch {
 }
 `;
 
-export async function runFashionEpoch(backend: "wasm" | "cpu", threads: number, maxSteps = Infinity): Promise<Record<string, unknown>> {
-  const info = await selectBackend(backend, { wasmThreads: threads });
+export async function runFashionEpoch(backend: "wasm" | "cpu", threads: number, maxSteps = Infinity, matmul?: MatmulName): Promise<Record<string, unknown>> {
+  const info = await selectBackend(backend, { wasmThreads: threads, matmul });
   const { ir, check } = compileSource(FASHION_SPEC, { file: "fashion-epoch.intel" });
   if (!ir) throw new Error(`spec did not compile: ${JSON.stringify(check.diagnostics.map((d) => d.message))}`);
   const { train } = loadTrainingData(ir.data, ir.train.seed, 0);
@@ -59,6 +60,6 @@ export async function runFashionEpoch(backend: "wasm" | "cpu", threads: number, 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const a = process.argv.slice(2);
   const flag = (n: string, d: string) => (a.includes(n) ? a[a.indexOf(n) + 1]! : d);
-  const res = await runFashionEpoch(flag("--backend", "wasm") as "wasm" | "cpu", Number(flag("--threads", "1")), Number(flag("--steps", "Infinity")));
+  const res = await runFashionEpoch(flag("--backend", "wasm") as "wasm" | "cpu", Number(flag("--threads", "1")), Number(flag("--steps", "Infinity")), flag("--matmul", "xnnpack") as MatmulName);
   process.stdout.write(JSON.stringify(res) + "\n");
 }

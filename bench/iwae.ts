@@ -3,11 +3,12 @@
 // 784-512-256-z50, Bernoulli), built by the IR interpreter, on random binary points in batches of
 // 100. The PyTorch reference of the same computation is bench/torch-iwae-cpu.py. One backend per process.
 //
-//   npx tsx bench/iwae.ts --points 2000 --k 500 --backend wasm --threads 1     JSON out
+//   npx tsx bench/iwae.ts --points 2000 --k 500 --backend wasm --threads 1 [--matmul openblas]   JSON out
 import * as tf from "@tensorflow/tfjs";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { MatmulName } from "../runtime/backend/native-blas";
 import { selectBackend } from "../runtime/backend/select";
 import { iwaeNll } from "../runtime/metrics/iwae";
 import { buildModel } from "../runtime/model/build";
@@ -19,10 +20,12 @@ export interface IwaeConfig {
   k: number;
   backend: "wasm" | "cpu";
   threads: number;
+  /** who computes wasm's matrix products (SelectOptions.matmul; default xnnpack) */
+  matmul?: MatmulName;
 }
 
 export async function runIwae(cfg: IwaeConfig): Promise<Record<string, unknown>> {
-  const info = await selectBackend(cfg.backend, { wasmThreads: cfg.threads });
+  const info = await selectBackend(cfg.backend, { wasmThreads: cfg.threads, matmul: cfg.matmul });
   const ir = benchIR("mlp", 100, 50);
   const model = buildModel(ir, ir.train.seed);
   const ds = syntheticData(ir.data.shape, 100, Math.ceil(cfg.points / 100));
@@ -58,9 +61,9 @@ function lastJson(out: string | null): Record<string, unknown> | null {
 
 /** Ours in a child process (its own backend and thread count). */
 export function runIwaeIsolated(cfg: IwaeConfig): IwaeResult {
-  const args = ["--import", "tsx", path.join(here, "iwae.ts"), "--points", String(cfg.points), "--k", String(cfg.k), "--backend", cfg.backend, "--threads", String(cfg.threads)];
+  const args = ["--import", "tsx", path.join(here, "iwae.ts"), "--points", String(cfg.points), "--k", String(cfg.k), "--backend", cfg.backend, "--threads", String(cfg.threads), ...(cfg.matmul ? ["--matmul", cfg.matmul] : [])];
   const p = spawnSync(process.execPath, args, { cwd: path.resolve(here, ".."), encoding: "utf8", timeout: 1_800_000 });
-  const label = `tfjs ${cfg.backend}${cfg.backend === "wasm" ? ` ${cfg.threads}t` : ""}`;
+  const label = `tfjs ${cfg.backend}${cfg.backend === "wasm" ? ` ${cfg.threads}t` : ""}${cfg.matmul === "openblas" ? " + openblas" : ""}`;
   const j = lastJson(p.stdout);
   if (!j) return { framework: "tfjs", label, threads: cfg.threads, wall_s: null, detail: "", error: (p.stderr ?? String(p.error)).trim().split("\n").slice(-1)[0] ?? "" };
   return { framework: "tfjs", label, threads: cfg.threads, wall_s: j.wall_s as number, cpu_s: j.cpu_s as number, nll: j.nll as number, detail: String(j.detail) };
@@ -83,6 +86,6 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const a = process.argv.slice(2);
   const flag = (n: string, d: string) => (a.includes(n) ? a[a.indexOf(n) + 1]! : d);
   const res = await runIwae({ points: Number(flag("--points", "2000")), k: Number(flag("--k", "500")),
-    backend: flag("--backend", "wasm") as "wasm" | "cpu", threads: Number(flag("--threads", "1")) });
+    backend: flag("--backend", "wasm") as "wasm" | "cpu", threads: Number(flag("--threads", "1")), matmul: flag("--matmul", "xnnpack") as MatmulName });
   process.stdout.write(JSON.stringify(res) + "\n");
 }

@@ -3,16 +3,18 @@
 // the step's wall time (per-op tfjs bookkeeping, autodiff tape, JS glue, data upload) as "outside
 // kernels". One backend per process, like the step benchmark.
 //
-//   npx tsx bench/profile.ts --backend wasm --threads 1 [--mapping sparse]   or  npm run bench -- --only profile
+//   npx tsx bench/profile.ts --backend wasm --threads 1 [--mapping sparse] [--arch conv] [--matmul openblas]
+//   or  npm run bench -- --only profile
 import * as tf from "@tensorflow/tfjs";
 import os from "node:os";
 import { selectBackend } from "../runtime/backend/select";
-import type { BenchMapping } from "./specs";
+import type { MatmulName } from "../runtime/backend/native-blas";
+import type { Arch, BenchMapping } from "./specs";
 import { interpreterStepper, type StepConfig } from "./step";
 
-export async function profileStep(backend: "wasm" | "cpu", threads: number, steps = 5, mapping: BenchMapping = "identity"): Promise<void> {
-  const info = await selectBackend(backend, { wasmThreads: threads });
-  const cfg: StepConfig = { arch: "mlp", backend, threads, impl: "interpreter", batch: 128, latent: 50, warmup: 3, steps, mapping };
+export async function profileStep(backend: "wasm" | "cpu", threads: number, steps = 5, mapping: BenchMapping = "identity", arch: Arch = "mlp", matmul?: MatmulName): Promise<void> {
+  const info = await selectBackend(backend, { wasmThreads: threads, matmul });
+  const cfg: StepConfig = { arch, backend, threads, impl: "interpreter", batch: 128, latent: 50, warmup: arch === "mlp" ? 3 : 1, steps, mapping };
   const runner = interpreterStepper(cfg);
   for (let i = 0; i < cfg.warmup; i++) runner.step();
   const byKernel = new Map<string, { ms: number; calls: number }>();
@@ -34,7 +36,7 @@ export async function profileStep(backend: "wasm" | "cpu", threads: number, step
     }
   }
   runner.dispose();
-  console.log(`MLP VAE step profile (${mapping} mapping), ${info.name} ${threads}t (${info.detail}), mean of ${steps} profiled steps (profiling adds its own overhead; load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")})`);
+  console.log(`${arch === "mlp" ? "MLP" : "conv"} VAE step profile (${mapping} mapping), ${info.name} ${threads}t (${info.detail}), mean of ${steps} profiled steps (profiling adds its own overhead; load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")})`);
   console.log(`  wall ${(wall / steps).toFixed(1)} ms/step, in kernels ${(kernels / steps).toFixed(1)} ms, outside kernels ${((wall - kernels) / steps).toFixed(1)} ms, ${[...byKernel.values()].reduce((a, e) => a + e.calls, 0) / steps} kernel calls/step`);
   const rows = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms);
   for (const [name, e] of rows.slice(0, 15)) {
@@ -45,5 +47,6 @@ export async function profileStep(backend: "wasm" | "cpu", threads: number, step
 if (process.argv[1]?.endsWith("profile.ts")) {
   const a = process.argv.slice(2);
   const flag = (name: string): string | undefined => (a.includes(name) ? a[a.indexOf(name) + 1] : undefined);
-  await profileStep((flag("--backend") ?? "wasm") as "wasm" | "cpu", Number(flag("--threads") ?? 1), 5, (flag("--mapping") ?? "identity") as BenchMapping);
+  const arch = (flag("--arch") ?? "mlp") as Arch;
+  await profileStep((flag("--backend") ?? "wasm") as "wasm" | "cpu", Number(flag("--threads") ?? 1), arch === "mlp" ? 5 : 2, (flag("--mapping") ?? "identity") as BenchMapping, arch, flag("--matmul") as MatmulName | undefined);
 }

@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark of the project: the training step (bench/step.ts) of the MLP and
 // conv VAEs, compiled from specs and run by the IR interpreter as `intel train` runs them, on wasm
-// and cpu against the PyTorch reference in the same run; the front end; the emitter.
+// (with XNNPACK's and with OpenBLAS's matrix products, runtime/backend/native-blas.ts) and cpu
+// against the PyTorch reference in the same run; the front end; the emitter.
 //
 //   npm run bench                         all of it
 //   npm run bench -- --arch mlp           one architecture (mlp | conv)
@@ -45,7 +46,7 @@ function table(rows: StepResult[]): void {
   for (const r of rows) {
     let ratio = "";
     if (r.ms_median != null && ref?.ms_median) ratio = `${(r.ms_median / ref.ms_median).toFixed(2)}×`;
-    const what = r.framework === "pytorch" ? "pytorch" : r.label.endsWith("naive") ? "tfjs naive ops" : "intel (interpreter)";
+    const what = r.framework === "pytorch" ? "pytorch" : r.label.endsWith("naive") ? "tfjs naive ops" : r.label.includes("openblas") ? "intel + openblas" : "intel (interpreter)";
     lines.push([what, r.backend, String(r.threads), r.error ? "failed" : fmt(r.ms_median), fmt(r.ms_min), fmt(r.cpu_ms_median), ratio,
       r.error ? `${r.error} (${r.detail})` : r.detail]);
   }
@@ -83,24 +84,28 @@ async function stepBench(o: Opts): Promise<StepResult[]> {
     const mlp = arch === "mlp";
     const steps = o.quick ? (mlp ? 15 : 3) : mlp ? 50 : 8;
     const base: StepConfig = { arch, backend: "wasm", threads: 1, impl: "interpreter", batch: 128, latent: 50, warmup: mlp ? 5 : 2, steps };
+    const blas: StepConfig = { ...base, matmul: "openblas" };
     const configs: StepConfig[] = [base];
-    if (cores > 1) configs.push({ ...base, threads: cores });
+    if (cores > 1) configs.push({ ...base, threads: cores }, { ...blas, threads: cores });
     if (!o.quick) {
       if (mlp) configs.push({ ...base, impl: "naive", warmup: 2, steps: 5 }); // stock tfjs ops: the baseline
       if (mlp || o.cpuConv) configs.push({ ...base, backend: "cpu", warmup: mlp ? 1 : 0, steps: mlp ? 3 : 1 });
     }
     console.log(`\n${arch} VAE (bench/specs.ts), batch 128, latent 50, Bernoulli, Adam 1e-3: one \`intel train\` step, median of ${steps} after warm-up (load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}, ${cores} cores)`);
     const rows: StepResult[] = [];
-    // The headline pair, tfjs wasm 1 thread and PyTorch 1 thread, runs `repeats` times alternately,
-    // so both see the same machine load; each reports the median of its runs.
+    // The headline runs, tfjs wasm 1 thread with XNNPACK's and with OpenBLAS's products and PyTorch
+    // 1 thread, take turns `repeats` times, so all see the same machine load; each reports the
+    // median of its runs.
     const torchSteps = mlp ? 50 : 10;
     const repeats = o.quick ? 1 : 3;
-    const pair: { tfjs: StepResult[]; torch: StepResult[] } = { tfjs: [], torch: [] };
+    const pair: { tfjs: StepResult[]; blas: StepResult[]; torch: StepResult[] } = { tfjs: [], blas: [], torch: [] };
     let torchMissing = false;
     for (let k = 0; k < repeats; k++) {
-      const r = runStepIsolated(base);
-      pair.tfjs.push(r);
-      console.log(`  ran ${r.label} (${k + 1}/${repeats}): ${r.error ? "failed: " + r.error : fmt(r.ms_median) + " ms"}`);
+      for (const [c, into] of [[base, pair.tfjs], [blas, pair.blas]] as const) {
+        const r = runStepIsolated(c);
+        into.push(r);
+        console.log(`  ran ${r.label} (${k + 1}/${repeats}): ${r.error ? "failed: " + r.error : fmt(r.ms_median) + " ms"}`);
+      }
       if (torchMissing) continue;
       const t = runTorch(arch, 128, 50, torchSteps, 1, 1);
       if (t == null) torchMissing = true;
@@ -109,7 +114,7 @@ async function stepBench(o: Opts): Promise<StepResult[]> {
         console.log(`  ran ${t.label} (${k + 1}/${repeats}): ${t.error ? "failed: " + t.error : fmt(t.ms_median) + " ms"}`);
       }
     }
-    rows.push(combine(pair.tfjs));
+    rows.push(combine(pair.tfjs), combine(pair.blas));
     for (const c of configs.slice(1)) {
       const r = runStepIsolated(c, c.backend === "cpu" && !mlp ? 1_800_000 : 600_000);
       rows.push(r);
@@ -143,12 +148,14 @@ function iwaeBench(o: Opts): IwaeResult[] {
   const cores = os.availableParallelism();
   const points = o.quick ? 200 : 2000, k = 500, repeats = o.quick ? 1 : 2;
   console.log(`\nevaluation: IWAE NLL, K = ${k}, ${points} points of the MLP VAE (784-512-256-z50, Bernoulli), batches of 100, wall seconds (load average ${load()}, ${cores} cores)`);
-  const runs: { tfjs: IwaeResult[]; torch: IwaeResult[] } = { tfjs: [], torch: [] };
+  const runs: { tfjs: IwaeResult[]; blas: IwaeResult[]; torch: IwaeResult[] } = { tfjs: [], blas: [], torch: [] };
   let torchMissing = false;
   for (let r = 0; r < repeats; r++) {
-    const t = runIwaeIsolated({ points, k, backend: "wasm", threads: 1 });
-    runs.tfjs.push(t);
-    console.log(`  ran ${t.label} (${r + 1}/${repeats}): ${t.error ? "failed: " + t.error : fmt(t.wall_s) + " s"}`);
+    for (const [matmul, into] of [["xnnpack", runs.tfjs], ["openblas", runs.blas]] as const) {
+      const t = runIwaeIsolated({ points, k, backend: "wasm", threads: 1, matmul });
+      into.push(t);
+      console.log(`  ran ${t.label} (${r + 1}/${repeats}): ${t.error ? "failed: " + t.error : fmt(t.wall_s) + " s"}`);
+    }
     const p = torchMissing ? null : runTorchIwae({ points, k, threads: 1 });
     if (p == null) torchMissing = true;
     else {
@@ -161,8 +168,10 @@ function iwaeBench(o: Opts): IwaeResult[] {
     if (ok.length === 0) return rs[0]!;
     return { ...ok[0]!, wall_s: med(ok.map((r) => r.wall_s!)), cpu_s: med(ok.map((r) => r.cpu_s ?? 0)), detail: `${ok[0]!.detail} ×${ok.length} (${ok.map((r) => fmt(r.wall_s)).join(", ")})` };
   };
-  const rows = [mid(runs.tfjs)];
-  if (cores > 1 && !o.quick) rows.push(runIwaeIsolated({ points, k, backend: "wasm", threads: cores }));
+  const rows = [mid(runs.tfjs), mid(runs.blas)];
+  if (cores > 1 && !o.quick) {
+    rows.push(runIwaeIsolated({ points, k, backend: "wasm", threads: cores }), runIwaeIsolated({ points, k, backend: "wasm", threads: cores, matmul: "openblas" }));
+  }
   if (torchMissing) console.log("  PyTorch reference skipped: torch is not installed for /usr/bin/python3");
   else {
     rows.push(mid(runs.torch));
@@ -192,19 +201,22 @@ function fashionBench(o: Opts): Record<string, unknown>[] {
   const quiet = os.loadavg()[0]! < cores / 2;
   if (!quiet) console.log("  the machine is busy: 1 thread only");
   for (const threads of cores > 1 && !o.quick && quiet ? [1, cores] : [1]) {
-    const ours = spawnSync(process.execPath, ["--import", "tsx", `${here}fashion-epoch.ts`, "--threads", String(threads), "--steps", String(steps)], { encoding: "utf8", timeout: 1_800_000 });
+    const epoch = (matmul: string) => spawnSync(process.execPath, ["--import", "tsx", `${here}fashion-epoch.ts`, "--threads", String(threads), "--steps", String(steps), "--matmul", matmul], { encoding: "utf8", timeout: 1_800_000 });
+    const ours = epoch("xnnpack"), blas = epoch("openblas");
     const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
     const torch = spawnSync("/usr/bin/python3", [`${here}torch-fashion-epoch.py`, String(threads), String(steps)], { encoding: "utf8", timeout: 1_800_000, env });
-    for (const [name, p] of [[`tfjs wasm ${threads}t`, ours], [`pytorch ${threads}t`, torch]] as const) {
+    for (const [name, p] of [[`tfjs wasm ${threads}t`, ours], [`tfjs wasm ${threads}t + openblas`, blas], [`pytorch ${threads}t`, torch]] as const) {
       const line = (p.stdout ?? "").split("\n").find((l) => l.startsWith("{"));
       const r: Record<string, unknown> = line ? { run: name, ...(JSON.parse(line) as Record<string, unknown>) } : { run: name, error: (p.stderr ?? "").trim().split("\n").slice(-1)[0] };
       rows.push(r);
-      console.log(`  ${name.padEnd(16)} ${r.error ? "failed: " + String(r.error) : `${String(r.samples_per_s).padStart(6)} samples/s  (${String(r.wall_s)} s wall, ${String(r.cpu_s)} s cpu, final loss ${String(r.final_loss)})`}`);
+      console.log(`  ${name.padEnd(27)} ${r.error ? "failed: " + String(r.error) : `${String(r.samples_per_s).padStart(6)} samples/s  (${String(r.wall_s)} s wall, ${String(r.cpu_s)} s cpu, final loss ${String(r.final_loss)})`}`);
     }
   }
   const best = Math.max(...rows.filter((r) => String(r.run).startsWith("pytorch")).map((r) => Number(r.samples_per_s) || 0));
-  const ours = Math.max(...rows.filter((r) => String(r.run).startsWith("tfjs")).map((r) => Number(r.samples_per_s) || 0));
-  if (best > 0) console.log(`  ours (best thread count) / PyTorch (best): ${(ours / best).toFixed(2)} of its samples/s (load average after: ${load()})`);
+  const ours = (blas: boolean) => Math.max(...rows.filter((r) => String(r.run).startsWith("tfjs") && String(r.run).includes("openblas") === blas).map((r) => Number(r.samples_per_s) || 0));
+  if (best > 0) {
+    console.log(`  ours (best thread count) / PyTorch (best): XNNPACK ${(ours(false) / best).toFixed(2)}, OpenBLAS ${(ours(true) / best).toFixed(2)} of its samples/s (load average after: ${load()})`);
+  }
   return rows;
 }
 

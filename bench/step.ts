@@ -10,6 +10,7 @@
 // (bench/vae_models.ts): the baseline the runtime's ops replace.
 //
 //   npx tsx bench/step.ts --arch mlp --backend wasm --threads 1       one configuration, JSON out
+//     [--matmul openblas] [--routes dense=tfjs,conv=custom]
 //   npx tsx bench/run.ts                                              everything (see run.ts)
 import * as tf from "@tensorflow/tfjs";
 import { spawnSync } from "node:child_process";
@@ -17,6 +18,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Dataset } from "../runtime/data/dataset";
+import type { MatmulName } from "../runtime/backend/native-blas";
+import type { KernelRoutes } from "../runtime/backend/routes";
 import { selectBackend, type BackendName } from "../runtime/backend/select";
 import { buildModel } from "../runtime/model/build";
 import { deriveSeed, shuffledIndices } from "../runtime/random/seeds";
@@ -39,6 +42,10 @@ export interface StepConfig {
   steps: number;
   /** the mapping of the bench spec (default identity) */
   mapping?: import("./specs").BenchMapping;
+  /** who computes wasm's matrix products (SelectOptions.matmul; default xnnpack) */
+  matmul?: MatmulName;
+  /** kernel routes forced on the backend (SelectOptions.routes) */
+  routes?: Partial<KernelRoutes>;
 }
 
 export interface StepResult {
@@ -68,8 +75,9 @@ const median = (xs: number[]) => {
 };
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
-export const stepLabel = (c: Pick<StepConfig, "backend" | "threads" | "impl">) =>
-  `tfjs ${c.backend}${c.backend === "wasm" ? ` ${c.threads}t` : ""}${c.impl === "naive" ? " naive" : ""}`;
+export const stepLabel = (c: Pick<StepConfig, "backend" | "threads" | "impl" | "matmul" | "routes">) =>
+  `tfjs ${c.backend}${c.backend === "wasm" ? ` ${c.threads}t` : ""}${c.matmul === "openblas" ? " + openblas" : ""}${c.impl === "naive" ? " naive" : ""}` +
+  (c.routes ? ` (${Object.entries(c.routes).map(([k, v]) => `${k}=${v}`).join(", ")})` : "");
 
 /** A random binary dataset of the spec's data shape, `batches` batches long. */
 export function syntheticData(shape: number[], batch: number, batches: number): Dataset {
@@ -115,7 +123,7 @@ export function interpreterStepper(cfg: StepConfig): { step(): number; dispose()
 /** Runs in this process. The backend must not have been selected differently before. */
 export async function runStep(cfg: StepConfig): Promise<StepResult> {
   const label = stepLabel(cfg);
-  const info = await selectBackend(cfg.backend, { wasmThreads: cfg.threads });
+  const info = await selectBackend(cfg.backend, { wasmThreads: cfg.threads, matmul: cfg.matmul, routes: cfg.routes });
   const threads = cfg.backend === "wasm" ? cfg.threads : 1;
   const base = { framework: "tfjs" as const, arch: cfg.arch, label, backend: info.name, threads, detail: info.detail };
   let runner: { step(): number; dispose(): void } | null = null;
@@ -201,6 +209,8 @@ function parseArgs(argv: string[]): StepConfig {
     if (k === "arch") cfg.arch = v as Arch;
     else if (k === "backend") cfg.backend = v as StepConfig["backend"];
     else if (k === "impl") cfg.impl = v as Impl;
+    else if (k === "matmul") cfg.matmul = v as MatmulName;
+    else if (k === "routes") cfg.routes = Object.fromEntries(v.split(",").map((kv) => kv.split("="))) as Partial<KernelRoutes>;
     else if (k in cfg) (cfg as unknown as Record<string, number>)[k] = Number(v);
     else throw new Error(`unknown option --${k}`);
   }

@@ -7,7 +7,7 @@ export const ENTRIES = { cli: "cli/main.ts", index: "index.ts", support: "runtim
 /** folders whose .ts (and plain .js) files are bundled */
 export const SOURCE_DIRS = ["grammar", "compiler", "runtime", "cli", "lsp", "api"];
 /** files outside them whose edit changes the build's output */
-const SOURCE_FILES = ["index.ts", "scripts/build.mjs", "scripts/build-info.mjs", "tsconfig.types.json"];
+const SOURCE_FILES = ["index.ts", "scripts/build.mjs", "scripts/build-info.mjs", "scripts/build-native.mjs", "native/blas.c", "tsconfig.types.json"];
 export const STAMP = "dist/.stamp";
 
 function newestMtime(dir) {

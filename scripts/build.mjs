@@ -13,6 +13,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { ENTRIES, isStale, SOURCE_DIRS, STAMP } from "./build-info.mjs";
+import { buildNative } from "./build-native.mjs";
 
 // Dependencies stay imports, except the parser library: chevrotain loads lodash-es as hundreds of
 // small modules (~0.3 s at every start), bundled they load as one.
@@ -56,6 +57,7 @@ await Promise.all([
   }),
   dev ? sourceDeclarations() : declarations(),
 ]);
+const nativeSkipped = buildNative(root, out);
 writeFileSync(join(out, relative("dist", STAMP)), `${JSON.stringify({ built: new Date().toISOString(), sources: SOURCE_DIRS, types: dev ? "sources" : "tsc" })}\n`);
 rmSync(join(root, "dist"), { recursive: true, force: true });
 try {
@@ -65,6 +67,7 @@ try {
   if (e.code !== "ENOTEMPTY" && e.code !== "EEXIST") throw e;
 }
 if (!process.argv.includes("--quiet")) console.log(`built dist/ in ${Date.now() - started} ms${dev ? " (declarations re-export the sources)" : ""}`);
+if (nativeSkipped) console.log(`note: the optional OpenBLAS matmul addon was not built: ${nativeSkipped} (INTEL_MATMUL=openblas needs it; nothing else does)`);
 
 /** tsc's declarations, their relative imports given explicit .js paths (so that they resolve under moduleResolution node16/nodenext too). */
 async function declarations() {

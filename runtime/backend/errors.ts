@@ -8,6 +8,8 @@ export class BackendUnavailableError extends Error {
     readonly backend: ResolvedBackend,
     readonly reason: string,
     readonly hint: string,
+    /** set for something the user asked for by name (INTEL_MATMUL=openblas): `auto` must not skip past it */
+    readonly requested = false,
   ) {
     super(`backend '${backend}' is not available: ${reason}; ${hint}`);
   }

@@ -34,9 +34,23 @@ export const ROUTE_CHOICES: { readonly [K in keyof KernelRoutes]: readonly Kerne
  * it), Conv2DBackpropFilter included, so it needs none of wasm's work-arounds.
  */
 export function routesFor(backend: string): KernelRoutes {
-  if (backend === "wasm") return { dense: "custom", conv: "custom", adam: "wasm-heap", layout: "wasm" };
+  // With OpenBLAS's products (runtime/backend/native-blas.ts) a transposed product costs nothing
+  // extra, so the plain matMul + autodiff dense beats the transposed layout: MLP step 15.8 against
+  // 18.6 ms (wasm 1 thread, `npx tsx bench/step.ts --matmul openblas [--routes dense=tfjs]`).
+  // Likewise its three conv kernels make tfjs's own conv gradients the direct ones (see conv.ts).
+  if (backend === "wasm") {
+    const blas = wasmMatmul === "openblas";
+    return { dense: blas ? "tfjs" : "custom", conv: blas ? "tfjs" : "custom", adam: "wasm-heap", layout: "wasm" };
+  }
   if (backend === "cpu") return { dense: "tfjs", conv: "tfjs", adam: "host", layout: "plain" };
   return { dense: "tfjs", conv: "tfjs", adam: "ops", layout: "plain" };
+}
+
+let wasmMatmul: "xnnpack" | "openblas" = "xnnpack";
+
+/** Told by runtime/backend/native-blas.ts which kernel computes the wasm backend's products. */
+export function setWasmMatmul(name: "xnnpack" | "openblas"): void {
+  wasmMatmul = name;
 }
 
 let forced: { backend: string; routes: Partial<KernelRoutes> } | null = null;

@@ -6,6 +6,7 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from "@tensorflow/tfjs
 import os from "node:os";
 import path from "node:path";
 import { BackendUnavailableError, type ResolvedBackend } from "./errors";
+import { MATMUL_NAMES, useMatmul, type MatmulName } from "./native-blas";
 import { forceRoutes, type KernelRoutes } from "./routes";
 import { registerThreadedWasm, wasmPackageDir } from "./wasm_threads";
 import { startWebgpu, type WebgpuModules } from "./webgpu";
@@ -40,6 +41,23 @@ export interface SelectOptions {
    * to run the wasm dense op on cpu. Named in `detail`, so a run's config.json records them.
    */
   routes?: Partial<KernelRoutes>;
+  /**
+   * Who computes the wasm backend's matrix products: tfjs's XNNPACK (the default) or the
+   * machine's OpenBLAS through the project's addon (runtime/backend/native-blas.ts). Default:
+   * $INTEL_MATMUL, else "xnnpack". Ignored, and said so in `detail`, on other backends.
+   */
+  matmul?: MatmulName;
+}
+
+/** See SelectOptions.matmul. */
+export function matmulChoice(opts: SelectOptions): MatmulName {
+  if (opts.matmul) return opts.matmul;
+  const env = process.env.INTEL_MATMUL;
+  if (env == null || env === "") return "xnnpack";
+  if (!(MATMUL_NAMES as readonly string[]).includes(env)) {
+    throw new BackendUnavailableError("wasm", `INTEL_MATMUL must be ${MATMUL_NAMES.join(" or ")}, got '${env}'`, "unset it to use XNNPACK", true);
+  }
+  return env as MatmulName;
 }
 
 const INSTALL_HINTS: Record<"tensorflow-gpu" | "tensorflow", string> = {
@@ -123,13 +141,18 @@ let wasmState: { threads: number; threaded: boolean; note: string } | null = nul
 
 async function selectWasm(opts: SelectOptions): Promise<BackendInfo> {
   const dist = path.join(wasmPackageDir(), "dist") + path.sep;
-  const want = Math.max(1, Math.floor(opts.wasmThreads ?? defaultWasmThreads()));
+  const threads = Math.max(1, Math.floor(opts.wasmThreads ?? defaultWasmThreads()));
+  // With OpenBLAS's products the threads go to OpenBLAS and the wasm module stays single-threaded:
+  // the threaded build's idle workers cost more than its elementwise kernels gain (MLP step,
+  // OpenBLAS 1 thread: 21.4 ms on the threaded build against 15.8 ms on the plain one).
+  const matmul = matmulChoice(opts);
+  const want = matmul === "openblas" ? 1 : threads;
   const simd = (await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")) as boolean;
   if (wasmState == null) {
     // The wasm module is created once per process; later calls reuse it whatever they ask.
     let note = "";
     let threaded = false;
-    if (opts.wasmThreads == null && !(Number(process.env.INTEL_WASM_THREADS) > 0) && want === 1 && os.availableParallelism() > 1) {
+    if (opts.wasmThreads == null && !(Number(process.env.INTEL_WASM_THREADS) > 0) && threads === 1 && os.availableParallelism() > 1) {
       note = `; the machine is busy (load ${os.loadavg()[0]!.toFixed(1)}), so no extra threads (INTEL_WASM_THREADS overrides)`;
     }
     if (tf.findBackend("wasm") != null) {
@@ -163,10 +186,11 @@ async function selectWasm(opts: SelectOptions): Promise<BackendInfo> {
   }
   const t = wasmState.threads;
   const build = wasmState.threaded ? "threaded-simd" : simd ? "simd" : "plain";
+  const products = useMatmul(matmul, matmul === "openblas" ? threads : t);
   return {
     name: "wasm",
     tfjsVersion: tf.version_core,
-    detail: `tfjs-backend-wasm ${build}, ${t} thread${t === 1 ? "" : "s"}${wasmState.note}`,
+    detail: `tfjs-backend-wasm ${build}, ${t} thread${t === 1 ? "" : "s"}${wasmState.note}${products}`,
   };
 }
 
@@ -190,7 +214,10 @@ async function selectCpu(): Promise<BackendInfo> {
  * why each richer backend was skipped in `detail`.
  */
 export async function selectBackend(name: BackendName = "auto", opts: SelectOptions = {}): Promise<BackendInfo> {
-  const info = await selectOnly(name, opts);
+  let info = await selectOnly(name, opts);
+  if (info.name !== "wasm" && matmulChoice(opts) !== "xnnpack") {
+    info = { ...info, detail: `${info.detail}; matmul ${matmulChoice(opts)} ignored: it applies to the wasm backend` };
+  }
   const routes = opts.routes && Object.keys(opts.routes).length ? opts.routes : null;
   forceRoutes(tf.getBackend(), routes);
   if (!routes) return info;
@@ -228,7 +255,7 @@ async function selectOnly(name: BackendName, opts: SelectOptions): Promise<Backe
           const info = b === "wasm" ? await selectWasm(opts) : await selectTensorflow(b);
           return skipped.length ? { ...info, detail: `${info.detail} (skipped: ${skipped.join("; ")})` } : info;
         } catch (e) {
-          if (!(e instanceof BackendUnavailableError)) throw e;
+          if (!(e instanceof BackendUnavailableError) || e.requested) throw e;
           skipped.push(`${b}: ${e.reason}`);
         }
       }
