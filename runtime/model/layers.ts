@@ -3,6 +3,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { conv2d, conv2dTranspose } from "../ops/conv";
 import { dense, denseChain, type ChainLayer } from "../ops/dense";
+import { addBias } from "../ops/channel";
 import { batchNormTrain } from "../ops/norm";
 
 /**
@@ -32,7 +33,7 @@ export function conv2dLayer(
   padding: "same" | "valid",
 ): tf.Tensor4D {
   const y = conv2d(x, w, stride, padding);
-  return b ? tf.add(y, b) : y;
+  return b ? (addBias(y, b) as tf.Tensor4D) : y;
 }
 
 /** NHWC x, W [kh, kw, out, in] (tf's conv2dTranspose layout), b [out]; `outShape` excludes the batch */
@@ -45,7 +46,7 @@ export function conv2dTransposeLayer(
   padding: "same" | "valid",
 ): tf.Tensor4D {
   const y = conv2dTranspose(x, w, [outShape[0], outShape[1]], stride, padding);
-  return b ? tf.add(y, b) : y;
+  return b ? (addBias(y, b) as tf.Tensor4D) : y;
 }
 
 /** Batch norm with batch statistics (training): the output and the batch mean and biased variance. */
