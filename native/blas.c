@@ -48,6 +48,29 @@ static napi_value undefined(napi_env env) {
   return v;
 }
 
+// The arguments of a call, checked: `want` of them and an open library; else throws and returns 0.
+static int args(napi_env env, napi_callback_info info, size_t want, napi_value *argv, const char *who) {
+  size_t argc = want;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  char msg[96];
+  if (argc != want) snprintf(msg, sizeof msg, "%s: expected %zu arguments", who, want);
+  else if (!sgemm) snprintf(msg, sizeof msg, "%s: no BLAS library is open", who);
+  else return 1;
+  napi_throw_error(env, NULL, msg);
+  return 0;
+}
+
+// The data of a typed array of the given type (the wasm heap, or a geometry); NULL after throwing.
+static void *view(napi_env env, napi_value v, napi_typedarray_type want, size_t *length, const char *what) {
+  napi_typedarray_type type;
+  void *data = NULL;
+  if (napi_get_typedarray_info(env, v, &type, length, &data, NULL, NULL) != napi_ok || type != want) {
+    napi_throw_type_error(env, NULL, what);
+    return NULL;
+  }
+  return data;
+}
+
 static napi_value js_open(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -78,25 +101,11 @@ static napi_value js_threads(napi_env env, napi_callback_info info) {
 }
 
 static napi_value js_gemm(napi_env env, napi_callback_info info) {
-  size_t argc = 12;
   napi_value argv[12];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc != 12) {
-    napi_throw_error(env, NULL, "gemm: expected 12 arguments");
-    return NULL;
-  }
-  if (!sgemm) {
-    napi_throw_error(env, NULL, "gemm: no BLAS library is open");
-    return NULL;
-  }
-  napi_typedarray_type type;
+  if (!args(env, info, 12, argv, "gemm")) return NULL;
   size_t length = 0;
-  void *data = NULL;
-  if (napi_get_typedarray_info(env, argv[0], &type, &length, &data, NULL, NULL) != napi_ok ||
-      type != napi_float32_array) {
-    napi_throw_type_error(env, NULL, "gemm: heap must be a Float32Array");
-    return NULL;
-  }
+  float *h = (float *)view(env, argv[0], napi_float32_array, &length, "gemm: heap must be a Float32Array");
+  if (!h) return NULL;
   int64_t v[7];
   for (int i = 0; i < 7; i++) napi_get_value_int64(env, argv[1 + i], &v[i]);
   bool ta = false, tb = false;
@@ -114,7 +123,6 @@ static napi_value js_gemm(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "gemm: operands outside the heap or bad sizes");
     return NULL;
   }
-  float *h = (float *)data;
   const int lda = ta ? (int)m : (int)k, ldb = tb ? (int)k : (int)n;
   for (int64_t i = 0; i < batch; i++) {
     sgemm(ROW_MAJOR, ta ? TRANS : NO_TRANS, tb ? TRANS : NO_TRANS, (int)m, (int)n, (int)k, 1.0f,
@@ -205,30 +213,18 @@ static const char *convolve(int dir, float *heap, int64_t L, const int64_t off[3
 
 // conv(direction, heap, a, b, out, geometry)
 static napi_value js_conv(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
   napi_value argv[6];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc != 6 || !sgemm) {
-    napi_throw_error(env, NULL, argc != 6 ? "conv: expected 6 arguments" : "conv: no BLAS library is open");
-    return NULL;
-  }
+  if (!args(env, info, 6, argv, "conv")) return NULL;
   int32_t dir = -1;
   napi_get_value_int32(env, argv[0], &dir);
-  napi_typedarray_type type;
-  size_t length = 0;
-  void *data = NULL;
-  if (napi_get_typedarray_info(env, argv[1], &type, &length, &data, NULL, NULL) != napi_ok ||
-      type != napi_float32_array) {
-    napi_throw_type_error(env, NULL, "conv: heap must be a Float32Array");
-    return NULL;
-  }
+  size_t length = 0, glen = 0;
+  float *heap = (float *)view(env, argv[1], napi_float32_array, &length, "conv: heap must be a Float32Array");
+  if (!heap) return NULL;
   int64_t off[3];
   for (int i = 0; i < 3; i++) napi_get_value_int64(env, argv[2 + i], &off[i]);
-  napi_typedarray_type gt;
-  size_t glen = 0;
-  void *gd = NULL;
-  if (napi_get_typedarray_info(env, argv[5], &gt, &glen, &gd, NULL, NULL) != napi_ok ||
-      gt != napi_int32_array || glen != 15) {
+  const void *gd = view(env, argv[5], napi_int32_array, &glen, "conv: geometry must be an Int32Array of 15");
+  if (!gd) return NULL;
+  if (glen != 15) {
     napi_throw_type_error(env, NULL, "conv: geometry must be an Int32Array of 15");
     return NULL;
   }
@@ -244,8 +240,12 @@ static napi_value js_conv(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "conv: direction must be 0, 1 or 2");
     return NULL;
   }
-  const char *err = convolve(dir, (float *)data, (int64_t)length, off, &g);
-  if (err) napi_throw_range_error(env, NULL, err);
+  const char *err = convolve(dir, heap, (int64_t)length, off, &g);
+  if (err) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "conv: %s", err);
+    napi_throw_range_error(env, NULL, msg);
+  }
   return undefined(env);
 }
 

@@ -7,6 +7,7 @@
 // product tests are skipped here, but never in CI (.ci/run sets CI), where the build must make it.
 import * as tf from "@tensorflow/tfjs";
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { BackendUnavailableError } from "../../runtime/backend/errors";
 import { nativeBlasPaths, useMatmul } from "../../runtime/backend/native-blas";
@@ -76,6 +77,30 @@ describe("INTEL_MATMUL=openblas when it cannot work", () => {
   it("on another backend the choice is ignored, and said so", async () => {
     const info = await selectBackend("cpu", { matmul: "openblas" });
     expect(info.detail).toContain("matmul openblas ignored: it applies to the wasm backend");
+  });
+});
+
+describe("the addon refuses what would write outside the heap", () => {
+  needsAddon("bad offsets, sizes, geometries and argument counts are errors, not writes", async () => {
+    await selectBackend("wasm", { wasmThreads: 1, matmul: "openblas" }); // opens the library
+    const addon = createRequire(import.meta.url)(nativeBlasPaths().addon) as {
+      gemm(...a: unknown[]): void;
+      conv(...a: unknown[]): void;
+    };
+    const heap = new Float32Array(64);
+    heap.fill(7);
+    expect(() => addon.gemm(heap, 0, 0, 60, 1, 2, 4, 2, false, false, 0, 0)).toThrow("gemm: operands outside the heap or bad sizes");
+    expect(() => addon.gemm(heap, 0, 0, 0, 1, 0, 4, 2, false, false, 0, 0)).toThrow("bad sizes");
+    expect(() => addon.gemm(new Float64Array(8), 0, 0, 0, 1, 1, 1, 1, false, false, 0, 0)).toThrow("gemm: heap must be a Float32Array");
+    expect(() => addon.gemm(heap, 0)).toThrow("gemm: expected 12 arguments");
+    const geometry = Int32Array.of(1, 4, 4, 1, 1, 3, 3, 1, 1, 1, 1, 0, 0, 2, 2);
+    expect(() => addon.conv(0, heap, 0, 16, 61, geometry)).toThrow("conv: operands outside the heap"); // 4 outputs at 61 of 64
+    expect(() => addon.conv(0, heap, 0, 16, 32, Int32Array.of(1, 4, 4))).toThrow("conv: geometry must be an Int32Array of 15");
+    expect(() => addon.conv(0, heap, 0, 16, 32, Int32Array.of(1, 4, 4, 1, 1, 3, 3, 0, 1, 1, 1, 0, 0, 2, 2))).toThrow("conv: bad geometry");
+    expect(() => addon.conv(3, heap, 0, 16, 32, geometry)).toThrow("conv: direction must be 0, 1 or 2");
+    expect(heap.every((v) => v === 7)).toBe(true); // nothing was written
+    addon.conv(0, heap, 0, 16, 32, geometry); // and a valid call does write: 3×3 of 7·7 sums
+    expect(Array.from(heap.slice(32, 36))).toEqual([441, 441, 441, 441]);
   });
 });
 
