@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compileSource } from "../../../compiler/compile";
+import type { ModelIR } from "../../../compiler/ir/types";
 import { CategoricalPrior, type CategoricalIR } from "../../../runtime/latents/categorical";
 import { categoricalKl, gumbelNoise, hardOneHot, logCategorical, logProbs, relaxedOneHot } from "../../../runtime/latents/relaxed";
 import { deriveSeed, STREAM } from "../../../runtime/model/random";
@@ -260,8 +261,10 @@ describe("a stack of discrete layers: ancestral samples", () => {
   });
 });
 
-describe("one layer is the single-layer model", () => {
-  const spec = (prior: string) => `import "prelude"
+/** A small model whose c : OneHot[2, 3] has the prior `prior`, compiled (errors throw). */
+function compile(prior: string): ModelIR {
+  const r = compileSource(
+    `import "prelude"
 bias code(c: OneHot[2, 3]) -> Real[2] {
   param E = normal(3, 2)
   return sum(matmul(c, E), axis: 0)
@@ -273,16 +276,20 @@ model m {
   mapping z = code(c)
   decoder p(x | z) : Gaussian(sigma: 0.5) = mlp_decoder(hidden: [6])
 }
-`;
-  const compile = (prior: string) => {
-    const r = compileSource(spec(prior), { file: "test/runtime/latents/stack.intel" });
-    if (!r.ir) throw new Error(r.check.diagnostics.map((d) => d.message).join("\n"));
-    return { ...r.ir, source: null }; // the source's hash differs with its text
-  };
+`,
+    { file: "test/runtime/latents/stack.intel" },
+  );
+  if (!r.ir) throw new Error(r.check.diagnostics.map((d) => d.message).join("\n"));
+  return r.ir;
+}
+
+describe("one layer is the single-layer model", () => {
+  // the source's hash differs with its text
+  const lowered = (prior: string) => ({ ...compile(prior), source: null });
 
   it("`layers: 1` lowers to exactly the IR of no `layers`", () => {
-    expect(compile("Categorical(layers: 1, probs: [1, 2, 3])")).toEqual(compile("Categorical(probs: [1, 2, 3])"));
-    expect(compile('Categorical(layers: 1, posterior: "responsibility")')).toEqual(compile('Categorical(posterior: "responsibility")'));
+    expect(lowered("Categorical(layers: 1, probs: [1, 2, 3])")).toEqual(lowered("Categorical(probs: [1, 2, 3])"));
+    expect(lowered('Categorical(layers: 1, posterior: "responsibility")')).toEqual(lowered('Categorical(posterior: "responsibility")'));
   });
 
   it("its ELBO, importance weights and samples are the single-layer formulas, bit for bit", () => {
@@ -311,32 +318,12 @@ model m {
 
 describe("the stack's lowering", () => {
   it("widens the encoder's head to every layer's evidence and creates one table per layer above c_1", () => {
-    const lower = (prior: string) => {
-      const r = compileSource(
-        `import "prelude"
-bias code(c: OneHot[2, 3]) -> Real[2] {
-  param E = normal(3, 2)
-  return sum(matmul(c, E), axis: 0)
-}
-model m {
-  data x : Real[4] ~ gaussian_clusters(dim: 4)
-  encoder q(c | x) = mlp_encoder(hidden: [6])
-  intermediary c : OneHot[2, 3] ~ ${prior}
-  mapping z = code(c)
-  decoder p(x | z) : Gaussian(sigma: 0.5) = mlp_decoder(hidden: [6])
-}
-`,
-        { file: "test/runtime/latents/stack.intel" },
-      );
-      expect(r.check.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-      return r.ir!;
-    };
-    const shapes = (ir: ReturnType<typeof lower>) => Object.fromEntries(ir.params.filter((q) => q.id.startsWith("prior/")).map((q) => [q.id, q.shape]));
-    const head = (ir: ReturnType<typeof lower>) => ir.params.filter((q) => q.id.startsWith("encoder/")).at(-1)!.shape;
-    const logits = lower("Categorical(layers: 3, layer_classes: [2, 4], probs: [1, 1, 1, 2])");
+    const shapes = (ir: ModelIR) => Object.fromEntries(ir.params.filter((q) => q.id.startsWith("prior/")).map((q) => [q.id, q.shape]));
+    const head = (ir: ModelIR) => ir.params.filter((q) => q.id.startsWith("encoder/")).at(-1)!.shape;
+    const logits = compile("Categorical(layers: 3, layer_classes: [2, 4], probs: [1, 1, 1, 2])");
     expect(head(logits)).toEqual([2 * (3 + 2 + 4)]);
     expect(shapes(logits)).toEqual({ "prior/layer_2/transition": [4, 6], "prior/layer_2/bias": [6], "prior/layer_3/transition": [8, 4], "prior/layer_3/bias": [4] });
-    const resp = lower('Categorical(layers: 2, posterior: "responsibility", code_dim: 5)');
+    const resp = compile('Categorical(layers: 2, posterior: "responsibility", code_dim: 5)');
     expect(head(resp)).toEqual([2 * 2 * 5]);
     expect(Object.keys(shapes(resp)).sort()).toEqual(["prior/codebook", "prior/layer_2/bias", "prior/layer_2/codebook", "prior/layer_2/transition", "prior/weights"]);
   });
