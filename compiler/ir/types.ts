@@ -13,9 +13,10 @@ import type { ObjectiveIR } from "../builtins/objectives";
 import type { Player, SchemeIR } from "../builtins/schemes";
 
 /** Bumped whenever the JSON shape changes (0.2: typed train settings and optimizer, required
- *  objective options, `sparse`, the new layers; 0.3: optimizer groups and training schemes);
+ *  objective options, `sparse`, the new layers; 0.3: optimizer groups and training schemes;
+ *  0.4: the categorical prior's `stack` of discrete layers);
  *  a run written by another version is refused. */
-export const IR_VERSION = "0.3";
+export const IR_VERSION = "0.4";
 
 /** Where a piece came from in the spec. */
 export interface SourceRef {

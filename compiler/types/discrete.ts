@@ -91,19 +91,58 @@ export function checkDiscreteLatent(cx: TypeContext, inter: IntermediaryItem, y:
     cx.report("IV3032", inter.type.span, `a OneHot[G, K] needs at least one group, but '${inter.name.name}' is ${showType(cx.s, y)}`);
     return undefined;
   }
-  if (isNum(k)) checkProbs(cx, inter, y, k, slot!.args);
+  if (!isNum(k)) return y;
+  const top = checkLayerClasses(cx, slot!.args, k);
+  if (top !== undefined) checkProbs(cx, inter, y, top, slot!.args);
   return y;
+}
+
+/** A literal number argument's value, or undefined. */
+function literal(t: Type | undefined): number | undefined {
+  return t?.kind === "tensor" && t.dims.length === 0 && (t.elem === "Real" || t.elem === "Int") && typeof t.value === "number" ? t.value : undefined;
+}
+
+/**
+ * Categorical(layers: L, layer_classes: [K_2, …, K_L]): L − 1 class counts (IV3034), each a whole
+ * number ≥ 2 (IV3035). Returns the top layer's class count K_L (the one `probs` describes), or
+ * undefined after a report or when it is not known.
+ */
+function checkLayerClasses(cx: TypeContext, args: CallArgs, k: number): number | undefined {
+  const layersArg = args.named.get("layers");
+  const layers = layersArg ? literal(layersArg.type) : 1;
+  const a = args.named.get("layer_classes");
+  if (!a) return layers === undefined ? undefined : k;
+  if (a.type.kind !== "list" || !a.type.items || layers === undefined) return undefined;
+  const values = a.type.items.map(literal);
+  if (values.length !== layers - 1) {
+    const labels = layersArg ? [{ span: layersArg.span, message: `layers: ${layers}` }] : [];
+    cx.report("IV3034", a.span, `layer_classes gives the class counts of the layers above the intermediary, ${layers - 1} for layers: ${layers}, but it has ${values.length}`, {
+      labels,
+      hint: layers === 1 ? "a single layer has nothing above it: add `layers: L` (L ≥ 2) or drop layer_classes" : `give one count per layer c_2 … c_${layers}, or drop layer_classes to give each the intermediary's ${k} classes`,
+    });
+    return undefined;
+  }
+  const bad = values.find((v) => typeof v === "number" && !(Number.isInteger(v) && v >= 2));
+  if (bad !== undefined) {
+    cx.report("IV3035", a.span, `every layer of a discrete stack needs a whole number of at least 2 classes, got ${bad} in [${values.map((v) => v ?? "?").join(", ")}]`, {
+      hint: "with one class a layer carries nothing: K ≥ 2",
+    });
+    return undefined;
+  }
+  const top = values.at(-1);
+  return typeof top === "number" ? top : undefined;
 }
 
 /** Categorical(probs: [...]): one positive number per class (IV3033); they are normalised. */
 function checkProbs(cx: TypeContext, inter: IntermediaryItem, y: TensorT, k: number, args: CallArgs): void {
+  const stacked = (literal(args.named.get("layers")?.type) ?? 1) > 1;
   const a = args.named.get("probs");
   if (!a || a.type.kind !== "list" || !a.type.items) return;
   const items = a.type.items;
   const values = items.map((t) => (t.kind === "tensor" && t.dims.length === 0 && (t.elem === "Real" || t.elem === "Int") ? t.value : undefined));
-  const labels = [{ span: inter.type.span, message: `'${inter.name.name}' is ${showType(cx.s, y)}: ${k} classes` }];
+  const labels = stacked ? [] : [{ span: inter.type.span, message: `'${inter.name.name}' is ${showType(cx.s, y)}: ${k} classes` }];
   if (items.length !== k) {
-    cx.report("IV3033", a.span, `Categorical's probs must give one probability per class, ${k}, but it has ${items.length}`, { labels });
+    cx.report("IV3033", a.span, `Categorical's probs must give one probability per class${stacked ? " of the stack's top layer" : ""}, ${k}, but it has ${items.length}`, { labels });
   } else if (values.some((v) => typeof v === "number" && !(v > 0))) {
     cx.report("IV3033", a.span, `Categorical's probs must all be > 0 (they are normalised to sum to 1), got [${values.map((v) => (typeof v === "number" ? v : "?")).join(", ")}]`, {
       hint: "a class with probability 0 makes the KL infinite wherever q gives it mass: drop the class, or give it a small probability",

@@ -45,10 +45,13 @@ export function logProbs(logits: tf.Tensor2D, k: number): tf.Tensor2D {
   return flat(tf.logSoftmax(groupsOf(logits, k)));
 }
 
-/** KL(q ‖ p) = Σ_g Σ_k q_k (log q_k − log p_k) per row; `logPrior` [K] normalised log-probabilities. */
-export function categoricalKl(logits: tf.Tensor2D, logPrior: tf.Tensor1D, k: number): tf.Tensor1D {
+/**
+ * KL(q ‖ p) = Σ_g Σ_k q_k (log q_k − log p_k) per row; `logPrior` normalised log-probabilities, [K]
+ * (one prior for every row) or [N, G·K] (a stacked layer's p(c_l | c_{l+1}) of each row's parent).
+ */
+export function categoricalKl(logits: tf.Tensor2D, logPrior: tf.Tensor, k: number): tf.Tensor1D {
   const lq = groupsOf(logProbs(logits, k), k);
-  return tf.sum(tf.mul(tf.exp(lq), tf.sub(lq, logPrior)), [1, 2]) as tf.Tensor1D;
+  return tf.sum(tf.mul(tf.exp(lq), tf.sub(lq, logPrior.rank === 1 ? logPrior : groupsOf(logPrior, k))), [1, 2]) as tf.Tensor1D;
 }
 
 /** Σ_g log p(c_g) for one-hot rows c [N, G·K] under per-class log-probabilities `logp` ([N, G·K] or [K]) */
@@ -67,8 +70,18 @@ export function temperatureAt([t0, t1]: readonly [number, number], progress: num
  * from features h [N, G·E], a codebook e [K, E] and normalised log-weights logW [K]: [N, G·K].
  */
 export function responsibilityLogits(h: tf.Tensor2D, codebook: tf.Tensor2D, logW: tf.Tensor1D, sigma: number): tf.Tensor2D {
+  return withLogPrior(distanceScores(h, codebook, sigma), logW, codebook.shape[0]);
+}
+
+/** scores + log p per group: `logPrior` [K] (every row) or [N, G·K] (per row), scores [N, G·K]. */
+export function withLogPrior(scores: tf.Tensor2D, logPrior: tf.Tensor, k: number): tf.Tensor2D {
+  return flat(tf.add(logPrior.rank === 1 ? logPrior : groupsOf(logPrior, k), groupsOf(scores, k)));
+}
+
+/** The responsibilities' Gaussian part −‖h_g − e_k‖² / (2σ²) per group: h [N, G·E], e [K, E] → [N, G·K]. */
+export function distanceScores(h: tf.Tensor2D, codebook: tf.Tensor2D, sigma: number): tf.Tensor2D {
   const [k, e] = codebook.shape;
   const hg = tf.reshape(h, [h.shape[0], -1, 1, e]); // [N, G, 1, E]
   const d2 = tf.sum(tf.square(tf.sub(hg, tf.reshape(codebook, [1, 1, k, e]))), -1); // [N, G, K]
-  return flat(tf.add(logW, tf.div(d2, -2 * sigma * sigma)));
+  return flat(tf.div(d2, -2 * sigma * sigma));
 }

@@ -246,6 +246,8 @@ describe("emitted program = interpreter on discrete latents", () => {
     ["OneHot[3]", "Categorical(straight_through: true)", "elbo(samples: 2)"],
     ["OneHot[2, 3]", "Categorical(probs: [0.2, 0.3, 0.5])", "iwae(k: 2)"],
     ["OneHot[2, 3]", 'Categorical(posterior: "responsibility", code_dim: 3)', "elbo(beta: 1)"],
+    ["OneHot[2, 3]", "Categorical(layers: 3, layer_classes: [2, 4], straight_through: true)", "elbo(samples: 2)"],
+    ["OneHot[3]", 'Categorical(layers: 2, posterior: "responsibility", code_dim: 2, probs: [0.2, 0.3, 0.5])', "iwae(k: 2)"],
   ] as const) {
     it(`${latent} ~ ${prior}, ${objective}`, async () => {
       await compare(`discrete-${latent}-${objective}`, discreteSpec(latent, prior, objective), 4);

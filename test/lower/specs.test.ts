@@ -70,12 +70,14 @@ describe.each(specs)("%s", (path) => {
     for (const p of m.mapping.penalties) expect(m.mapping.nodes[p.node]!.shape).toEqual([]);
   });
 
-  it("ends the encoder with its prior's head: dense(2·D) (3·D spike-and-slab, 1·D categorical logits), then an amortised flow's units", () => {
+  it("ends the encoder with its prior's head: dense(2·D) (3·D spike-and-slab, 1·D categorical logits, plus a discrete stack's upper layers'), then an amortised flow's units", () => {
     const m = ir(path);
     const last = m.encoder.layers.at(-1)!;
     const heads = { spike_slab: 3, categorical: 1 }[m.latent.prior.kind as string] ?? 2;
     const f = m.objective.qFlow;
-    const units = heads * m.latent.dim + (f && "units" in f ? f.units : 0);
+    const prior = m.latent.prior;
+    const upper = prior.kind === "categorical" && !prior.responsibility ? (prior.stack ?? []).reduce((s, l) => s + prior.groups * l.classes, 0) : 0;
+    const units = heads * m.latent.dim + upper + (f && "units" in f ? f.units : 0);
     expect(last).toMatchObject({ kind: "dense", units, kernel: "encoder/head/kernel", bias: "encoder/head/bias" });
     expect(m.encoder.output).toEqual([units]);
     expect(last.at).toEqual({ file: path, line: expect.any(Number), col: 3 });

@@ -24,7 +24,13 @@ export const TYPES_CODES = {
   },
   IV3031: { severity: "error", title: "the intermediary's type does not fit its prior: a Categorical prior needs OneHot[K], a OneHot needs a Categorical prior" },
   IV3032: { severity: "error", title: "a bad discrete latent type: OneHot[K] with K ≥ 2 classes, or OneHot[G, K]" },
-  IV3033: { severity: "error", title: "a Categorical prior's probs must be one positive number per class" },
+  IV3033: { severity: "error", title: "a Categorical prior's probs must be one positive number per class (of the top layer, in a stack)" },
+  IV3034: {
+    severity: "error",
+    title: "a discrete stack's layer_classes must give one class count per layer above the intermediary (layers − 1 of them)",
+    hint: "layer_classes: [K_2, …, K_L] with `layers: L`; without it every layer has the intermediary's K",
+  },
+  IV3035: { severity: "error", title: "a layer of a discrete stack needs a whole number of at least 2 classes" },
   IV3040: {
     severity: "error",
     title: "an affine coupling needs an intermediary of at least 2 coordinates",
