@@ -81,7 +81,7 @@ function wrap(run: LoadedRun, backend: BackendInfo): TrainedModel {
   const runSeed = run.config.train.seed;
   const info = exportInfo(run);
   const map = (y: tf.Tensor) => model.map(y as tf.Tensor2D, false).z;
-  const decode = (z: tf.Tensor) => likelihoodMean(ir.likelihood, model.decode(z, false)).reshape([z.shape[0]!, ...dataShape]);
+  const decode = (z: tf.Tensor) => likelihoodMean(ir.likelihood, model.decode(z, false), model.variables).reshape([z.shape[0]!, ...dataShape]);
   const represent = (x: tf.Tensor) => model.map(pointEstimate(model, x), false, undefined, x).z;
   return {
     dir: run.dir,

@@ -7,15 +7,19 @@ import { writeExport } from "../runtime/export/tfjs-export";
 import { inferenceCommand } from "./inference-commands";
 import type { RunDeps } from "./run-support";
 import { stringFlag } from "./run-support";
-import { RUN_OWN_WHY, runOwnFiles } from "../runtime/run/run-dir";
+import { RUN_OWN_WHY, RunDirError, runOwnFiles } from "../runtime/run/run-dir";
 import { isInside } from "../runtime/fs/write-file";
 import { FileError } from "../runtime/fs/read-file";
 import { MappingNeedsDataError } from "../runtime/mapping/graph";
 
 /** An export folder inside what the run needs (RUN/checkpoints) would mix files into it: refused. */
-function refuseRunFolders(run: { dir: string; model: { readsData: boolean } }, dir: string): void {
+function refuseRunFolders(run: { dir: string; model: { readsData: boolean; ir: { likelihood: { kind: string } } } }, dir: string): void {
   // both write a generator (decoder + mapping from y): a mapping conditioned on x has none (IV5090)
   if (run.model.readsData) throw new MappingNeedsDataError();
+  // the exported plain model decodes μ(z) as the data's mean; a FlowDecoder's needs its flow's inverse, which it does not carry
+  if (run.model.ir.likelihood.kind === "flow_decoder") {
+    throw new RunDirError("the model's likelihood is a FlowDecoder: its decoder gives μ(z) in the flow's base space, and the exported model has no flow to map it back to the data, so `intel export` and `intel explore` are unavailable for it (`intel sample` draws through the flow)");
+  }
   const kept = runOwnFiles(run.dir).find((k) => isInside(dir, k));
   if (kept) throw new FileError(`${dir} is inside ${kept}, ${RUN_OWN_WHY}: choose another output folder`, dir);
 }

@@ -133,6 +133,7 @@ export function lowerLikelihood(lw: Lowering, e: Expr, data: number[]): Likeliho
     num: (k) => num(args[k]!, `${builtin.name}'s ${k}`, call.span),
     data,
     param: (id, pshape, init) => lw.param(id, pshape, init, call.span),
+    calls: (name) => callsOf(lw, call, builtin, name),
   }) as LikelihoodIR;
 }
 

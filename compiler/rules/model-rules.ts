@@ -13,6 +13,7 @@ import type { LoadedModules } from "../names/modules";
 import { callsIn } from "../names/args";
 import { checkDataMapping } from "./data-mapping";
 import { checkFlowPrior } from "./flow-prior";
+import { checkFlowDecoder } from "./flow-decoder";
 import { argExpr, argValue, constValue } from "./const-eval";
 import { checkLogvarClip } from "./logvar-clip";
 import { checkTrainGroups } from "./train-groups";
@@ -54,6 +55,7 @@ function checkModel(m: ModelDecl, names: NameCheck, out: Diagnostic[]): void {
   if (prior) checkPrior(m, prior, out, names);
   checkTrainGroups(m, out);
   checkDataMapping(m, names, out);
+  if (likelihood?.builtin.name === "FlowDecoder") checkFlowDecoder(m, likelihood, dataSlot, names, out);
   const support = likelihood && likelihoodByName(likelihood.builtin.name)?.support;
   if (support && dataSlot) {
     const range = dataSlot.builtin.values;

@@ -22,11 +22,17 @@ export function checkFlowPrior(cx: TypeContext, prior: Expr, latent: Type, yName
     });
     return;
   }
-  for (const e of callsIn(layers.value)) {
-    const layer = e.kind === "Call" || e.kind === "Name" ? cx.resolution.get(e) : undefined;
-    if (layer?.kind !== "builtin" || layer.builtin.name !== "affine_coupling") continue;
+  for (const e of couplingCalls(cx, layers.value)) {
     cx.report("IV3040", e.span, `an affine coupling needs '${yName}' to have at least 2 coordinates, but it is Real[${d}]: one part of y is transformed from the other`, {
       labels,
     });
   }
+}
+
+/** The affine couplings among a list of flow-layer calls (a flow prior's or a FlowDecoder's `layers`). */
+export function couplingCalls(cx: TypeContext, layers: Expr): Expr[] {
+  return callsIn(layers).filter((e) => {
+    const layer = e.kind === "Call" || e.kind === "Name" ? cx.resolution.get(e) : undefined;
+    return layer?.kind === "builtin" && layer.builtin.name === "affine_coupling";
+  });
 }

@@ -20,6 +20,7 @@ import { newEnv, type Env, type NetworkInstance, type TypeContext } from "./cont
 import { isNum, product, unifyDim, type Dim } from "./dims";
 import { asReal, checkDiscreteLatent } from "./discrete";
 import { builtinArgs, typeOf } from "./exprs";
+import { checkFlowDecoder } from "./flow-decoder";
 import { checkFlowPrior } from "./flow-prior";
 import { instantiateNetwork } from "./networks";
 import { checkObjectiveGroups } from "./objective-groups";
@@ -166,6 +167,7 @@ export function checkModelTypes(cx: TypeContext, decl: ModelDecl): ModelShapes {
       out.decoder = use.instance;
     }
     slotBuiltin(cx, dec.likelihood, env);
+    checkFlowDecoder(cx, dec.likelihood, out.data, data?.name.name ?? "x", xFrom);
   }
 
   if (inter) priorNetworks(cx, inter.prior, out, env);

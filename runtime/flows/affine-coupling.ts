@@ -2,7 +2,8 @@
 // first ⌊D/2⌋ coordinates, or with `flip` the last ⌈D/2⌉), an MLP of a gives a shift t and a raw
 // log-scale; s = m·tanh(raw / m) keeps the scale in [e^−m, e^m] (unbounded scales blow up early
 // training). Normalising: u_b = b·exp(s) + t, u_a = a, log-det Σ s; generating: b = (u_b − t)·exp(−s).
-// The conditioner's last layer starts at zero, so a fresh coupling is the identity.
+// The conditioner's last layer starts at zero, so a fresh coupling is the identity. A conditional
+// coupling (IR `context`, a FlowDecoder's) reads [a, h] with h the conditioning features of the row.
 import * as tf from "@tensorflow/tfjs";
 import type { FlowLayerIR } from "../../compiler/ir/types";
 import { flowParam, type FlowLayer } from "./layer";
@@ -39,8 +40,12 @@ export class AffineCoupling implements FlowLayer {
   }
 
   /** the shift t and log-scale s of the transformed part, from the conditioning part */
-  private conditioner(a: tf.Tensor2D): { t: tf.Tensor2D; s: tf.Tensor2D } {
+  private conditioner(a: tf.Tensor2D, context?: tf.Tensor2D): { t: tf.Tensor2D; s: tf.Tensor2D } {
     let h: tf.Tensor2D = a;
+    if (this.ir.context !== undefined) {
+      if (context?.shape[1] !== this.ir.context) throw new Error(`internal error: a conditional coupling needs ${this.ir.context} conditioning features per row, got ${context ? context.shape[1] : "none"}`);
+      h = tf.concat([a, context], 1);
+    }
     const last = this.kernels.length - 1;
     this.kernels.forEach((k, i) => {
       h = tf.add(tf.matMul(h, k as tf.Tensor2D), this.biases[i]!);
@@ -53,15 +58,15 @@ export class AffineCoupling implements FlowLayer {
     return { t, s };
   }
 
-  normalize(y: tf.Tensor2D): { u: tf.Tensor2D; logDet: tf.Tensor1D } {
+  normalize(y: tf.Tensor2D, context?: tf.Tensor2D): { u: tf.Tensor2D; logDet: tf.Tensor1D } {
     const [a, b] = this.split(y);
-    const { t, s } = this.conditioner(a);
+    const { t, s } = this.conditioner(a, context);
     return { u: this.join(a, tf.add(tf.mul(b, tf.exp(s)), t)), logDet: tf.sum(s, 1) as tf.Tensor1D };
   }
 
-  generate(u: tf.Tensor2D): tf.Tensor2D {
+  generate(u: tf.Tensor2D, context?: tf.Tensor2D): tf.Tensor2D {
     const [a, ub] = this.split(u);
-    const { t, s } = this.conditioner(a);
+    const { t, s } = this.conditioner(a, context);
     return this.join(a, tf.mul(tf.sub(ub, t), tf.exp(tf.neg(s))));
   }
 }

@@ -3,7 +3,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { IR_VERSION, mappingReadsData, type ModelIR, type NetworkIR, type NodeIR, type SourceRef } from "../../compiler/ir/types";
 import { MappingNeedsDataError, type MapResult } from "../mapping/graph";
-import { likelihoodMean, logLikelihood } from "../objectives/likelihood";
+import { disposeLikelihood, likelihoodData, likelihoodMean, logLikelihood } from "../objectives/likelihood";
 import { iwaeEstimate, reparam, type Forward, type StageSeeds } from "../objectives/objective";
 import { makeQFlow, type QFlow } from "../objectives/q-flow";
 import { objectiveLoss } from "../objectives/registry";
@@ -120,7 +120,8 @@ class Model implements CompiledModel, Forward {
     const obj = this.ir.objective;
     const s = stageSeeds(seed);
     const terms = tf.tidy(() => {
-      x = asFloat(x);
+      // a FlowDecoder's dequantised x̃, seeded by the call: IWAE with the same seed sees the same x̃
+      x = likelihoodData(this.ir.likelihood, asFloat(x), seed);
       const t = objectiveLoss(obj)(this, x, obj, s, training, opts);
       return t as unknown as tf.TensorContainer;
     });
@@ -174,7 +175,7 @@ class Model implements CompiledModel, Forward {
   }
 
   iwae(x: tf.Tensor, k: number, seed: number): tf.Tensor1D {
-    return tf.tidy(() => iwaeEstimate(this, asFloat(x), k, stageSeeds(seed)));
+    return tf.tidy(() => iwaeEstimate(this, likelihoodData(this.ir.likelihood, asFloat(x), seed), k, stageSeeds(seed)));
   }
 
   sample(n: number, seed: number): tf.Tensor {
@@ -182,7 +183,7 @@ class Model implements CompiledModel, Forward {
     return tf.tidy(() => {
       const y = this.prior ? this.prior.sample(n, seed) : (standardNormal([n, this.latentDim], deriveSeed(seed, STREAM.prior)) as tf.Tensor2D);
       const { z } = this.map(y, false, deriveSeed(seed, STREAM.mapping));
-      return likelihoodMean(this.ir.likelihood, this.decode(z, false, deriveSeed(seed, STREAM.decoder)));
+      return likelihoodMean(this.ir.likelihood, this.decode(z, false, deriveSeed(seed, STREAM.decoder)), this.variables);
     });
   }
 
@@ -194,6 +195,7 @@ class Model implements CompiledModel, Forward {
     for (const v of this.variables.values()) v.dispose();
     for (const v of this.state.values()) v.dispose();
     this.prior?.dispose?.();
+    disposeLikelihood(this.ir.likelihood, this.variables);
     this.stages.dispose();
   }
 }

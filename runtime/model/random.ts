@@ -11,6 +11,7 @@ export const STREAM = {
   mapping: 5,
   prior: 6, // y ~ N(0, I) in sample()
   auto: 7, // calls that gave no seed: a per-model counter
+  dequantize: 8, // a FlowDecoder's dequantisation noise u ~ U(0, 1): deriveSeed(call seed, STREAM.dequantize)
 } as const;
 
 function mix32(h: number): number {

@@ -3,6 +3,8 @@ import * as tf from "@tensorflow/tfjs";
 import type { LikelihoodIR } from "../../compiler/ir/types";
 import { bernoulliLogLik, gaussianKlStdNormal } from "../ops/losses";
 import { studentTLogNorm, studentTTail } from "../ops/student-t";
+import { dequantize } from "./dequantize";
+import { disposeFlowDecoder, generateData, normalizeData } from "./flow-decoder";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -18,9 +20,19 @@ function learned(params: Map<string, tf.Variable>, id: string | undefined, what:
 
 type Of<K extends LikelihoodIR["kind"]> = Extract<LikelihoodIR, { kind: K }>;
 
-/** One implementation per IR kind: log p(x | o) per datapoint for o reshaped to x's shape, and the
- *  mean the decoder's output stands for. A kind missing here is a type error. */
-const LIKELIHOODS: { [K in LikelihoodIR["kind"]]: { logLik(lik: Of<K>, x: tf.Tensor, o: tf.Tensor, params: Map<string, tf.Variable>): tf.Tensor1D; mean?(out: tf.Tensor): tf.Tensor } } = {
+type Params = Map<string, tf.Variable>;
+
+/** One implementation per IR kind: log p(x | o) per datapoint for o reshaped to x's shape, the
+ *  mean the decoder's output stands for, and the data's dequantisation (before the encoder sees
+ *  them) for a density on dequantised data. A kind missing here is a type error. */
+const LIKELIHOODS: {
+  [K in LikelihoodIR["kind"]]: {
+    logLik(lik: Of<K>, x: tf.Tensor, o: tf.Tensor, params: Params): tf.Tensor1D;
+    mean?(out: tf.Tensor, lik: Of<K>, params: Params): tf.Tensor;
+    dequantize?(lik: Of<K>, x: tf.Tensor, seed: number): tf.Tensor;
+    dispose?(lik: Of<K>, params: Params): void;
+  };
+} = {
   bernoulli: { logLik: (_lik, x, o) => bernoulliLogLik(o, x), mean: (out) => tf.sigmoid(out) },
   gaussian: {
     logLik(lik, x, o, params) {
@@ -57,6 +69,17 @@ const LIKELIHOODS: { [K in LikelihoodIR["kind"]]: { logLik(lik: Of<K>, x: tf.Ten
       return tf.add(rowSum(studentTTail(tf.div(tf.sub(x, o), s), lik.df)), (norm - Math.log(s)) * (x.size / x.shape[0]!)) as tf.Tensor1D;
     },
   },
+  flow_decoder: {
+    // log N(f(x̃; μ); μ, σ²) + log |det ∂f/∂x̃|: the Gaussian entry's math on u = f(x̃; μ)
+    logLik(lik, x, o, params) {
+      const { u, logDet } = normalizeData(lik, x, o, params);
+      const base = LIKELIHOODS.gaussian.logLik({ kind: "gaussian", sigma: lik.sigma, ...(lik.logSigma ? { logSigma: lik.logSigma } : {}) }, u, o, params);
+      return tf.add(base, logDet) as tf.Tensor1D;
+    },
+    mean: (out, lik, params) => generateData(lik, out, params),
+    dequantize: (lik, x, seed) => dequantize(x, lik.levels, seed),
+    dispose: (lik, params) => disposeFlowDecoder(lik, params),
+  },
 };
 
 /**
@@ -70,10 +93,28 @@ export function logLikelihood(lik: LikelihoodIR, x: tf.Tensor, out: tf.Tensor, p
   return impl.logLik(lik as never, x, o, params);
 }
 
-/** The decoder's output as the likelihood's mean: sigmoid of Bernoulli logits, the output otherwise. */
-export function likelihoodMean(lik: LikelihoodIR, out: tf.Tensor): tf.Tensor {
-  const mean = LIKELIHOODS[lik.kind].mean;
-  return mean ? mean(out) : out;
+/** The decoder's output as the likelihood's mean: sigmoid of Bernoulli logits, a FlowDecoder's
+ *  f⁻¹(μ(z); z), the output otherwise. `params`: the model's variables (a flow's layers read them). */
+export function likelihoodMean(lik: LikelihoodIR, out: tf.Tensor, params: Params): tf.Tensor {
+  const mean = LIKELIHOODS[lik.kind].mean as ((out: tf.Tensor, lik: LikelihoodIR, params: Params) => tf.Tensor) | undefined;
+  return mean ? mean(out, lik, params) : out;
+}
+
+/** The data as the likelihood models them: a FlowDecoder's dequantised x̃ (noise from `seed`, a
+ *  loss or IWAE call's seed), x itself for the others. */
+export function likelihoodData(lik: LikelihoodIR, x: tf.Tensor, seed: number): tf.Tensor {
+  const dq = LIKELIHOODS[lik.kind].dequantize as ((lik: LikelihoodIR, x: tf.Tensor, seed: number) => tf.Tensor) | undefined;
+  return dq ? dq(lik, x, seed) : x;
+}
+
+/** The data's levels when the likelihood is a density on dequantised data (the discrete bound adds D·log L), else null. */
+export function dequantizedLevels(lik: LikelihoodIR): number | null {
+  return lik.kind === "flow_decoder" ? lik.levels : null;
+}
+
+/** Releases tensors a likelihood holds for a model (a flow's permutation matrices). */
+export function disposeLikelihood(lik: LikelihoodIR, params: Params): void {
+  (LIKELIHOODS[lik.kind].dispose as ((lik: LikelihoodIR, params: Params) => void) | undefined)?.(lik, params);
 }
 
 /** KL(N(μ, diag e^{logvar}) ‖ N(0, I)) per datapoint, analytic: [B]. */

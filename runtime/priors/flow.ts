@@ -4,7 +4,7 @@
 // base samples pushed back through the layers' inverses, last layer first.
 import * as tf from "@tensorflow/tfjs";
 import type { PriorIR } from "../../compiler/ir/types";
-import { makeFlowLayer, type FlowLayer } from "../flows";
+import { generateThrough, makeFlowLayer, normalizeThrough, type FlowLayer } from "../flows";
 import { deriveSeed, standardNormal, STREAM } from "../model/random";
 import { HALF_LOG_2PI, MonteCarloPrior } from "./gaussian";
 import type { PriorContext } from "./prior";
@@ -25,14 +25,7 @@ export class FlowPrior extends MonteCarloPrior {
 
   /** F(y) and Σ log |det ∂F_l| per row */
   normalize(y: tf.Tensor2D): { u: tf.Tensor2D; logDet: tf.Tensor1D } {
-    let u = y;
-    let logDet = tf.zeros([y.shape[0]]) as tf.Tensor1D;
-    for (const l of this.layers) {
-      const r = l.normalize(u);
-      u = r.u;
-      logDet = tf.add(logDet, r.logDet);
-    }
-    return { u, logDet };
+    return normalizeThrough(this.layers, y);
   }
 
   logDensity(y: tf.Tensor2D): tf.Tensor1D {
@@ -42,9 +35,7 @@ export class FlowPrior extends MonteCarloPrior {
 
   sample(n: number, seed: number): tf.Tensor2D {
     return tf.tidy(() => {
-      let y = standardNormal([n, this.ctx.latentDim], deriveSeed(seed, STREAM.prior)) as tf.Tensor2D;
-      for (let i = this.layers.length - 1; i >= 0; i--) y = this.layers[i]!.generate(y);
-      return y;
+      return generateThrough(this.layers, standardNormal([n, this.ctx.latentDim], deriveSeed(seed, STREAM.prior)) as tf.Tensor2D);
     });
   }
 

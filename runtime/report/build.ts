@@ -167,7 +167,7 @@ function reconstruct(run: LoadedRun, ds: Dataset): Float32Array {
     const v = tf.tidy(() => {
       const x = batchTensor(ds, null, start, end);
       const y = pointEstimate(run.model, x);
-      return likelihoodMean(run.model.ir.likelihood, run.model.decode(run.model.map(y, false, undefined, x).z, false)).dataSync() as Float32Array;
+      return likelihoodMean(run.model.ir.likelihood, run.model.decode(run.model.map(y, false, undefined, x).z, false), run.model.variables).dataSync() as Float32Array;
     });
     out.set(v, off);
     off += v.length;

@@ -5,7 +5,8 @@ import type { Dataset } from "../data/dataset";
 import { loadTestData, loadTrainingData } from "../data/load";
 import { dataChanges } from "../data/fingerprint";
 import type { CompiledModel } from "../model/compiled";
-import { likelihoodMean } from "../objectives/likelihood";
+import { dequantizedLevels, likelihoodMean } from "../objectives/likelihood";
+import { discreteBitsPerDim } from "../objectives/dequantize";
 import { drawPosterior } from "../objectives/posterior-draw";
 import { deriveSeed } from "../random/seeds";
 import type { ConstraintState } from "../objectives/constraint";
@@ -75,6 +76,9 @@ export interface SplitEvaluation extends TermValues {
   k: number;
   /** mean squared error per value between x and the decoder's mean at z = g(μ(x)) */
   recon_mse: number;
+  /** a density on dequantised data (FlowDecoder): the bounds on the discrete data's −log P(x) in
+   *  bits per dimension, from −ELBO and the IWAE NLL (runtime/objectives/dequantize.ts) */
+  bits_per_dim?: { elbo: number; iwae: number };
 }
 
 const EVAL_COUNTERS = 2 ** 22; // counter space of each (split, quantity) pair
@@ -97,14 +101,17 @@ export function evaluateSplit(
     tf.tidy(() => {
       const x = batchTensor(ds, null, start, end);
       logpx += tf.sum(model.iwae(x, opts.k, seedAt(1, b))).dataSync()[0]!;
-      const xhat = likelihoodMean(model.ir.likelihood, model.decode(model.map(pointEstimate(model, x), false, undefined, x).z, false));
+      const xhat = likelihoodMean(model.ir.likelihood, model.decode(model.map(pointEstimate(model, x), false, undefined, x).z, false), model.variables);
       se += tf.sum(tf.squaredDifference(x, xhat.reshape(x.shape))).dataSync()[0]!;
     });
     progress?.advance(end);
   }
   progress?.finish();
   const size = ds.x.length / ds.n;
-  return { n: ds.n, ...terms, elbo: -(terms.recon + terms.kl), iwae_nll: -logpx / ds.n, k: opts.k, recon_mse: se / (ds.n * size) };
+  const elbo = -(terms.recon + terms.kl);
+  const levels = dequantizedLevels(model.ir.likelihood);
+  const bits = levels === null ? {} : { bits_per_dim: { elbo: discreteBitsPerDim(-elbo, size, levels), iwae: discreteBitsPerDim(-logpx / ds.n, size, levels) } };
+  return { n: ds.n, ...terms, elbo, iwae_nll: -logpx / ds.n, k: opts.k, recon_mse: se / (ds.n * size), ...bits };
 }
 
 /** The y that representations are taken at: the model's hook (spike-and-slab: γ ⊙ μ), else μ(x). */

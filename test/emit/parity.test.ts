@@ -160,6 +160,8 @@ describe("emitted program = interpreter on every spec (cpu, 2 steps of batch 2)"
     expect([...new Set(all.map((ir) => ir.latent.prior.kind))].sort()).toEqual(["categorical", "flow", "hierarchical", "laplace", "mog", "normal", "spike_slab", "vamp"]);
     expect([...new Set(all.map((ir) => ir.objective.qFlow?.kind ?? "none"))].sort()).toEqual(["amortised_planar", "amortised_sylvester", "none", "planar", "sylvester"]);
     expect(all.some((ir) => ir.objective.kind === "iwae")).toBe(true);
+    // a FlowDecoder's dequantisation noise and conditional couplings, emitted and interpreted alike
+    expect(models.some((m) => m.ir.likelihood.kind === "flow_decoder")).toBe(true);
     expect(models.some((m) => isSlowConv(m.ir))).toBe(true);
   });
   it("covers the layers IR 0.2 added, and dense and conv layers without a bias, in a spec it runs by default", () => {

@@ -27,7 +27,7 @@ afterAll(cleanupTmp);
 function runtimeOutputs(model: CompiledModel, y: tf.Tensor2D): { z: Float32Array; x: Float32Array } {
   return tf.tidy(() => {
     const z = model.map(y, false).z;
-    return { z: z.dataSync() as Float32Array, x: likelihoodMean(model.ir.likelihood, model.decode(z, false)).dataSync() as Float32Array };
+    return { z: z.dataSync() as Float32Array, x: likelihoodMean(model.ir.likelihood, model.decode(z, false), model.variables).dataSync() as Float32Array };
   });
 }
 

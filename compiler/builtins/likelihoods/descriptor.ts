@@ -16,6 +16,8 @@ export interface LikelihoodLowering {
   data: number[];
   /** a learnable tensor; returns its param id */
   param(id: string, shape: number[], init: InitIR): string;
+  /** the built-in calls of a parameter declared with `calls` (FlowDecoder's layers), in order, arguments as written */
+  calls(name: string): { name: string; args: Record<string, Value> }[];
 }
 
 export type LikelihoodSchema = z.ZodObject<{ kind: z.ZodLiteral<string> } & z.core.$ZodLooseShape>;

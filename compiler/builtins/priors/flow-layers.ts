@@ -23,6 +23,8 @@ const COUPLING = z.object({
   /** the conditioner MLP's dense layers (tanh between them): kernels [in, out], biases [out]; the last outputs [shift, raw log-scale] */
   kernels: z.array(id),
   biases: z.array(id),
+  /** a conditional coupling (FlowDecoder): this many conditioning features are appended to the conditioner's input */
+  context: z.int().positive().optional(),
 });
 const ACTNORM = z.object({ kind: z.literal("actnorm"), loc: id, logScale: id });
 const PERMUTE = z.object({ kind: z.literal("permute"), order: z.enum(["reverse", "random"]), seed: z.int() });
@@ -45,6 +47,10 @@ export interface FlowLayerLowering {
   /** a coupling conditions on the last half: the coupling before it, with no permutation between, used the first */
   flip: boolean;
   param: PriorLowering["param"];
+  /** the parameters' id prefix: "prior/flow" for a flow prior, "likelihood/flow" for a FlowDecoder */
+  prefix: string;
+  /** conditioning features a coupling's conditioner also reads (FlowDecoder: the decoder's output); 0: none */
+  context: number;
 }
 
 interface FlowLayerDescriptor {
@@ -54,7 +60,7 @@ interface FlowLayerDescriptor {
 
 const SMALL = { kind: "normal", mean: 0, std: 0.01 } as const;
 const ZEROS = { kind: "zeros" } as const;
-const p = (l: FlowLayerLowering, name: string, shape: number[], init: Parameters<PriorLowering["param"]>[2]) => l.param(`prior/flow/layer_${l.index}/${name}`, shape, init);
+const p = (l: FlowLayerLowering, name: string, shape: number[], init: Parameters<PriorLowering["param"]>[2]) => l.param(`${l.prefix}/layer_${l.index}/${name}`, shape, init);
 
 const int = (v: Value | undefined, fallback: number): number => (typeof v === "number" ? v : fallback);
 
@@ -70,7 +76,7 @@ export const FLOW_LAYERS: readonly FlowLayerDescriptor[] = [
       const half = Math.floor(l.dim / 2);
       const flip = l.flip;
       const cond = flip ? l.dim - half : half;
-      const sizes = [cond, ...hidden, 2 * (l.dim - cond)];
+      const sizes = [cond + l.context, ...hidden, 2 * (l.dim - cond)];
       const kernels: string[] = [];
       const biases: string[] = [];
       for (let i = 0; i + 1 < sizes.length; i++) {
@@ -79,7 +85,7 @@ export const FLOW_LAYERS: readonly FlowLayerDescriptor[] = [
         kernels.push(p(l, `dense_${i}/kernel`, [fanIn, fanOut], last ? ZEROS : { kind: "glorot_uniform", fanIn, fanOut }));
         biases.push(p(l, `dense_${i}/bias`, [fanOut], ZEROS));
       }
-      return { kind: "affine_coupling", flip, maxLogScale: int(l.args.max_log_scale, 2), kernels, biases };
+      return { kind: "affine_coupling", flip, maxLogScale: int(l.args.max_log_scale, 2), kernels, biases, ...(l.context > 0 ? { context: l.context } : {}) };
     },
   },
   {
@@ -134,6 +140,29 @@ export const FLOW_LAYERS: readonly FlowLayerDescriptor[] = [
     },
   },
 ];
+
+/** A layer that reorders coordinates: the next coupling conditions on the first half again. */
+const PERMUTES = new Set(["permute", "invertible_linear"]);
+
+/** A list of layer calls (their arguments as written) → their IR nodes, in order: defaults filled in,
+ *  and each coupling told which half conditions (alternating, reset by a permutation). Shared by the
+ *  flow prior and the FlowDecoder likelihood. */
+export function lowerFlowLayers(
+  list: readonly { name: string; args: Record<string, Value> }[],
+  o: { dim: number; param: PriorLowering["param"]; prefix: string; context: number },
+): FlowLayerIR[] {
+  const layers: FlowLayerIR[] = [];
+  let flip = false;
+  list.forEach((c, index) => {
+    const d = flowLayerByName(c.name);
+    if (!d) throw new Error(`the flow layer '${c.name}' has no descriptor`);
+    const withDefaults = Object.fromEntries(d.builtin.params.map((p) => [p.name, c.args[p.name] ?? p.default ?? null]));
+    layers.push(d.lower({ args: withDefaults, index, flip, ...o }));
+    if (c.name === "affine_coupling") flip = !flip;
+    else if (PERMUTES.has(c.name)) flip = false;
+  });
+  return layers;
+}
 
 export const FLOW_LAYER_BUILTINS: readonly Builtin[] = FLOW_LAYERS.map((d) => d.builtin);
 

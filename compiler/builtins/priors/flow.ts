@@ -7,10 +7,7 @@ import { z } from "zod";
 import type { Value } from "../../ir/types";
 import { COUNT, opt } from "../define";
 import { definePrior } from "./descriptor";
-import { FLOW_LAYER_IR, flowLayerByName, type FlowLayerIR } from "./flow-layers";
-
-/** A layer that reorders coordinates: the next coupling conditions on the first half again. */
-const PERMUTES = new Set(["permute", "invertible_linear"]);
+import { FLOW_LAYER_IR, lowerFlowLayers } from "./flow-layers";
 
 export const flow = definePrior(z.object({ kind: z.literal("flow"), layers: z.array(FLOW_LAYER_IR).min(1), kl: z.literal("monte_carlo") }))({
   name: "Flow",
@@ -33,17 +30,7 @@ export const flow = definePrior(z.object({ kind: z.literal("flow"), layers: z.ar
       { name: "affine_coupling", args: { hidden: args.hidden ?? [64] } },
       { name: "permute", args: {} },
     ]).flat();
-    const list = args.layers === null ? steps : written;
-    const layers: FlowLayerIR[] = [];
-    let flip = false;
-    list.forEach((c, index) => {
-      const d = flowLayerByName(c.name);
-      if (!d) throw new Error(`the flow layer '${c.name}' has no descriptor`);
-      const withDefaults = Object.fromEntries(d.builtin.params.map((p) => [p.name, c.args[p.name] ?? p.default ?? null]));
-      layers.push(d.lower({ args: withDefaults, dim, index, flip, param }));
-      if (c.name === "affine_coupling") flip = !flip;
-      else if (PERMUTES.has(c.name)) flip = false;
-    });
+    const layers = lowerFlowLayers(args.layers === null ? steps : written, { dim, param, prefix: "prior/flow", context: 0 });
     return { kind: "flow", layers, kl: "monte_carlo" };
   },
   describe: (p, y) => {

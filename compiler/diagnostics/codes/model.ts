@@ -59,6 +59,16 @@ export const MODEL_CODES = {
     title: "this draws samples from the prior, but the mapping reads the data x: there is no z = g(y, x) without a datapoint",
     hint: "drop the sample-based metric or the soft_intro scheme, or make the mapping a function of y alone",
   },
+  IV5092: {
+    severity: "warning",
+    title: "a FlowDecoder dequantises binarised data to more than 2 levels",
+    hint: "write `dequantize: 2` for binary data (then −log P(x) ≤ −log p(x̃) + D·log 2 bounds the binary data), or drop `binarize` to model the grey levels",
+  },
+  IV5093: {
+    severity: "error",
+    title: "a training scheme cannot train a FlowDecoder: its passes skip the dequantisation",
+    hint: "train the FlowDecoder with the model's objective (drop `scheme`), or use a Gaussian or Bernoulli likelihood with the scheme",
+  },
   IV5120: {
     severity: "error",
     title: "clip_logvar clips a learned mixture's log-variances: the mixture must be learnable",

@@ -36,6 +36,11 @@ export const TYPES_CODES = {
     title: "an affine coupling needs an intermediary of at least 2 coordinates",
     hint: "a coupling transforms one part of y from the other; for D = 1 use actnorm(), planar() or radial()",
   },
+  IV3041: {
+    severity: "error",
+    title: "an affine coupling in a FlowDecoder needs a datapoint of at least 2 values",
+    hint: "a coupling transforms one part of the datapoint from the other; for one value use actnorm(), planar() or radial()",
+  },
   IV3050: { severity: "error", title: "a TC group names a coordinate outside the intermediary", hint: "coordinates of y : Real[D] are 0 … D − 1" },
   IV3051: { severity: "error", title: "TC groups overlap: a coordinate is in two groups", hint: "the groups are a partition of y's coordinates: put each in exactly one" },
   IV3052: { severity: "error", title: "TC groups do not cover the intermediary", hint: "every coordinate of y belongs to one group (a group of one is allowed)" },

@@ -70,9 +70,9 @@ export function softIntroLosses(ir: SoftIntroIR, model: CompiledModel, x: tf.Ten
       const real = elboPoints(fw, x, stageSeeds(seed), 0, false, true);
       const recon = tf.mean(real.rec) as tf.Scalar;
       const kl = tf.mean(real.kl) as tf.Scalar;
-      const xr = xrGiven ?? stopGradient(likelihoodMean(lik, real.out));
+      const xr = xrGiven ?? stopGradient(likelihoodMean(lik, real.out, model.variables));
       const fs = passSeeds(seed, 0);
-      const xf = stopGradient(likelihoodMean(lik, fw.decode(fw.map(priorDraw(fw, b, seed), true, fs.mapping).z, true, fs.decoder)));
+      const xf = stopGradient(likelihoodMean(lik, fw.decode(fw.map(priorDraw(fw, b, seed), true, fs.mapping).z, true, fs.decoder), model.variables));
       const expRec = expElbo(elboPoints(fw, xr, passSeeds(seed, 1), 1, false));
       const expFake = expElbo(elboPoints(fw, xf, passSeeds(seed, 2), 2, false));
       const pen = sumOf(real.penalties);
@@ -88,8 +88,8 @@ export function softIntroLosses(ir: SoftIntroIR, model: CompiledModel, x: tf.Ten
       const out = fw.decode(mapped.z, true, ds.decoder);
       const recon = tf.neg(tf.mean(fw.logLik(x, out))) as tf.Scalar;
       const fs = passSeeds(seed, 0); // the encoder's fakes' passes: the same x_f before the update
-      const xr = likelihoodMean(lik, out);
-      const xf = likelihoodMean(lik, fw.decode(fw.map(priorDraw(fw, b, seed), true, fs.mapping).z, true, fs.decoder));
+      const xr = likelihoodMean(lik, out, model.variables);
+      const xf = likelihoodMean(lik, fw.decode(fw.map(priorDraw(fw, b, seed), true, fs.mapping).z, true, fs.decoder), model.variables);
       const r = elboPoints(fw, xr, passSeeds(seed, 4), 3, true);
       const f = elboPoints(fw, xf, passSeeds(seed, 5), 4, true);
       const klFake = tf.add(tf.mean(r.kl), tf.mean(f.kl));
