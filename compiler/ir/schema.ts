@@ -1,39 +1,20 @@
 // The IR's zod schema: what the runtime checks every ir.json against before it trusts it (a stale or
 // foreign file is refused with the field named, never a crash), and what the compiler checks its own
 // output against. Its types must equal compiler/ir/types.ts (checked at the bottom, at compile time);
-// prior nodes come from the prior descriptors. Mapping nodes' attrs are checked per op.
+// prior, likelihood and layer nodes come from their descriptors. Mapping nodes' attrs are checked per op.
 import { z } from "zod";
 import { lookupBuiltin } from "../builtins";
+import { LAYER_IR } from "../builtins/layers";
 import { LIKELIHOOD_IR } from "../builtins/likelihoods";
 import { OBJECTIVE_IR } from "../builtins/objectives";
 import { PRIOR_IR } from "../builtins/priors";
 import { SCHEME_IR } from "../builtins/schemes";
+import { at, count, id, int, num, shape } from "./parts";
 import { IR_VERSION, type ModelIR, type NetworkIR, type OpName, type Value } from "./types";
 
-const num = z.number();
-const int = z.int();
-const count = z.int().min(1);
-const shape = z.array(z.int().min(-1));
-const id = z.string().min(1);
-const at = z.object({ file: z.string(), line: int, col: int });
 const value: z.ZodType<Value> = z.lazy(() => z.union([num, z.string(), z.boolean(), z.null(), z.array(value)]));
-const pair = z.tuple([count, count]);
-const padding = z.enum(["same", "valid"]);
 
-const base = { in: shape, out: shape, at };
-const layer = z.discriminatedUnion("kind", [
-  z.object({ ...base, kind: z.literal("dense"), units: count, kernel: id, bias: id.optional() }),
-  z.object({ ...base, kind: z.enum(["conv2d", "conv2d_transpose"]), filters: count, kernel: pair, stride: pair, padding, weights: id, bias: id.optional() }),
-  z.object({ ...base, kind: z.literal("max_pool2d"), size: pair, stride: pair, padding }),
-  z.object({ ...base, kind: z.literal("upsample2d"), factor: pair }),
-  z.object({ ...base, kind: z.literal("layer_norm"), gamma: id, beta: id, epsilon: z.number().positive() }),
-  z.object({ ...base, kind: z.literal("softmax"), axis: int }),
-  z.object({ ...base, kind: z.literal("batch_norm"), gamma: id, beta: id, movingMean: id, movingVar: id, momentum: num, epsilon: z.number().positive() }),
-  z.object({ ...base, kind: z.literal("activation"), fn: z.enum(["relu", "leaky_relu", "sigmoid", "tanh", "softplus", "elu", "linear"]), alpha: num.optional() }),
-  z.object({ ...base, kind: z.enum(["reshape", "flatten"]) }),
-  z.object({ ...base, kind: z.literal("dropout"), rate: z.number().min(0).lt(1) }),
-]);
-const network: z.ZodType<NetworkIR> = z.object({ name: z.string(), input: shape, output: shape, layers: z.array(layer) });
+const network: z.ZodType<NetworkIR> = z.object({ name: z.string(), input: shape, output: shape, layers: z.array(LAYER_IR) });
 
 const OPS = [
   "input", "data", "const", "param", "apply",
