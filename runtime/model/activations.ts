@@ -8,6 +8,12 @@ export function elu(x: tf.Tensor, alpha: number): tf.Tensor {
   return tf.where(tf.greater(x, 0), x, tf.mul(tf.expm1(tf.minimum(x, 0)), alpha));
 }
 
+/** x·Φ(x) = x · (1 + erf(x / √2)) / 2, the Gaussian error linear unit (Hendrycks and Gimpel 2016),
+ *  exact as PyTorch's and Keras' default; tf.erf has a gradient on every backend. */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
+}
+
 const ACTIVATION_IMPLS: Record<Activation, (x: tf.Tensor, alpha?: number) => tf.Tensor> = {
   relu: (x) => tf.relu(x),
   leaky_relu: (x, alpha) => tf.leakyRelu(x, alpha ?? 0.2),
@@ -16,6 +22,7 @@ const ACTIVATION_IMPLS: Record<Activation, (x: tf.Tensor, alpha?: number) => tf.
   softplus: (x) => tf.softplus(x),
   // tf.elu has no alpha; alpha 1 is tf.elu
   elu: (x, alpha) => (alpha === undefined || alpha === 1 ? tf.elu(x) : elu(x, alpha)),
+  gelu: (x) => gelu(x),
   linear: (x) => x,
 };
 

@@ -33,6 +33,11 @@ const FNS = [
   { name: "sigmoid", doc: "1 / (1 + e⁻ˣ), elementwise", emit: (x) => `tf.sigmoid(${x})` },
   { name: "tanh", doc: "hyperbolic tangent, elementwise", emit: (x) => `tf.tanh(${x})` },
   { name: "softplus", doc: "log(1 + eˣ), elementwise", emit: (x) => `tf.softplus(${x})` },
+  {
+    name: "gelu",
+    doc: "x·Φ(x) = x · (1 + erf(x / √2)) / 2, elementwise (the exact form, not the tanh approximation)",
+    emit: (x, _a, e) => `${e.use("gelu")}(${x})`,
+  },
 ] as const satisfies readonly ActivationFn[];
 
 /** An `activation` node's function: one of the entries above, or "linear" (the identity, which
