@@ -24,7 +24,7 @@ export class NetBuilder {
     readonly path: string,
   ) {}
 
-  id(kind: string): string {
+  private id(kind: string): string {
     const i = this.counts.get(kind) ?? 0;
     this.counts.set(kind, i + 1);
     return `${this.path}/${kind}_${i}`;
