@@ -10,7 +10,7 @@ import { OBJECTIVE_IR } from "../builtins/objectives";
 import { PRIOR_IR } from "../builtins/priors";
 import { SCHEME_IR } from "../builtins/schemes";
 import { at, count, id, int, num, shape } from "./parts";
-import { IR_VERSION, type ModelIR, type NetworkIR, type OpName, type Value } from "./types";
+import { IR_VERSION, type ModelIR, type NetworkIR, type NodeIR, type OpName, type TypedNodeIR, type Value } from "./types";
 
 const value: z.ZodType<Value> = z.lazy(() => z.union([num, z.string(), z.boolean(), z.null(), z.array(value)]));
 
@@ -26,9 +26,10 @@ const OPS = [
   "entropy_spread", "builtin",
 ] as const satisfies readonly OpName[];
 
-/** The attrs each op needs (others it may carry pass: builtins' settings, bias bookkeeping). */
+/** The attrs each op needs (others it may carry pass: builtins' settings, bias bookkeeping); their
+ *  inferred types are OpAttrs, which TypedNodeIR (types.ts) gives each op's node. */
 const axis = int.nullable();
-const OP_ATTRS: Partial<Record<OpName, z.ZodType>> = {
+export const OP_ATTRS = {
   const: z.looseObject({ value }),
   param: z.looseObject({ id }),
   apply: z.looseObject({ network }),
@@ -40,12 +41,15 @@ const OP_ATTRS: Partial<Record<OpName, z.ZodType>> = {
   index: z.looseObject({ axis: int, index: z.union([int, z.array(int)]) }),
   entropy_spread: z.looseObject({ eps: num }),
   builtin: z.looseObject({ fn: z.string().min(1) }),
-};
+} satisfies Partial<Record<OpName, z.ZodType>>;
+
+/** Each schema-checked op's attrs, as validateIR guarantees them. */
+export type OpAttrs = { [O in keyof typeof OP_ATTRS]: z.infer<(typeof OP_ATTRS)[O]> };
 
 const node = z
   .object({ op: z.enum(OPS), inputs: z.array(z.int().min(0)), attrs: z.record(z.string(), z.union([value, network])).optional(), shape, at, bias: z.string().optional() })
   .superRefine((n, ctx) => {
-    const schema = OP_ATTRS[n.op];
+    const schema = (OP_ATTRS as Partial<Record<OpName, z.ZodType>>)[n.op];
     if (!schema) return;
     const r = schema.safeParse(n.attrs ?? {});
     if (!r.success) for (const issue of r.error.issues) ctx.addIssue({ ...issue, path: ["attrs", ...issue.path] } as never);
@@ -115,6 +119,13 @@ export const MODEL_IR_SCHEMA = z.object({
   params: z.array(param),
   state: z.array(param),
 });
+
+/** A node's typed view: its attrs as its op's schema checked them (an absent bag is empty), so that
+ *  readers need no casts. The one cast is here, where the schema (validateIR, which the compiler
+ *  applies to its output and the runtime to every ir.json) stands behind it. */
+export function typedNode(n: NodeIR): TypedNodeIR {
+  return { ...n, attrs: n.attrs ?? {} } as TypedNodeIR;
+}
 
 /** One problem of an IR: the field's path ("latent.prior.k") and what is wrong there. */
 export interface IRIssue {

@@ -12,6 +12,7 @@ import type { PriorIR } from "../builtins/priors";
 import type { ObjectiveIR } from "../builtins/objectives";
 import type { Player, SchemeIR } from "../builtins/schemes";
 import type { Activation, LayerIR } from "../builtins/layers";
+import type { OpAttrs } from "./schema";
 
 /** Bumped whenever the JSON shape changes (0.2: typed train settings and optimizer, required
  *  objective options, `sparse`, the new layers; 0.3: optimizer groups and training schemes);
@@ -129,6 +130,12 @@ export interface NodeIR {
   /** the bias this node was inlined from, for readable emitted code and error messages */
   bias?: string;
 }
+
+/** A node whose attrs are typed by its op (compiler/ir/schema.ts OP_ATTRS, z.infer); ops without a
+ *  schema keep the bag. Made from a NodeIR by `typedNode` (schema.ts). */
+export type TypedNodeIR = {
+  [O in OpName]: Omit<NodeIR, "op" | "attrs"> & { op: O; attrs: O extends keyof OpAttrs ? OpAttrs[O] : NonNullable<NodeIR["attrs"]> };
+}[OpName];
 
 export type OpName =
   | "input" // the intermediary y
