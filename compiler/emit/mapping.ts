@@ -2,6 +2,7 @@
 // own function), with its penalties, matching runtime/mapping's evaluation. Ops are tfjs calls;
 // built-ins with math of their own call the runtime's implementation (runtime/support).
 import type { GraphIR, ModelIR, NetworkIR, NodeIR, Value } from "../ir/types";
+import { typedNode } from "../ir/schema";
 import { arr, at, EmitError, num, numAttr, str, type Emitter } from "./common";
 import { BINARY, BUILTIN_UNARY, COMPARE, UNARY, valueShape, type Info } from "./mapping-ops";
 import { Names } from "./names";
@@ -361,9 +362,10 @@ export class MappingEmitter {
           if (!(err instanceof EmitError)) throw err;
           throw new EmitError(`mapping node ${i} '${n.op}'${n.bias ? ` of bias ${n.bias}` : ""} (${n.at ? `${n.at.file}:${n.at.line}:${n.at.col}` : "?"}): ${err.message}`, n.at);
         }
-        const shape = n.op === "const" ? valueShape(n.attrs?.value as Value) : n.op === "param" ? this.ir.params.find((p) => p.id === n.attrs?.id)!.shape : n.shape;
+        const t = typedNode(n);
+        const shape = t.op === "const" ? valueShape(t.attrs.value) : t.op === "param" ? this.ir.params.find((p) => p.id === t.attrs.id)!.shape : n.shape;
         this.infos[i] = { ...this.infos[i]!, batched: r.batched, rank: r.rank, shape, bool: r.bool ?? false };
-        out(`const ${this.infos[i]!.v} = ${r.expr}; // ${at(n.at)} ${n.op === "builtin" ? String(n.attrs?.fn) : n.op}`);
+        out(`const ${this.infos[i]!.v} = ${r.expr}; // ${at(n.at)} ${t.op === "builtin" ? t.attrs.fn : n.op}`);
       };
       if (gr.bias === null) {
         for (const i of gr.nodes) emitNode(i, bodyLine);

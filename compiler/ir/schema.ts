@@ -1,39 +1,20 @@
 // The IR's zod schema: what the runtime checks every ir.json against before it trusts it (a stale or
 // foreign file is refused with the field named, never a crash), and what the compiler checks its own
 // output against. Its types must equal compiler/ir/types.ts (checked at the bottom, at compile time);
-// prior nodes come from the prior descriptors. Mapping nodes' attrs are checked per op.
+// prior, likelihood and layer nodes come from their descriptors. Mapping nodes' attrs are checked per op.
 import { z } from "zod";
 import { lookupBuiltin } from "../builtins";
+import { LAYER_IR } from "../builtins/layers";
 import { LIKELIHOOD_IR } from "../builtins/likelihoods";
 import { OBJECTIVE_IR } from "../builtins/objectives";
 import { PRIOR_IR } from "../builtins/priors";
 import { SCHEME_IR } from "../builtins/schemes";
-import { IR_VERSION, type ModelIR, type NetworkIR, type OpName, type Value } from "./types";
+import { at, count, id, int, num, shape } from "./parts";
+import { IR_VERSION, type ModelIR, type NetworkIR, type NodeIR, type OpName, type TypedNodeIR, type Value } from "./types";
 
-const num = z.number();
-const int = z.int();
-const count = z.int().min(1);
-const shape = z.array(z.int().min(-1));
-const id = z.string().min(1);
-const at = z.object({ file: z.string(), line: int, col: int });
 const value: z.ZodType<Value> = z.lazy(() => z.union([num, z.string(), z.boolean(), z.null(), z.array(value)]));
-const pair = z.tuple([count, count]);
-const padding = z.enum(["same", "valid"]);
 
-const base = { in: shape, out: shape, at };
-const layer = z.discriminatedUnion("kind", [
-  z.object({ ...base, kind: z.literal("dense"), units: count, kernel: id, bias: id.optional() }),
-  z.object({ ...base, kind: z.enum(["conv2d", "conv2d_transpose"]), filters: count, kernel: pair, stride: pair, padding, weights: id, bias: id.optional() }),
-  z.object({ ...base, kind: z.literal("max_pool2d"), size: pair, stride: pair, padding }),
-  z.object({ ...base, kind: z.literal("upsample2d"), factor: pair }),
-  z.object({ ...base, kind: z.literal("layer_norm"), gamma: id, beta: id, epsilon: z.number().positive() }),
-  z.object({ ...base, kind: z.literal("softmax"), axis: int }),
-  z.object({ ...base, kind: z.literal("batch_norm"), gamma: id, beta: id, movingMean: id, movingVar: id, momentum: num, epsilon: z.number().positive() }),
-  z.object({ ...base, kind: z.literal("activation"), fn: z.enum(["relu", "leaky_relu", "sigmoid", "tanh", "softplus", "elu", "linear"]), alpha: num.optional() }),
-  z.object({ ...base, kind: z.enum(["reshape", "flatten"]) }),
-  z.object({ ...base, kind: z.literal("dropout"), rate: z.number().min(0).lt(1) }),
-]);
-const network: z.ZodType<NetworkIR> = z.object({ name: z.string(), input: shape, output: shape, layers: z.array(layer) });
+const network: z.ZodType<NetworkIR> = z.object({ name: z.string(), input: shape, output: shape, layers: z.array(LAYER_IR) });
 
 const OPS = [
   "input", "data", "const", "param", "apply",
@@ -45,9 +26,10 @@ const OPS = [
   "entropy_spread", "builtin",
 ] as const satisfies readonly OpName[];
 
-/** The attrs each op needs (others it may carry pass: builtins' settings, bias bookkeeping). */
+/** The attrs each op needs (others it may carry pass: builtins' settings, bias bookkeeping); their
+ *  inferred types are OpAttrs, which TypedNodeIR (types.ts) gives each op's node. */
 const axis = int.nullable();
-const OP_ATTRS: Partial<Record<OpName, z.ZodType>> = {
+export const OP_ATTRS = {
   const: z.looseObject({ value }),
   param: z.looseObject({ id }),
   apply: z.looseObject({ network }),
@@ -59,12 +41,15 @@ const OP_ATTRS: Partial<Record<OpName, z.ZodType>> = {
   index: z.looseObject({ axis: int, index: z.union([int, z.array(int)]) }),
   entropy_spread: z.looseObject({ eps: num }),
   builtin: z.looseObject({ fn: z.string().min(1) }),
-};
+} satisfies Partial<Record<OpName, z.ZodType>>;
+
+/** Each schema-checked op's attrs, as validateIR guarantees them. */
+export type OpAttrs = { [O in keyof typeof OP_ATTRS]: z.infer<(typeof OP_ATTRS)[O]> };
 
 const node = z
   .object({ op: z.enum(OPS), inputs: z.array(z.int().min(0)), attrs: z.record(z.string(), z.union([value, network])).optional(), shape, at, bias: z.string().optional() })
   .superRefine((n, ctx) => {
-    const schema = OP_ATTRS[n.op];
+    const schema = (OP_ATTRS as Partial<Record<OpName, z.ZodType>>)[n.op];
     if (!schema) return;
     const r = schema.safeParse(n.attrs ?? {});
     if (!r.success) for (const issue of r.error.issues) ctx.addIssue({ ...issue, path: ["attrs", ...issue.path] } as never);
@@ -134,6 +119,13 @@ export const MODEL_IR_SCHEMA = z.object({
   params: z.array(param),
   state: z.array(param),
 });
+
+/** A node's typed view: its attrs as its op's schema checked them (an absent bag is empty), so that
+ *  readers need no casts. The one cast is here, where the schema (validateIR, which the compiler
+ *  applies to its output and the runtime to every ir.json) stands behind it. */
+export function typedNode(n: NodeIR): TypedNodeIR {
+  return { ...n, attrs: n.attrs ?? {} } as TypedNodeIR;
+}
 
 /** One problem of an IR: the field's path ("latent.prior.k") and what is wrong there. */
 export interface IRIssue {

@@ -11,6 +11,8 @@ import type { LikelihoodIR } from "../builtins/likelihoods";
 import type { PriorIR } from "../builtins/priors";
 import type { ObjectiveIR } from "../builtins/objectives";
 import type { Player, SchemeIR } from "../builtins/schemes";
+import type { Activation, LayerIR } from "../builtins/layers";
+import type { OpAttrs } from "./schema";
 
 /** Bumped whenever the JSON shape changes (0.2: typed train settings and optimizer, required
  *  objective options, `sparse`, the new layers; 0.3: optimizer groups and training schemes;
@@ -95,45 +97,13 @@ export interface NetworkIR {
   layers: LayerIR[];
 }
 
-export type Activation = "relu" | "leaky_relu" | "sigmoid" | "tanh" | "softplus" | "elu" | "linear";
-
-interface LayerBase {
-  in: number[];
-  out: number[];
-  at: SourceRef;
-}
-
-/** Weighted layers' `bias` is absent for `use_bias: false`. */
-export type LayerIR =
-  | (LayerBase & { kind: "dense"; units: number; kernel: string; bias?: string })
-  | (LayerBase & {
-      kind: "conv2d" | "conv2d_transpose";
-      filters: number;
-      kernel: [number, number];
-      stride: [number, number];
-      padding: "same" | "valid";
-      weights: string;
-      bias?: string;
-    })
-  | (LayerBase & { kind: "max_pool2d"; size: [number, number]; stride: [number, number]; padding: "same" | "valid" })
-  /** nearest-neighbour: each value repeated factor × factor times */
-  | (LayerBase & { kind: "upsample2d"; factor: [number, number] })
-  /** per datapoint over the last axis: (x − mean) / √(var + epsilon) · gamma + beta */
-  | (LayerBase & { kind: "layer_norm"; gamma: string; beta: string; epsilon: number })
-  /** over `axis` of the datapoint (negative counts from the end) */
-  | (LayerBase & { kind: "softmax"; axis: number })
-  | (LayerBase & {
-      kind: "batch_norm";
-      gamma: string;
-      beta: string;
-      movingMean: string; // state id
-      movingVar: string; // state id
-      momentum: number;
-      epsilon: number;
-    })
-  | (LayerBase & { kind: "activation"; fn: Activation; alpha?: number })
-  | (LayerBase & { kind: "reshape" | "flatten" })
-  | (LayerBase & { kind: "dropout"; rate: number });
+/** One layer node: one variant per IR layer kind, whose zod schema its descriptor owns
+ *  (compiler/builtins/layers/): dense, conv2d, conv2d_transpose, max_pool2d, upsample2d,
+ *  layer_norm (per datapoint over the last axis: (x − mean) / √(var + epsilon) · gamma + beta),
+ *  softmax (over `axis` of the datapoint, negative from the end), batch_norm (its moving
+ *  statistics are state ids), activation (`fn`), reshape, flatten, dropout. Weighted layers'
+ *  `bias` is absent for `use_bias: false`. */
+export type { LayerIR, Activation };
 
 // ---------- the mapping: an SSA graph ----------
 
@@ -161,6 +131,12 @@ export interface NodeIR {
   /** the bias this node was inlined from, for readable emitted code and error messages */
   bias?: string;
 }
+
+/** A node whose attrs are typed by its op (compiler/ir/schema.ts OP_ATTRS, z.infer); ops without a
+ *  schema keep the bag. Made from a NodeIR by `typedNode` (schema.ts). */
+export type TypedNodeIR = {
+  [O in OpName]: Omit<NodeIR, "op" | "attrs"> & { op: O; attrs: O extends keyof OpAttrs ? OpAttrs[O] : NonNullable<NodeIR["attrs"]> };
+}[OpName];
 
 export type OpName =
   | "input" // the intermediary y

@@ -9,7 +9,7 @@ import { checkDefaults, instanceKey, bindParams, remember, signature } from "./d
 import { unifyDim, type Dim } from "./dims";
 import { builtinArgs, typeOf } from "./exprs";
 import { networkResult } from "./builtin-signatures";
-import { layerOutput, LAYER_RULES, type LayerArgs } from "./layers";
+import { layerOutput, type LayerArgs } from "./layers";
 import { describeType, explainMismatch, real, resolveType, showType, tensor, unifyTypes, UNKNOWN, type Mismatch, type Type } from "./types";
 
 export interface NetworkUse {
@@ -208,7 +208,7 @@ function builtinLayer(cx: TypeContext, b: Builtin, st: LayerStmt & { kind: "Laye
   out.push({ stmt: st, builtin: b, args: attrs, input: input.dims, output: r.out });
   const changed = r.out.length !== input.dims.length || r.out.some((d, i) => d !== input.dims[i]);
   run.cur = real(r.out);
-  if (changed || !LAYER_RULES.has(b.name)) run.from = call.span;
+  if (changed) run.from = call.span;
 }
 
 /** A builtin's arguments as values by parameter name, defaults filled in (what the layer rules read). */

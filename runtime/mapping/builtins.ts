@@ -3,7 +3,7 @@
 // *mappings* with parameters (hierarchy, flows) register themselves with `registerBuiltin`.
 import * as tf from "@tensorflow/tfjs";
 import type { NodeIR } from "../../compiler/ir/types";
-import { elu } from "../model/network";
+import { elu } from "../model/activations";
 import { elementwise, gather } from "./ops";
 import { asFloat, num, rankOf, tensorAxis, type Val } from "./values";
 

@@ -1,6 +1,7 @@
 // Evaluates the mapping's SSA graph (GraphIR) on a batch y [B, ...input.shape].
 import * as tf from "@tensorflow/tfjs";
-import type { GraphIR, NetworkIR, NodeIR } from "../../compiler/ir/types";
+import { typedNode } from "../../compiler/ir/schema";
+import type { GraphIR, NetworkIR, NodeIR, TypedNodeIR } from "../../compiler/ir/types";
 import { runBuiltin, type BuiltinContext } from "./builtins";
 import "./library"; // registers the built-in mappings with parameters
 import * as ops from "./ops";
@@ -41,11 +42,16 @@ export class GraphEvaluator {
   /** const nodes, made once; kept out of every tidy */
   private readonly consts = new Map<number, tf.Tensor>();
 
+  /** the nodes with their attrs typed by op (the IR schema checked them) */
+  private readonly typed: TypedNodeIR[];
+
   constructor(readonly graph: GraphIR) {
+    this.typed = graph.nodes.map(typedNode);
     graph.nodes.forEach((n, i) => {
       if (n.op !== "const") return;
       try {
-        this.consts.set(i, tf.keep(constTensor(n.attrs?.value as never)));
+        const t = typedNode(n);
+        if (t.op === "const") this.consts.set(i, tf.keep(constTensor(t.attrs.value)));
       } catch (e) {
         throw new Error(`${where(n, i)}: ${(e as Error).message}`);
       }
@@ -111,8 +117,8 @@ export class GraphEvaluator {
   }
 
   private node(i: number, node: NodeIR, ins: Val[], y: tf.Tensor, ctx: MapContext): Val {
-    const op = node.op;
-    const attrs = node.attrs;
+    const n = this.typed[i]!;
+    const op = n.op;
     const u = ops.UNARY[op];
     if (u) return ops.elementwise([ins[0]!], u);
     const bin = ops.BINARY[op];
@@ -127,44 +133,43 @@ export class GraphEvaluator {
       case "const":
         return { t: this.consts.get(i)!, batched: false };
       case "param": {
-        const id = attrs?.id;
-        const v = typeof id === "string" ? ctx.params.get(id) : undefined;
-        if (!v) throw new Error(`internal error: ${where(node, i)} reads parameter ${JSON.stringify(id)}, which the IR does not declare`);
+        const v = ctx.params.get(n.attrs.id);
+        if (!v) throw new Error(`internal error: ${where(node, i)} reads parameter ${JSON.stringify(n.attrs.id)}, which the IR does not declare`);
         return { t: v, batched: false };
       }
       case "apply": {
-        const net = attrs?.network as NetworkIR | undefined;
+        const net = n.attrs.network;
         if (!net || !Array.isArray(net.layers)) throw new Error("an 'apply' node needs attrs.network");
         const x = ins[0]!;
         return { t: ctx.apply(net, x.batched ? x.t : tf.expandDims(x.t, 0), i), batched: true };
       }
       case "leaky_relu":
-        return ops.leakyRelu(ins, attrs);
+        return ops.leakyRelu(ins, n.attrs);
       case "clip":
-        return ops.clip(ins, attrs);
+        return ops.clip(ins, n.attrs);
       case "where":
         return ops.where(ins);
       case "sum":
       case "mean":
-        return ops.reduce(op, ins[0]!, node);
+        return ops.reduce(n.op, ins[0]!, n.attrs, node.shape);
       case "norm":
-        return ops.norm(ins[0]!, node);
+        return ops.norm(ins[0]!, n.attrs, node.shape);
       case "softmax":
-        return ops.softmax(ins[0]!, attrs);
+        return ops.softmax(ins[0]!, n.attrs);
       case "matmul":
         return ops.matmul(ins[0]!, ins[1]!);
       case "concat":
-        return ops.concat(ins, attrs);
+        return ops.concat(ins, n.attrs);
       case "stack":
-        return ops.stack(ins, attrs);
+        return ops.stack(ins, n.attrs);
       case "slice":
-        return ops.slice(ins[0]!, attrs);
+        return ops.slice(ins[0]!, n.attrs);
       case "index":
-        return ops.index(ins[0]!, attrs);
+        return ops.index(ins[0]!, n.attrs);
       case "reshape":
         return ops.reshape(ins[0]!, node.shape);
       case "entropy_spread":
-        return ops.entropySpread(ins[0]!, attrs);
+        return ops.entropySpread(ins[0]!, n.attrs);
       case "builtin":
         return runBuiltin(ins, node, ctx);
       default:

@@ -3,7 +3,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { NodeIR } from "../../compiler/ir/types";
 import { denseLayer } from "../model/layers";
-import { activate } from "../model/network";
+import { activate } from "../model/activations";
 import { registerBuiltin, type BuiltinContext } from "./builtins";
 import type { Val } from "./values";
 import type { Activation } from "../../compiler/ir/types";

@@ -1,10 +1,12 @@
 // The mapping graph's ops, vectorised over the batch (see values.ts for the batched/unbatched rule).
 import * as tf from "@tensorflow/tfjs";
-import type { NodeIR, Value } from "../../compiler/ir/types";
+import type { OpAttrs } from "../../compiler/ir/schema";
+import type { Value } from "../../compiler/ir/types";
 import { align, asFloat, num, rankOf, tensorAxis, withBatch, type Val } from "./values";
 import { gatherAxis } from "../ops/gather";
 
-type Attrs = NodeIR["attrs"];
+/** an op's attrs: typed by its schema where it has one (OpAttrs), read by key otherwise */
+type Attrs = Record<string, unknown>;
 
 const SQRT1_2 = Math.SQRT1_2;
 
@@ -94,27 +96,26 @@ function axesOf(v: Val, axis: Value | undefined, dflt: number | null): number[] 
 }
 
 /** keepdims as the IR says, else read off the node's (typed) output rank. */
-function keepDims(node: NodeIR, v: Val, dflt?: boolean): boolean {
-  const k = node.attrs?.keepdims;
+function keepDims(k: boolean | undefined, shape: number[] | undefined, v: Val, dflt?: boolean): boolean {
   if (typeof k === "boolean") return k;
-  if (dflt !== undefined && node.shape === undefined) return dflt;
-  return node.shape.length === rankOf(v);
+  if (dflt !== undefined && shape === undefined) return dflt;
+  return shape!.length === rankOf(v);
 }
 
-export function reduce(op: "sum" | "mean", v: Val, node: NodeIR): Val {
-  const axes = axesOf(v, node.attrs?.axis as Value | undefined, null);
+export function reduce(op: "sum" | "mean", v: Val, attrs: OpAttrs["sum"] | OpAttrs["mean"], shape: number[]): Val {
+  const axes = axesOf(v, attrs.axis ?? undefined, null);
   const f = op === "sum" ? tf.sum : tf.mean;
-  return { t: f(asFloat(v.t), axes, keepDims(node, v)), batched: v.batched };
+  return { t: f(asFloat(v.t), axes, keepDims(attrs.keepdims, shape, v)), batched: v.batched };
 }
 
 /**
  * Lp norm. At 0 its gradient is 0, not NaN: the root is taken of max-guarded sums (where() sends
  * no gradient into the branch it does not pick, and that branch is finite).
  */
-export function norm(v: Val, node: NodeIR): Val {
-  const axes = axesOf(v, node.attrs?.axis as Value | undefined, -1);
-  const keep = keepDims(node, v, true);
-  const p = num(node.attrs, "ord", 2);
+export function norm(v: Val, attrs: OpAttrs["norm"], shape: number[]): Val {
+  const axes = axesOf(v, attrs.axis, -1);
+  const keep = keepDims(attrs.keepdims, shape, v, true);
+  const p = attrs.ord;
   const x = asFloat(v.t);
   let t: tf.Tensor;
   if (p === 1) t = tf.sum(tf.abs(x), axes, keep);

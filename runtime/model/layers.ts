@@ -59,6 +59,24 @@ export function batchNormTrainLayer(
   return batchNormTrain(x, gamma, beta, eps);
 }
 
+/**
+ * Batch norm over the last axis: batch statistics and a moving-average update of (mm, mv) in
+ * training, the moving statistics otherwise.
+ */
+export function batchNormLayer(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, mm: tf.Variable, mv: tf.Variable, training: boolean, momentum: number, epsilon: number): tf.Tensor {
+  if (!training) return tf.add(tf.mul(tf.div(tf.sub(x, mm), tf.sqrt(tf.add(mv, epsilon))), gamma), beta);
+  const { y, mean, variance } = batchNormTrainLayer(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, epsilon);
+  // Keras' convention: moving = momentum·moving + (1 − momentum)·batch; like PyTorch, the moving
+  // variance takes the unbiased batch variance. assign() holds its own reference, so the
+  // enclosing tidy may dispose these tensors.
+  const n = x.size / x.shape[x.rank - 1]!;
+  const unbiased = n > 1 ? tf.mul(variance, n / (n - 1)) : variance;
+  const m = momentum;
+  mm.assign(tf.add(tf.mul(mm, m), tf.mul(mean, 1 - m)));
+  mv.assign(tf.add(tf.mul(mv, m), tf.mul(unbiased, 1 - m)));
+  return y;
+}
+
 /** Max pooling, NHWC. */
 export function maxPoolLayer(x: tf.Tensor4D, size: [number, number], stride: [number, number], padding: "same" | "valid"): tf.Tensor4D {
   return tf.maxPool(x, size, stride, padding);

@@ -19,8 +19,9 @@ import { writeFileAtomic } from "../run/atomic";
 import { deriveSeed as runSeed } from "../random/seeds";
 
 export { assembleModel } from "../model/build";
-export { batchNormLayer, elu } from "../model/network";
-export { conv2dLayer, conv2dTransposeLayer, denseChainLayer, denseLayer, layerNormLayer, maxPoolLayer, softmaxLayer, upsampleLayer } from "../model/layers";
+// every layer and activation function, so that a new one is importable with no line here
+export * from "../model/layers";
+export * from "../model/activations";
 export { initialValue, modelTag, newVariable } from "../model/params";
 export { deriveSeed, STREAM } from "../model/random";
 export { entropySpreadOf as entropySpread, matmulTensors as matmul, safeRoot } from "../mapping/ops";

@@ -168,6 +168,7 @@ describe("emitted program = interpreter on every spec (cpu, 2 steps of batch 2)"
     // the other layers: the conv fixture below
     const fast = models.filter((m) => !isSlowConv(m.ir)).flatMap((m) => [...m.ir.encoder.layers, ...m.ir.decoder.layers]);
     for (const kind of ["max_pool2d", "upsample2d", "layer_norm", "softmax"]) expect(fast.some((l) => l.kind === kind), kind).toBe(true);
+    expect(fast.some((l) => l.kind === "activation" && l.fn === "gelu"), "gelu").toBe(true); // an activation with math of its own (runtime/model/activations.ts)
     for (const kind of ["dense", "conv2d"]) expect(fast.some((l) => (l.kind === "dense" || l.kind === "conv2d") && l.kind === kind && l.bias === undefined), `${kind} without a bias`).toBe(true);
   });
   for (const { path, ir } of models) {
