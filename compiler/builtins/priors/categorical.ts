@@ -47,7 +47,7 @@ export const categorical = definePrior(
     opt("posterior", "String", "logits", '"logits" (the encoder gives G·K logits) or "responsibility" (Willetts et al. 2020: softmax of log π_k − ‖h − e_k‖²/2σ² from encoder features h and a learned codebook e; π learned)', ["logits", "responsibility"]),
     opt("code_dim", "Int", 8, "responsibility: the size E of the encoder's feature per group and of each code vector", COUNT),
     opt("sigma", "Real", 1, "responsibility: the Gaussian distance's scale σ", POSITIVE),
-    opt("layers", "Int", 1, "L stacked discrete layers c_L → … → c_1 (c_1 is the intermediary), each p(c_l | c_{l+1}) a learned log-linear table; top-down posteriors", COUNT),
+    opt("layers", "Int", 1, "L stacked discrete layers c_L → … → c_1 (c_1 is the intermediary), each p(c_l | c_{l+1}) a learned log-linear table; top-down posteriors (Willetts et al. train up to 32)", "int [1, 64]"),
     opt("layer_classes", "Int[]", null, "the class counts K_2 … K_L of the layers above c_1 (L − 1 of them, each ≥ 2); none = the intermediary's K for every layer"),
   ],
   doc: "discrete latents: each group of a `OneHot[K]` / `OneHot[G, K]` intermediary is categorical; relaxed (Gumbel-softmax) samples with an annealed temperature, optionally straight-through; analytic KL (per layer, for a stack); IWAE on hard samples; `layers: L` stacks L discrete layers sampled top-down (Willetts et al. 2020)",
