@@ -222,7 +222,7 @@ function checkConstraint(call: Call, builtin: Builtin, out: Diagnostic[]): void 
   const nums = Array.isArray(range) && range.length === 2 && range.every((v) => typeof v === "number") ? (range as number[]) : null;
   const at = rangeE?.span ?? call.span;
   if (!nums || !(nums[0]! > 0 && nums[0]! <= nums[1]!)) {
-    out.push(diagnostic("IV5072", at, `lambda_range must be two numbers [lo, hi] with 0 < lo ≤ hi, got ${Array.isArray(range) ? `[${range.join(", ")}]` : range === undefined ? "an expression that is not a literal list" : JSON.stringify(range)}`));
+    out.push(diagnostic("IV5072", at, `lambda_range must be two numbers [lo, hi] with 0 < lo ≤ hi, got ${Array.isArray(range) ? `[${range.join(", ")}]` : range === undefined ? "an expression that is not a constant" : JSON.stringify(range)}`));
   } else if (typeof init === "number" && (init < nums[0]! || init > nums[1]!)) {
     const initE = argExpr(call, builtin, "lambda_init");
     out.push(diagnostic("IV5072", initE?.span ?? at, `lambda_init = ${init} lies outside lambda_range [${nums.join(", ")}]`, { hint: "λ is clipped into lambda_range after every update: start it inside" }));
