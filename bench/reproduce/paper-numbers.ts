@@ -55,3 +55,4 @@ export const PAPER_NUMBERS: Record<string, string[]> = {
     "GM-VAE is not run here. Our FID is on a small MNIST classifier's features, so its scale is not Inception's: compare the ordering, not the values.",
   ],
 };
+PAPER_NUMBERS["sparsity-full"] = PAPER_NUMBERS.sparsity!;
