@@ -65,12 +65,12 @@ export async function fidOfRun(runDir: string, clf: SavedClassifier, seed: numbe
   return frechetDistance(gen.features, FID_SAMPLES, real, m, FEATURE_DIM);
 }
 
-/** Adds metrics.fid_conv to every finished arm under RUNS/table1 that lacks one. */
-export async function addFids(experimentDir: string, arms: { dir: string; result: ArmResult }[], log: (s: string) => void, ledger?: string): Promise<void> {
+/** Adds metrics.fid_conv to every finished arm given that lacks one; the classifier lives in classifierDir. */
+export async function addFids(classifierDir: string, arms: { dir: string; result: ArmResult }[], log: (s: string) => void, ledger?: string): Promise<void> {
   // an arm known only from the ledger has no checkpoint here to sample from
   const todo = arms.filter((a) => !a.result.metrics.fid_conv && existsSync(join(a.dir, "ir.json")));
   if (!todo.length) return;
-  const clf = fidClassifier(experimentDir, log);
+  const clf = fidClassifier(classifierDir, log);
   for (const { dir, result } of todo) {
     const t0 = Date.now();
     const value = await fidOfRun(dir, clf, result.seed);

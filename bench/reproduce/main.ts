@@ -121,14 +121,14 @@ async function main(): Promise<number> {
       await waitFor(o.queue, todo.map((j) => j.key), onDone);
     } else await runLocal(todo, o.parallel, { log }, onDone);
   }
-  if (!o.only && names.includes("table1")) {
-    // Table 1's FID is measured here, on the project's conv classifier, after the arms have trained
-    const dir = join(o.runs, "table1");
-    const done = [...collect(findExperiment("table1")!, o.runs, o.ledger).runs.values()].flat().map((result) => ({ dir: result.dir, result }));
-    if (done.length) {
-      await selectBackend("wasm");
-      await addFids(dir, done, log, o.ledger);
-    }
+  // Table 1's FID is measured here, after the arms have trained, on one conv classifier for every
+  // experiment that reports it (kept in RUNS/table1/classifier.json)
+  for (const e of EXPERIMENTS.filter((x) => x.fid && names.includes(x.name))) {
+    if (o.only) break;
+    const done = [...collect(e, o.runs, o.ledger).runs.values()].flat().map((result) => ({ dir: result.dir, result }));
+    if (!done.length) continue;
+    await selectBackend("wasm");
+    await addFids(join(o.runs, "table1"), done, log, o.ledger);
   }
   const command = `npm run reproduce -- ${process.argv.slice(2).join(" ")}`.trim();
   const machine = `${cpus().length} CPU cores, Node ${process.version}`;

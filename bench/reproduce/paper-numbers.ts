@@ -56,3 +56,4 @@ export const PAPER_NUMBERS: Record<string, string[]> = {
   ],
 };
 PAPER_NUMBERS["sparsity-full"] = PAPER_NUMBERS.sparsity!;
+PAPER_NUMBERS["table1-conv"] = PAPER_NUMBERS.table1!;

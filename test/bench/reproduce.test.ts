@@ -27,9 +27,10 @@ describe("npm run reproduce", () => {
       // the run folders the table reads: runs/reproduce/EXPERIMENT/ARM-sSEED
       const expected = r.sweep!.seeds.flatMap((s) => e.arms.map((a) => join("runs/reproduce", e.name, `${a.name}-s${s}`)));
       expect(r.sweep!.jobs.map((j) => j.dir).sort()).toEqual(expected.sort());
-      // the fixtures name real arms; sparsity-full has none (its section renders as "incomplete")
+      // the fixtures name real arms; the larger reruns have none (their sections render as "incomplete")
       const fixture = FIXTURE_ARMS[e.name] ?? [];
-      if (e.name === "sparsity-full") expect(fixture).toEqual([]);
+      if (["sparsity-full", "table1-conv"].includes(e.name)) expect(fixture).toEqual([]);
+      else expect(fixture.length).toBeGreaterThan(0);
       expect(e.arms.map((a) => a.name)).toEqual(expect.arrayContaining(fixture));
     }
   });
