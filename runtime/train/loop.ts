@@ -20,6 +20,7 @@ import { isGrouped } from "./groups";
 import { makeScheme } from "./schemes";
 import { applyGradients, type StepValues } from "./step";
 import { loopSettings, type LoopSettings } from "./settings";
+import { batchNormLag, batchNormLagWarning } from "./batch-norm-lag";
 import { addTerms, batchCount, batchTensor, emptySums, evaluateTerms, meanTerms, readTerms, type TermSums } from "./terms";
 
 /** Where a run is; saved in every checkpoint. */
@@ -156,6 +157,19 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const midEpochDue = (): boolean =>
     state.batch < batches && ((s.checkpointSteps !== null && state.step % s.checkpointSteps === 0) || (s.checkpointMs > 0 && Date.now() - savedAt >= s.checkpointMs));
 
+  // Training ended: say so when evaluation's batch-norm statistics lag the weights (batch-norm-lag.ts).
+  const checkBatchNorm = (): void => {
+    if (!o.progress || model.state.size === 0) return;
+    const ds = validation ?? train;
+    const x = batchTensor(ds, null, 0, Math.min(ds.n, s.batch));
+    try {
+      const warning = batchNormLagWarning(batchNormLag(model, x, deriveSeed(runSeed, "validation", 0), lossOptions(model, s.epochs, s.epochs, state, train.n)));
+      if (warning) o.progress.message(warning);
+    } finally {
+      x.dispose();
+    }
+  };
+
   while (state.epoch < s.epochs && !state.earlyStopped) {
     const e = state.epoch;
     const order = s.shuffle ? shuffledIndices(train.n, deriveSeed(runSeed, "shuffle", e)) : null;
@@ -170,6 +184,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
         // Mid-epoch: "last" holds the position; a resume finds nothing left to do.
         if (unsaved) await save(["last"]);
         o.progress?.message(`stopped after max_steps = ${s.maxSteps} optimizer steps`);
+        checkBatchNorm();
         return { status: "completed", state, lastCheckpoint };
       }
       const lr = lrAt(state.step, e);
@@ -257,9 +272,11 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     if (stopEarly) {
       const checks = monitorsTrainLoss(s, validation !== null) ? "epochs" : "validations";
       o.progress?.message(`early stopping: no improvement in ${s.earlyStop} ${checks} (best ${state.best!.value} at epoch ${state.best!.epoch})`);
+      checkBatchNorm();
       return { status: "early_stopped", state, lastCheckpoint };
     }
   }
+  checkBatchNorm();
   return { status: "completed", state, lastCheckpoint };
 }
 
