@@ -123,8 +123,7 @@ async function main(): Promise<number> {
   }
   // Table 1's FID is measured here, after the arms have trained, on one conv classifier for every
   // experiment that reports it (kept in RUNS/table1/classifier.json)
-  for (const e of EXPERIMENTS.filter((x) => x.fid && names.includes(x.name))) {
-    if (o.only) break;
+  for (const e of o.only ? [] : EXPERIMENTS.filter((x) => x.fid && names.includes(x.name))) {
     const done = [...collect(e, o.runs, o.ledger).runs.values()].flat().map((result) => ({ dir: result.dir, result }));
     if (!done.length) continue;
     await selectBackend("wasm");

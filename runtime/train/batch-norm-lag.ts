@@ -16,10 +16,19 @@ export interface BatchNormLag {
 /** Relative excess of the running-statistics loss over the batch-statistics one that is reported. */
 export const LAG_TOLERANCE = 0.1;
 
-/** One batch's loss both ways, or null for a model without batch norm (no model state). The
- * running statistics that the batch-statistics pass moves are put back, so nothing changes. */
+/** Whether any network of the IR drops units in training (its noise would enter the comparison). */
+function hasDropout(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(hasDropout);
+  if (v === null || typeof v !== "object") return false;
+  const o = v as Record<string, unknown>;
+  if (o.kind === "dropout" && typeof o.rate === "number" && o.rate > 0) return true;
+  return Object.values(o).some(hasDropout);
+}
+
+/** One batch's loss both ways, or null for a model without batch norm (no model state) or with
+ * dropout. The running statistics that the batch-statistics pass moves are put back. */
 export function batchNormLag(model: CompiledModel, x: tf.Tensor, seed: number, opts: LossOptions = {}): BatchNormLag | null {
-  if (model.state.size === 0) return null;
+  if (model.state.size === 0 || hasDropout(model.ir)) return null;
   const saved = [...model.state.values()].map((v) => [v, tf.clone(v)] as const);
   const loss = (training: boolean) => tf.tidy(() => model.loss(x, seed, training, opts).loss.dataSync()[0]!);
   try {

@@ -16,7 +16,7 @@ function scaleShift(l: LayerLowering, id: string): { gamma: string; beta: string
 
 export const batchNorm = defineLayer({
   name: "batch_norm",
-  params: [opt("momentum", "Real", 0.99, "of the running statistics, Keras' default: they start at mean 0, variance 1 and keep momentum^steps of it, so a run of a few hundred steps wants 0.9; training ends with a warning when a batch's loss with them is over 10 % off its loss with its own"), opt("eps", "Real", 1e-3)],
+  params: [opt("momentum", "Real", 0.99, "of the running statistics, Keras' default: they start at mean 0, variance 1 and keep momentum^steps of it, so a run of a few hundred steps wants 0.9; training (without dropout) ends with a warning when a batch's loss with them is over 10 % off its loss with its own"), opt("eps", "Real", 1e-3)],
   doc: "batch normalisation over every axis but the last (minibatch statistics in training, running ones in evaluation); shape unchanged",
   shape: sameShape,
   lower: (l) => {

@@ -47,6 +47,15 @@ describe("batch norm's running statistics against the batch's own", () => {
     m.dispose();
   });
 
+  it("is null for a model with dropout, whose training-mode noise would enter the comparison", () => {
+    const ir = bnIR({ momentum: 0.9, radius: 2 });
+    ir.encoder.layers.splice(2, 0, { kind: "dropout", rate: 0.2, in: [8], out: [8], at: AT } as LayerIR);
+    const m = buildModel(ir, 1);
+    m.state.get("encoder/bn/moving_var")!.assign(tf.fill([8], 100));
+    expect(batchNormLag(m, ringBatch(2), 5)).toBeNull();
+    m.dispose();
+  });
+
   it("warns when the running statistics are far off, and leaves them as they were", () => {
     const m = buildModel(bnIR({ momentum: 0.9, radius: 2 }), 1);
     m.state.get("encoder/bn/moving_var")!.assign(tf.fill([8], 100));
