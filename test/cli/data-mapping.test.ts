@@ -3,17 +3,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main";
 import { selectBackend } from "../../runtime/backend/select";
 import { cleanupTmp, tmp } from "../runtime/train/helpers";
-import { call } from "./fake-deps";
+import { viaMain } from "./fake-deps";
 
 afterAll(cleanupTmp);
 beforeAll(async () => {
   await selectBackend("cpu");
 });
-
-const viaMain = (...argv: string[]) => call((a, io) => main(a, io), ...argv);
 
 describe("intel on a mapping conditioned on x", () => {
   it("trains and encodes; sample, export and explore exit 1 with the reason; the report leaves samples out", async () => {

@@ -2,6 +2,7 @@
 // "compiler" that hands out a fixed IR (the lowering may not exist yet), no signal handlers.
 import type { ModelIR } from "../../compiler/ir/types";
 import { bufferIo } from "../../cli/io";
+import { main } from "../../cli/main";
 import type { RunDeps } from "../../cli/run-support";
 import { selectBackend } from "../../runtime/backend/select";
 import { buildFakeModel, fakeIR } from "../runtime/train/fake-model";
@@ -25,3 +26,6 @@ export async function call(cmd: Cmd, ...argv: string[]) {
   const code = await cmd(argv, io);
   return { code, out: io.stdout(), err: io.stderr() };
 }
+
+/** `intel ARGV…` in-process, through the real command table. */
+export const viaMain = (...argv: string[]) => call((a, io) => main(a, io), ...argv);

@@ -5,18 +5,15 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main";
 import { selectBackend } from "../../runtime/backend/select";
 import { mulberry32 } from "../../runtime/random/seeds";
 import { cleanupTmp, tmp } from "../runtime/train/helpers";
-import { call } from "./fake-deps";
+import { viaMain } from "./fake-deps";
 
 afterAll(cleanupTmp);
 beforeAll(async () => {
   await selectBackend("cpu");
 });
-
-const viaMain = (...argv: string[]) => call((a, io) => main(a, io), ...argv);
 
 describe("intel on a FlowDecoder model", () => {
   it("trains; eval's bits_per_dim = (nll + 4·ln 256)/(4·ln 2); sample works; export exits 1 with the reason", async () => {

@@ -5,18 +5,15 @@ import { join } from "node:path";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeEncodeCommand, makeEvalCommand, makeSampleCommand } from "../../cli/inference-commands";
-import { main } from "../../cli/main";
 import type { RunDeps } from "../../cli/run-support";
 import { makeTrainCommand } from "../../cli/train-command";
 import type { ModelIR } from "../../compiler/ir/types";
 import { selectBackend } from "../../runtime/backend/select";
 import { fakeControls, fakeIR } from "../runtime/train/fake-model";
 import { cleanupTmp, tmp } from "../runtime/train/helpers";
-import { call, fakeDeps } from "./fake-deps";
+import { call, fakeDeps, viaMain } from "./fake-deps";
 
 afterAll(cleanupTmp);
-
-const viaMain = (...argv: string[]) => call((a, io) => main(a, io), ...argv);
 
 function spec(): string {
   const f = join(tmp(), "fake.intel");
